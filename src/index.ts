@@ -1,0 +1,14 @@
+/**
+ * lloyd: exact, fast k-means for TypeScript. This module only re-exports; nothing runs at import.
+ */
+export { NotFittedError, ValidationError } from './errors.js';
+export { referenceBackend } from './kernels/reference/index.js';
+export type { BoundKernels, DistanceKind, KernelBackend } from './kernels/types.js';
+export type { InitFunction, InitOption } from './kmeans/init.js';
+export { type FitOptions, KMeans } from './kmeans/kmeans.js';
+export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';
+export type { MetricName } from './kmeans/metric-strategies.js';
+export type { KMeansJSON } from './kmeans/model-json.js';
+export type { KMeansOptions } from './kmeans/options.js';
+export { type DType, type FloatArray, isMatrix, type Matrix, type MatrixLike, toMatrix } from './matrix.js';
+export { Random } from './random.js';

@@ -1,0 +1,89 @@
+import type { Matrix } from '../../matrix.js';
+import type { BoundKernels, DistanceKind, KernelBackend } from '../types.js';
+import { rowCenterDistance } from './distances.js';
+
+/**
+ * The plain TypeScript backend: always available, written for clarity, and the oracle every
+ * other backend is tested against.
+ */
+export const referenceBackend: KernelBackend = {
+  name: 'reference',
+  bind(X: Matrix): BoundKernels {
+    return new ReferenceKernels(X);
+  },
+};
+
+class ReferenceKernels implements BoundKernels {
+  readonly rows: number;
+  readonly cols: number;
+  private readonly X: Matrix['data'];
+
+  constructor(X: Matrix) {
+    this.rows = X.rows;
+    this.cols = X.cols;
+    this.X = X.data;
+  }
+
+  assign(
+    kind: DistanceKind,
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    distances: Float64Array,
+  ): void {
+    const { X, rows, cols } = this;
+    for (let i = 0; i < rows; i++) {
+      let best = 0;
+      let bestDistance = rowCenterDistance(kind, X, i, centers, 0, cols);
+      for (let j = 1; j < k; j++) {
+        const dist = rowCenterDistance(kind, X, i, centers, j, cols);
+        if (dist < bestDistance) {
+          bestDistance = dist;
+          best = j;
+        }
+      }
+      labels[i] = best;
+      distances[i] = bestDistance;
+    }
+  }
+
+  distancesToAssigned(
+    kind: DistanceKind,
+    centers: Float64Array,
+    labels: Int32Array,
+    distances: Float64Array,
+  ): void {
+    const { X, rows, cols } = this;
+    for (let i = 0; i < rows; i++) distances[i] = rowCenterDistance(kind, X, i, centers, labels[i], cols);
+  }
+
+  pairwise(kind: DistanceKind, centers: Float64Array, k: number, out: Float64Array): void {
+    const { X, rows, cols } = this;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < k; j++) out[i * k + j] = rowCenterDistance(kind, X, i, centers, j, cols);
+    }
+  }
+
+  sumByCluster(
+    weights: Float64Array,
+    labels: Int32Array,
+    k: number,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void {
+    const { X, rows, cols } = this;
+    sums.fill(0, 0, k * cols);
+    clusterWeights.fill(0, 0, k);
+    for (let i = 0; i < rows; i++) {
+      const label = labels[i];
+      if (label < 0 || label >= k) continue;
+      const w = weights[i];
+      clusterWeights[label] += w;
+      const so = label * cols;
+      const xo = i * cols;
+      for (let t = 0; t < cols; t++) sums[so + t] += X[xo + t] * w;
+    }
+  }
+
+  release(): void {}
+}

@@ -1,0 +1,52 @@
+import type { Matrix } from '../matrix.js';
+
+/** The distance a kernel computes between a row and a centre. */
+export type DistanceKind = 'sqeuclidean' | 'manhattan';
+
+/**
+ * A compute backend. `bind` takes the data once per fit, so a backend that keeps X in its own
+ * memory (WebAssembly, workers) copies it only once; every pass then works on caller-owned buffers.
+ */
+export interface KernelBackend {
+  readonly name: string;
+  bind(X: Matrix): BoundKernels;
+}
+
+/**
+ * The passes over a bound matrix of `rows` x `cols`. Centres are always float64, row-major k x cols.
+ * Ties go to the lowest centre index, so every backend labels alike.
+ */
+export interface BoundKernels {
+  readonly rows: number;
+  readonly cols: number;
+  /** For each row: the index of its nearest centre into `labels`, the distance to it into `distances`. */
+  assign(
+    kind: DistanceKind,
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    distances: Float64Array,
+  ): void;
+  /** For each row: the distance to the centre `labels[i]`. */
+  distancesToAssigned(
+    kind: DistanceKind,
+    centers: Float64Array,
+    labels: Int32Array,
+    distances: Float64Array,
+  ): void;
+  /** Every row-to-centre distance, row-major rows x k, into `out`. */
+  pairwise(kind: DistanceKind, centers: Float64Array, k: number, out: Float64Array): void;
+  /**
+   * Weighted sums of the rows of each cluster into `sums` (k x cols) and the total weight of each
+   * cluster into `clusterWeights`; both are overwritten. Rows with a label outside [0, k) are skipped.
+   */
+  sumByCluster(
+    weights: Float64Array,
+    labels: Int32Array,
+    k: number,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void;
+  /** Frees what `bind` took; the bound object must not be used afterwards. */
+  release(): void;
+}

@@ -1,0 +1,263 @@
+import { NotFittedError, ValidationError } from '../errors.js';
+import { compensatedWeightedSum } from '../kernels/summation.js';
+import type { BoundKernels } from '../kernels/types.js';
+import { flatToRows, type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
+import { Random } from '../random.js';
+import type { FittedState } from './fitted-state.js';
+import { type LloydResult, runLloyd } from './lloyd.js';
+import { type MetricStrategy, metricStrategy } from './metric-strategies.js';
+import { type KMeansJSON, stateFromJSON, stateToJSON } from './model-json.js';
+import { type KMeansOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { resolveSampleWeight } from './weights.js';
+
+/** Per-call options of `fit`. */
+export interface FitOptions {
+  /** One non-negative weight per row; not all zero. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/**
+ * K-means clustering with scikit-learn's semantics (Lloyd's algorithm), plus k-medians
+ * (`metric: 'manhattan'`) and spherical k-means (`metric: 'cosine'`).
+ *
+ * ```ts
+ * const km = new KMeans({ nClusters: 3, randomState: 42 }).fit(X);
+ * km.labels; km.centroids; km.inertia; km.predict(Xnew);
+ * ```
+ */
+export class KMeans {
+  /** The validated options, defaults filled in. */
+  readonly options: Readonly<ResolvedOptions>;
+  private state: FittedState | undefined;
+
+  constructor(options: KMeansOptions = {}) {
+    this.options = resolveOptions(options);
+  }
+
+  /** Clusters X (rows of numbers, or a Matrix). Synchronous; returns `this`. X is never modified. */
+  fit(X: MatrixLike, fitOptions: FitOptions = {}): this {
+    const opts = this.options;
+    const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
+    const k = opts.nClusters;
+    if (k > data.rows) {
+      throw new ValidationError('nClusters', `must be at most the number of rows of X (${data.rows}); got ${k}`);
+    }
+    const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
+    opts.metric.prepareData(data, 'X');
+    const tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(data);
+    const rng = opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
+    const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
+    const kernels = opts.backend.bind(data);
+    let best: LloydResult | undefined;
+    try {
+      for (let restart = 0; restart < opts.nInit; restart++) {
+        const centers = this.initialCenters(data, kernels, weights, new Random(restartSeeds[restart]));
+        const result = runLloyd({
+          X: data,
+          kernels,
+          weights,
+          centers,
+          k,
+          maxIter: opts.maxIter,
+          tolerance,
+          metric: opts.metric,
+          restart,
+          onIteration: opts.onIteration,
+        });
+        // As scikit-learn: a restart wins only with lower inertia and a different partition, so
+        // rounding noise on the same partition does not flip the result.
+        if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, k))) {
+          best = result;
+        }
+        if (result.stopped) break;
+      }
+    } finally {
+      kernels.release();
+    }
+    if (!best) throw new Error('unreachable: nInit >= 1');
+    this.state = {
+      metric: opts.metric.name,
+      dtype: opts.dtype,
+      k,
+      cols: data.cols,
+      centers: best.centers,
+      labels: best.labels,
+      inertia: best.inertia,
+      nIter: best.nIter,
+      converged: best.converged,
+      warnings: distinctClusterWarnings(best.labels, k),
+    };
+    return this;
+  }
+
+  /** Fits and returns the labels. */
+  fitPredict(X: MatrixLike, fitOptions: FitOptions = {}): Int32Array {
+    return this.fit(X, fitOptions).labels;
+  }
+
+  /** The nearest centroid of each row of X. */
+  predict(X: MatrixLike): Int32Array {
+    const { state, data, kernels } = this.bindNew(X, 'predict');
+    try {
+      const labels = new Int32Array(data.rows);
+      kernels.assign(this.metric.distance, state.centers, state.k, labels, new Float64Array(data.rows));
+      return labels;
+    } finally {
+      kernels.release();
+    }
+  }
+
+  /**
+   * Distance from each row of X to each centroid (rows x k): euclidean distance, L1 distance for
+   * manhattan, 1 - cosine similarity for cosine.
+   */
+  transform(X: MatrixLike): number[][] {
+    const { state, data, kernels } = this.bindNew(X, 'transform');
+    try {
+      const out = new Float64Array(data.rows * state.k);
+      kernels.pairwise(this.metric.distance, state.centers, state.k, out);
+      for (let i = 0; i < out.length; i++) out[i] = this.metric.reportedDistance(out[i]);
+      return flatToRows(out, data.rows, state.k);
+    } finally {
+      kernels.release();
+    }
+  }
+
+  /** Fits, then returns `transform(X)`. */
+  fitTransform(X: MatrixLike, fitOptions: FitOptions = {}): number[][] {
+    return this.fit(X, fitOptions).transform(X);
+  }
+
+  /** Minus the (weighted) objective of X against the centroids, as scikit-learn's `score`. */
+  score(X: MatrixLike, fitOptions: FitOptions = {}): number {
+    const { state, data, kernels } = this.bindNew(X, 'score');
+    try {
+      const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
+      const distances = new Float64Array(data.rows);
+      kernels.assign(this.metric.distance, state.centers, state.k, new Int32Array(data.rows), distances);
+      return -compensatedWeightedSum(distances, weights, this.metric.cost);
+    } finally {
+      kernels.release();
+    }
+  }
+
+  /** Cluster of each training row. */
+  get labels(): Int32Array {
+    return this.fitted('labels').labels;
+  }
+
+  /** The centroids, k rows (a fresh copy each time). */
+  get centroids(): number[][] {
+    const state = this.fitted('centroids');
+    return flatToRows(state.centers, state.k, state.cols);
+  }
+
+  /** Weighted objective on the training data: squared distances (euclidean), L1 (manhattan), 1 - cos (cosine). */
+  get inertia(): number {
+    return this.fitted('inertia').inertia;
+  }
+
+  /** Iterations run by the best restart, counted as scikit-learn's `n_iter_`. */
+  get nIter(): number {
+    return this.fitted('nIter').nIter;
+  }
+
+  /** Whether the best restart stopped by convergence rather than by maxIter or onIteration. */
+  get converged(): boolean {
+    return this.fitted('converged').converged;
+  }
+
+  /** Things the caller should know about the fit, e.g. fewer distinct clusters than nClusters. */
+  get warnings(): readonly string[] {
+    return this.fitted('warnings').warnings;
+  }
+
+  /** Number of features seen in fit. */
+  get nFeatures(): number {
+    return this.fitted('nFeatures').cols;
+  }
+
+  /** Whether the model has been fitted (or loaded). */
+  get isFitted(): boolean {
+    return this.state !== undefined;
+  }
+
+  /** Row indices of each cluster, in cluster order. */
+  clusters(): number[][] {
+    const state = this.fitted('clusters()');
+    const out: number[][] = Array.from({ length: state.k }, () => []);
+    state.labels.forEach((label, i) => {
+      out[label].push(i);
+    });
+    return out;
+  }
+
+  /** The fitted model as plain JSON; `KMeans.fromJSON` restores it. */
+  toJSON(): KMeansJSON {
+    return stateToJSON(this.fitted('toJSON()'));
+  }
+
+  /** Restores a model from `toJSON()` output (object or JSON text), checking every field. */
+  static fromJSON(json: unknown): KMeans {
+    const state = stateFromJSON(json);
+    const model = new KMeans({ nClusters: state.k, metric: state.metric, dtype: state.dtype });
+    model.state = state;
+    return model;
+  }
+
+  private get metric(): MetricStrategy {
+    return metricStrategy(this.fitted('metric').metric);
+  }
+
+  private fitted(what: string): FittedState {
+    if (!this.state) throw new NotFittedError(what);
+    return this.state;
+  }
+
+  private bindNew(X: MatrixLike, what: string): { state: FittedState; data: Matrix; kernels: BoundKernels } {
+    const state = this.fitted(`${what}()`);
+    const data = toMatrix(X, { name: 'X', dtype: state.dtype, cols: state.cols });
+    this.metric.prepareData(data, 'X');
+    return { state, data, kernels: this.options.backend.bind(data) };
+  }
+
+  private initialCenters(data: Matrix, kernels: BoundKernels, weights: Float64Array, rng: Random): Float64Array {
+    const { initStrategy, nClusters: k, metric } = this.options;
+    const centers = initStrategy.choose({ X: data, kernels, k, weights, rng, metric });
+    metric.prepareCenters(centers, k, data.cols, 'init');
+    return centers;
+  }
+}
+
+/** Mean over features of the population variance of each column, as scikit-learn's tolerance. */
+function meanFeatureVariance(X: Matrix): number {
+  const { data, rows, cols } = X;
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
+  for (let t = 0; t < cols; t++) mean[t] /= rows;
+  let total = 0;
+  for (let t = 0; t < cols; t++) {
+    let s = 0;
+    for (let i = 0; i < rows; i++) s += (data[i * cols + t] - mean[t]) ** 2;
+    total += s / rows;
+  }
+  return total / cols;
+}
+
+/** Whether two labelings are the same partition up to renaming clusters. */
+function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
+  const mapping = new Int32Array(k).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    if (mapping[a[i]] === -1) mapping[a[i]] = b[i];
+    else if (mapping[a[i]] !== b[i]) return false;
+  }
+  return true;
+}
+
+function distinctClusterWarnings(labels: Int32Array, k: number): string[] {
+  const distinct = new Set(labels).size;
+  if (distinct >= k) return [];
+  return [
+    `Number of distinct clusters (${distinct}) found smaller than nClusters (${k}). Possibly due to duplicate points in X.`,
+  ];
+}

@@ -1,0 +1,125 @@
+import { compensatedWeightedSum } from '../kernels/summation.js';
+import type { BoundKernels } from '../kernels/types.js';
+import type { Matrix } from '../matrix.js';
+import type { MetricStrategy } from './metric-strategies.js';
+
+/** What `onIteration` receives after each iteration. */
+export interface IterationInfo {
+  /** Restart index, from 0. */
+  restart: number;
+  /** Iteration within the restart, from 1. */
+  iteration: number;
+  /** Objective of this iteration's assignment, measured against the centres it assigned to. */
+  inertia: number;
+  /** Sum over centres of the squared distance each centre moved in this iteration's update. */
+  centerShift: number;
+  /** Milliseconds since this restart began. */
+  elapsedMs: number;
+}
+
+/** Return `false` to stop the fit; anything else continues. */
+export type IterationCallback = (info: IterationInfo) => boolean | undefined | void;
+
+/** Inputs of one Lloyd run from given centres. */
+export interface LloydRun {
+  X: Matrix;
+  kernels: BoundKernels;
+  weights: Float64Array;
+  centers: Float64Array;
+  k: number;
+  maxIter: number;
+  /** Absolute tolerance on the summed squared centre shift. */
+  tolerance: number;
+  metric: MetricStrategy;
+  restart: number;
+  onIteration?: IterationCallback;
+}
+
+/** Outcome of one Lloyd run. */
+export interface LloydResult {
+  labels: Int32Array;
+  centers: Float64Array;
+  inertia: number;
+  nIter: number;
+  converged: boolean;
+  /** True when `onIteration` returned false. */
+  stopped: boolean;
+}
+
+/**
+ * Lloyd's algorithm with scikit-learn's stopping rule: stop when no label changed (strict
+ * convergence) or when the squared centre shift falls to the tolerance. When not strictly
+ * converged, one more assignment makes the labels match the returned centres.
+ */
+export function runLloyd(run: LloydRun): LloydResult {
+  const { X, kernels, weights, k, metric, onIteration } = run;
+  const n = X.rows;
+  const cols = X.cols;
+  const started = now();
+  let centers = run.centers.slice();
+  let nextCenters = new Float64Array(k * cols);
+  const labels = new Int32Array(n).fill(-1);
+  const previousLabels = new Int32Array(n).fill(-1);
+  const distances = new Float64Array(n);
+  let strict = false;
+  let converged = false;
+  let stopped = false;
+  let iteration = 0;
+  while (iteration < run.maxIter) {
+    iteration++;
+    kernels.assign(metric.distance, centers, k, labels, distances);
+    const inertia = compensatedWeightedSum(distances, weights, metric.cost);
+    metric.updateCenters({
+      X,
+      kernels,
+      weights,
+      labels,
+      distances,
+      k,
+      oldCenters: centers,
+      newCenters: nextCenters,
+    });
+    const centerShift = squaredShift(centers, nextCenters);
+    [centers, nextCenters] = [nextCenters, centers];
+    if (onIteration) {
+      const info = { restart: run.restart, iteration, inertia, centerShift, elapsedMs: now() - started };
+      stopped = onIteration(info) === false;
+    }
+    if (equalLabels(labels, previousLabels)) {
+      strict = true;
+      converged = true;
+      break;
+    }
+    if (centerShift <= run.tolerance) {
+      converged = true;
+      break;
+    }
+    if (stopped) break;
+    previousLabels.set(labels);
+  }
+  if (strict) {
+    kernels.distancesToAssigned(metric.distance, centers, labels, distances);
+  } else {
+    kernels.assign(metric.distance, centers, k, labels, distances);
+  }
+  const inertia = compensatedWeightedSum(distances, weights, metric.cost);
+  return { labels, centers, inertia, nIter: iteration, converged, stopped };
+}
+
+function squaredShift(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const diff = a[i] - b[i];
+    s += diff * diff;
+  }
+  return s;
+}
+
+function equalLabels(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function now(): number {
+  return globalThis.performance.now();
+}

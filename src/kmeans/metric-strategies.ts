@@ -1,0 +1,209 @@
+import { ValidationError } from '../errors.js';
+import type { BoundKernels, DistanceKind } from '../kernels/types.js';
+import type { Matrix } from '../matrix.js';
+import { heaviestCluster, planRelocations, relocatedLabels } from './empty-clusters.js';
+
+/** The distance a model clusters with. */
+export type MetricName = 'euclidean' | 'manhattan' | 'cosine';
+
+/** The metrics lloyd knows, in the order shown in messages. */
+export const METRIC_NAMES: readonly MetricName[] = ['euclidean', 'manhattan', 'cosine'];
+
+/** What an update step sees. `distances` holds each row's distance to the centre it was assigned. */
+export interface UpdateContext {
+  X: Matrix;
+  kernels: BoundKernels;
+  weights: Float64Array;
+  labels: Int32Array;
+  distances: Float64Array;
+  k: number;
+  oldCenters: Float64Array;
+  /** Output: k x cols. */
+  newCenters: Float64Array;
+}
+
+/**
+ * A metric is an assignment distance paired with the centre update that minimises the same
+ * objective: mean for squared euclidean, median for L1, normalised mean for cosine.
+ */
+export interface MetricStrategy {
+  readonly name: MetricName;
+  /** What the kernels compute for assignment. */
+  readonly distance: DistanceKind;
+  /** Readies a matrix the model owns (may change it in place), e.g. L2-normalises rows for cosine. */
+  prepareData(X: Matrix, parameter: string): void;
+  /** Readies centres the model owns, in place. */
+  prepareCenters(centers: Float64Array, k: number, cols: number, parameter: string): void;
+  /** Computes `newCenters` from the assignment, relocating empty clusters. */
+  updateCenters(context: UpdateContext): void;
+  /** A row's contribution to inertia, per unit weight, from its kernel distance. */
+  cost(distance: number): number;
+  /** The distance `transform` reports, from a kernel distance. */
+  reportedDistance(distance: number): number;
+}
+
+/** The row indices each cluster is updated from, after moving rows into empty clusters. */
+function updateLabels(context: UpdateContext, clusterWeights: Float64Array): Int32Array {
+  const relocations = planRelocations(clusterWeights, context.k, context.distances);
+  return relocations.length === 0 ? context.labels : relocatedLabels(context.labels, relocations);
+}
+
+/** Weighted means of each cluster; a cluster left empty takes the heaviest cluster's centre. */
+function meanUpdate(context: UpdateContext): void {
+  const { kernels, weights, k, newCenters } = context;
+  const cols = context.X.cols;
+  const clusterWeights = new Float64Array(k);
+  kernels.sumByCluster(weights, context.labels, k, newCenters, clusterWeights);
+  const labels = updateLabels(context, clusterWeights);
+  if (labels !== context.labels) kernels.sumByCluster(weights, labels, k, newCenters, clusterWeights);
+  for (let j = 0; j < k; j++) {
+    const w = clusterWeights[j];
+    if (w > 0) for (let t = 0; t < cols; t++) newCenters[j * cols + t] /= w;
+  }
+  fillEmptyFromHeaviest(newCenters, clusterWeights, k, cols);
+}
+
+function fillEmptyFromHeaviest(centers: Float64Array, clusterWeights: Float64Array, k: number, cols: number): void {
+  const heaviest = heaviestCluster(clusterWeights, k);
+  for (let j = 0; j < k; j++) {
+    if (clusterWeights[j] > 0) continue;
+    centers.copyWithin(j * cols, heaviest * cols, (heaviest + 1) * cols);
+  }
+}
+
+function clusterWeightsOf(labels: Int32Array, weights: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(k);
+  for (let i = 0; i < labels.length; i++) out[labels[i]] += weights[i];
+  return out;
+}
+
+/** L2-normalises each of `rows` rows in place; a zero row is an error naming it. */
+function normaliseRows(data: Float64Array | Float32Array, rows: number, cols: number, parameter: string): void {
+  for (let i = 0; i < rows; i++) {
+    let sq = 0;
+    for (let t = 0; t < cols; t++) sq += data[i * cols + t] * data[i * cols + t];
+    if (sq === 0) {
+      throw new ValidationError(parameter, `row ${i} is all zeros, and cosine distance is undefined for a zero vector`);
+    }
+    const inv = 1 / Math.sqrt(sq);
+    for (let t = 0; t < cols; t++) data[i * cols + t] *= inv;
+  }
+}
+
+const euclidean: MetricStrategy = {
+  name: 'euclidean',
+  distance: 'sqeuclidean',
+  prepareData() {},
+  prepareCenters() {},
+  updateCenters: meanUpdate,
+  cost: (distance) => distance,
+  reportedDistance: (distance) => Math.sqrt(distance),
+};
+
+/** Spherical k-means: unit rows, unit centres; ||x - c||² = 2 - 2 cos, so cost = distance / 2. */
+const cosine: MetricStrategy = {
+  name: 'cosine',
+  distance: 'sqeuclidean',
+  prepareData(X, parameter) {
+    normaliseRows(X.data, X.rows, X.cols, parameter);
+  },
+  prepareCenters(centers, k, cols, parameter) {
+    normaliseRows(centers, k, cols, parameter);
+  },
+  updateCenters(context) {
+    meanUpdate(context);
+    const { newCenters, oldCenters, k } = context;
+    const cols = context.X.cols;
+    for (let j = 0; j < k; j++) {
+      let sq = 0;
+      for (let t = 0; t < cols; t++) sq += newCenters[j * cols + t] ** 2;
+      if (sq === 0) {
+        // A mean of zero has no direction; every unit vector scores the same, so keep the old one.
+        newCenters.set(oldCenters.subarray(j * cols, (j + 1) * cols), j * cols);
+        continue;
+      }
+      const inv = 1 / Math.sqrt(sq);
+      for (let t = 0; t < cols; t++) newCenters[j * cols + t] *= inv;
+    }
+  },
+  cost: (distance) => Math.min(2, Math.max(0, distance / 2)),
+  reportedDistance: (distance) => Math.min(2, Math.max(0, distance / 2)),
+};
+
+/** k-medians: L1 assignment, coordinate-wise weighted median update. */
+const manhattan: MetricStrategy = {
+  name: 'manhattan',
+  distance: 'manhattan',
+  prepareData() {},
+  prepareCenters() {},
+  updateCenters(context) {
+    const { X, weights, k, newCenters } = context;
+    const labels = updateLabels(context, clusterWeightsOf(context.labels, weights, k));
+    const clusterWeights = clusterWeightsOf(labels, weights, k);
+    const members = membersByCluster(labels, weights, k);
+    const uniform = weights.every((w) => w === weights[0]);
+    for (let j = 0; j < k; j++) {
+      const rows = members[j];
+      if (rows.length === 0) continue;
+      for (let t = 0; t < X.cols; t++) {
+        newCenters[j * X.cols + t] = uniform
+          ? median(rows, X, t)
+          : weightedMedian(rows, X, t, weights);
+      }
+    }
+    fillEmptyFromHeaviest(newCenters, clusterWeights, k, X.cols);
+  },
+  cost: (distance) => distance,
+  reportedDistance: (distance) => distance,
+};
+
+/** Rows of each cluster that carry weight. */
+function membersByCluster(labels: Int32Array, weights: Float64Array, k: number): Int32Array[] {
+  const counts = new Int32Array(k);
+  for (let i = 0; i < labels.length; i++) if (weights[i] > 0) counts[labels[i]]++;
+  const members = Array.from(counts, (c) => new Int32Array(c));
+  counts.fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    if (weights[i] > 0) members[labels[i]][counts[labels[i]]++] = i;
+  }
+  return members;
+}
+
+/** The median as numpy defines it: the mean of the two middle values for an even count. */
+function median(rows: Int32Array, X: Matrix, col: number): number {
+  const values = new Float64Array(rows.length);
+  for (let r = 0; r < rows.length; r++) values[r] = X.data[rows[r] * X.cols + col];
+  values.sort();
+  const mid = values.length >> 1;
+  return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+/**
+ * A minimiser of sum w·|x - m|: the first value where the cumulative weight reaches half the
+ * total; when it lands exactly on half, the midpoint of it and the next value (so equal weights
+ * give the ordinary median).
+ */
+function weightedMedian(rows: Int32Array, X: Matrix, col: number, weights: Float64Array): number {
+  const values = Array.from(rows, (r) => X.data[r * X.cols + col]);
+  const order = Array.from(rows.keys()).sort((a, b) => values[a] - values[b] || a - b);
+  let total = 0;
+  for (const r of rows) total += weights[r];
+  const half = total / 2;
+  let cumulative = 0;
+  for (let p = 0; p < order.length; p++) {
+    cumulative += weights[rows[order[p]]];
+    if (cumulative >= half) {
+      if (cumulative === half && p + 1 < order.length) return (values[order[p]] + values[order[p + 1]]) / 2;
+      return values[order[p]];
+    }
+  }
+  return values[order[order.length - 1]];
+}
+
+const STRATEGIES: Record<MetricName, MetricStrategy> = { euclidean, manhattan, cosine };
+
+/** The strategy for a metric name, or a clear error. */
+export function metricStrategy(name: unknown): MetricStrategy {
+  if (typeof name === 'string' && Object.hasOwn(STRATEGIES, name)) return STRATEGIES[name as MetricName];
+  throw new ValidationError('metric', `unknown metric ${JSON.stringify(name)}; use one of ${METRIC_NAMES.join(', ')}`);
+}

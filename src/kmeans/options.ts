@@ -1,0 +1,118 @@
+import { describeValue, ValidationError } from '../errors.js';
+import { referenceBackend } from '../kernels/reference/index.js';
+import type { KernelBackend } from '../kernels/types.js';
+import type { DType } from '../matrix.js';
+import { type InitOption, type InitStrategy, initStrategy } from './init.js';
+import type { IterationCallback } from './lloyd.js';
+import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
+
+/** Options of {@link KMeans}. Every one but `nClusters` has a default. */
+export interface KMeansOptions {
+  /** Number of clusters k. Default 8, as scikit-learn. */
+  nClusters?: number;
+  /** 'k-means++' (default, greedy), 'random', a k x d array of centres, or a function (X, k, rng). */
+  init?: InitOption;
+  /** Restarts; the lowest inertia wins. 'auto' (default): 1 for k-means++ and arrays, 10 for random and functions. */
+  nInit?: number | 'auto';
+  /** Iterations per restart at most. Default 300. */
+  maxIter?: number;
+  /** Relative tolerance: stop when the summed squared centre shift <= tol x mean feature variance. Default 1e-4. */
+  tol?: number;
+  /** 'euclidean' (k-means, default), 'manhattan' (k-medians) or 'cosine' (spherical k-means). */
+  metric?: MetricName;
+  /** Seed for every random choice. Without it, a random seed is drawn. */
+  randomState?: number;
+  /** Element type of the working copy of X. Default 'float64'. */
+  dtype?: DType;
+  /** Compute backend. Default: the reference TypeScript backend. */
+  backend?: KernelBackend;
+  /** Called after every iteration; return false to stop the fit. */
+  onIteration?: IterationCallback;
+}
+
+/** Options after validation, defaults filled in. */
+export interface ResolvedOptions {
+  nClusters: number;
+  init: InitOption;
+  initStrategy: InitStrategy;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  metric: MetricStrategy;
+  randomState: number | undefined;
+  dtype: DType;
+  backend: KernelBackend;
+  onIteration: IterationCallback | undefined;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'nClusters',
+  'init',
+  'nInit',
+  'maxIter',
+  'tol',
+  'metric',
+  'randomState',
+  'dtype',
+  'backend',
+  'onIteration',
+]);
+
+function positiveInteger(parameter: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(parameter, `must be a positive integer; got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** Checks every option and fills defaults; throws a {@link ValidationError} naming the first bad one. */
+export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError('options', `must be an object; got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new ValidationError(key, `is not a KMeans option; known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+    }
+  }
+  const nClusters = positiveInteger('nClusters', options.nClusters ?? 8);
+  const init = options.init ?? 'k-means++';
+  const strategy = initStrategy(init);
+  const nInitOption = options.nInit ?? 'auto';
+  const nInit = nInitOption === 'auto' ? strategy.autoRestarts : positiveInteger('nInit', nInitOption);
+  const maxIter = positiveInteger('maxIter', options.maxIter ?? 300);
+  const tol = options.tol ?? 1e-4;
+  if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) {
+    throw new ValidationError('tol', `must be a finite number >= 0; got ${describeValue(tol)}`);
+  }
+  const metric = metricStrategy(options.metric ?? 'euclidean');
+  const randomState = options.randomState;
+  if (randomState !== undefined && (typeof randomState !== 'number' || !Number.isSafeInteger(randomState))) {
+    throw new ValidationError('randomState', `must be an integer seed or undefined; got ${describeValue(randomState)}`);
+  }
+  const dtype = options.dtype ?? 'float64';
+  if (dtype !== 'float64' && dtype !== 'float32') {
+    throw new ValidationError('dtype', `must be 'float64' or 'float32'; got ${describeValue(dtype)}`);
+  }
+  const backend = options.backend ?? referenceBackend;
+  if (typeof backend !== 'object' || backend === null || typeof backend.bind !== 'function') {
+    throw new ValidationError('backend', `must be a KernelBackend with a bind(X) method; got ${describeValue(backend)}`);
+  }
+  const onIteration = options.onIteration;
+  if (onIteration !== undefined && typeof onIteration !== 'function') {
+    throw new ValidationError('onIteration', `must be a function; got ${describeValue(onIteration)}`);
+  }
+  return {
+    nClusters,
+    init,
+    initStrategy: strategy,
+    nInit,
+    maxIter,
+    tol,
+    metric,
+    randomState,
+    dtype,
+    backend,
+    onIteration,
+  };
+}

@@ -1,0 +1,148 @@
+import { ValidationError } from './errors.js';
+
+/** The typed arrays lloyd computes on. */
+export type FloatArray = Float64Array | Float32Array;
+
+/** Element type of a {@link Matrix}. float64 is the default, as scikit-learn keeps float64 input. */
+export type DType = 'float64' | 'float32';
+
+/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
+export interface Matrix {
+  data: FloatArray;
+  rows: number;
+  cols: number;
+}
+
+/** What the public API accepts as data: rows of numbers, or a {@link Matrix}. */
+export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
+
+/** True when `value` has the shape of a {@link Matrix}. */
+export function isMatrix(value: unknown): value is Matrix {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Partial<Matrix>;
+  return (
+    (m.data instanceof Float64Array || m.data instanceof Float32Array) &&
+    typeof m.rows === 'number' &&
+    typeof m.cols === 'number'
+  );
+}
+
+/** Allocates a zeroed matrix. */
+export function zerosMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
+  const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+  return { data, rows, cols };
+}
+
+/** Options for {@link toMatrix}. */
+export interface ToMatrixOptions {
+  /** Name used in error messages, e.g. `X` or `init`. */
+  name?: string;
+  /** Element type of the copy. Defaults to float64. */
+  dtype?: DType;
+  /** Require exactly this many columns. */
+  cols?: number;
+  /** Require exactly this many rows. */
+  rows?: number;
+}
+
+/**
+ * Validates `input` and copies it once into a fresh {@link Matrix}: the caller's data is never
+ * kept or modified. Rejects empty input, ragged rows and any value that is not a finite number,
+ * naming the row and column.
+ */
+export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matrix {
+  const name = options.name ?? 'X';
+  const dtype = options.dtype ?? 'float64';
+  let result: Matrix;
+  if (isMatrix(input)) {
+    const { rows, cols } = input;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new ValidationError(name, `rows and cols must be non-negative integers; got ${rows} x ${cols}`);
+    }
+    if (input.data.length !== rows * cols) {
+      throw new ValidationError(
+        name,
+        `data has ${input.data.length} values but rows x cols = ${rows} x ${cols} = ${rows * cols}`,
+      );
+    }
+    result = zerosMatrix(rows, cols, dtype);
+    result.data.set(input.data);
+  } else {
+    if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
+      throw new ValidationError(name, 'must be an array of rows (number[][]) or a Matrix {data, rows, cols}');
+    }
+    const rows = input.length;
+    const first = rows > 0 ? input[0] : undefined;
+    if (rows > 0 && (first === null || typeof first !== 'object' || typeof first.length !== 'number')) {
+      throw new ValidationError(name, 'row 0 is not an array of numbers');
+    }
+    const cols = first ? first.length : 0;
+    result = zerosMatrix(rows, cols, dtype);
+    const data = result.data;
+    for (let i = 0; i < rows; i++) {
+      const row = input[i];
+      if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
+        throw new ValidationError(name, `row ${i} is not an array of numbers`);
+      }
+      if (row.length !== cols) {
+        throw new ValidationError(
+          name,
+          `rows must all have the same length: row 0 has ${cols} values, row ${i} has ${row.length}`,
+        );
+      }
+      for (let j = 0; j < cols; j++) {
+        const v = row[j];
+        if (typeof v !== 'number') {
+          throw new ValidationError(name, `row ${i}, column ${j} is ${describe(v)}; every value must be a finite number`);
+        }
+        data[i * cols + j] = v;
+      }
+    }
+  }
+  if (result.rows === 0 || result.cols === 0) {
+    throw new ValidationError(name, `must have at least one row and one column; got ${result.rows} x ${result.cols}`);
+  }
+  if (options.rows !== undefined && result.rows !== options.rows) {
+    throw new ValidationError(name, `must have ${options.rows} rows; got ${result.rows}`);
+  }
+  if (options.cols !== undefined && result.cols !== options.cols) {
+    throw new ValidationError(name, `must have ${options.cols} columns; got ${result.cols}`);
+  }
+  assertFinite(result, name);
+  return result;
+}
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** Throws naming the first non-finite value; checked after conversion so float32 overflow is caught too. */
+export function assertFinite(m: Matrix, name: string): void {
+  const { data, cols } = m;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isFinite(v)) {
+      const row = Math.floor(i / cols);
+      const col = i - row * cols;
+      throw new ValidationError(name, `row ${row}, column ${col} is ${v}; every value must be a finite number`);
+    }
+  }
+}
+
+/** Copies a matrix into plain rows. */
+export function matrixToRows(m: Matrix): number[][] {
+  const out: number[][] = new Array(m.rows);
+  for (let i = 0; i < m.rows; i++) out[i] = Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));
+  return out;
+}
+
+/** Copies flat row-major values into plain rows. */
+export function flatToRows(data: ArrayLike<number>, rows: number, cols: number): number[][] {
+  const out: number[][] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const row = new Array<number>(cols);
+    for (let j = 0; j < cols; j++) row[j] = data[i * cols + j];
+    out[i] = row;
+  }
+  return out;
+}
