@@ -23,7 +23,12 @@ export class NotFittedError extends Error {
 /** A short, readable rendering of a bad value for error messages. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
+  if (
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value === undefined ||
+    value === null
+  ) {
     return String(value);
   }
   if (typeof value === 'function') return 'a function';

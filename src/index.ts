@@ -10,5 +10,12 @@ export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';
 export type { MetricName } from './kmeans/metric-strategies.js';
 export type { KMeansJSON } from './kmeans/model-json.js';
 export type { KMeansOptions } from './kmeans/options.js';
-export { type DType, type FloatArray, isMatrix, type Matrix, type MatrixLike, toMatrix } from './matrix.js';
+export {
+  type DType,
+  type FloatArray,
+  isMatrix,
+  type Matrix,
+  type MatrixLike,
+  toMatrix,
+} from './matrix.js';
 export { Random } from './random.js';

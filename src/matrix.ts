@@ -57,7 +57,10 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
   if (isMatrix(input)) {
     const { rows, cols } = input;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-      throw new ValidationError(name, `rows and cols must be non-negative integers; got ${rows} x ${cols}`);
+      throw new ValidationError(
+        name,
+        `rows and cols must be non-negative integers; got ${rows} x ${cols}`,
+      );
     }
     if (input.data.length !== rows * cols) {
       throw new ValidationError(
@@ -69,11 +72,17 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
     result.data.set(input.data);
   } else {
     if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
-      throw new ValidationError(name, 'must be an array of rows (number[][]) or a Matrix {data, rows, cols}');
+      throw new ValidationError(
+        name,
+        'must be an array of rows (number[][]) or a Matrix {data, rows, cols}',
+      );
     }
     const rows = input.length;
     const first = rows > 0 ? input[0] : undefined;
-    if (rows > 0 && (first === null || typeof first !== 'object' || typeof first.length !== 'number')) {
+    if (
+      rows > 0 &&
+      (first === null || typeof first !== 'object' || typeof first.length !== 'number')
+    ) {
       throw new ValidationError(name, 'row 0 is not an array of numbers');
     }
     const cols = first ? first.length : 0;
@@ -93,14 +102,20 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
       for (let j = 0; j < cols; j++) {
         const v = row[j];
         if (typeof v !== 'number') {
-          throw new ValidationError(name, `row ${i}, column ${j} is ${describe(v)}; every value must be a finite number`);
+          throw new ValidationError(
+            name,
+            `row ${i}, column ${j} is ${describe(v)}; every value must be a finite number`,
+          );
         }
         data[i * cols + j] = v;
       }
     }
   }
   if (result.rows === 0 || result.cols === 0) {
-    throw new ValidationError(name, `must have at least one row and one column; got ${result.rows} x ${result.cols}`);
+    throw new ValidationError(
+      name,
+      `must have at least one row and one column; got ${result.rows} x ${result.cols}`,
+    );
   }
   if (options.rows !== undefined && result.rows !== options.rows) {
     throw new ValidationError(name, `must have ${options.rows} rows; got ${result.rows}`);
@@ -124,7 +139,10 @@ export function assertFinite(m: Matrix, name: string): void {
     if (!Number.isFinite(v)) {
       const row = Math.floor(i / cols);
       const col = i - row * cols;
-      throw new ValidationError(name, `row ${row}, column ${col} is ${v}; every value must be a finite number`);
+      throw new ValidationError(
+        name,
+        `row ${row}, column ${col} is ${v}; every value must be a finite number`,
+      );
     }
   }
 }
@@ -132,7 +150,8 @@ export function assertFinite(m: Matrix, name: string): void {
 /** Copies a matrix into plain rows. */
 export function matrixToRows(m: Matrix): number[][] {
   const out: number[][] = new Array(m.rows);
-  for (let i = 0; i < m.rows; i++) out[i] = Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));
+  for (let i = 0; i < m.rows; i++)
+    out[i] = Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));
   return out;
 }
 

@@ -9,7 +9,11 @@ export interface Relocation {
  * order, takes one of the rows farthest from their assigned centres, farthest first (ties to the
  * lower row index). When every row sits on its centre there is nothing to gain, and none moves.
  */
-export function planRelocations(clusterWeights: Float64Array, k: number, distances: Float64Array): Relocation[] {
+export function planRelocations(
+  clusterWeights: Float64Array,
+  k: number,
+  distances: Float64Array,
+): Relocation[] {
   const empty: number[] = [];
   for (let j = 0; j < k; j++) if (clusterWeights[j] === 0) empty.push(j);
   if (empty.length === 0) return [];
@@ -33,7 +37,10 @@ function largestIndices(values: Float64Array, count: number): number[] {
 }
 
 /** A copy of `labels` with the relocated rows moved; the assignment itself stays untouched. */
-export function relocatedLabels(labels: Int32Array, relocations: readonly Relocation[]): Int32Array {
+export function relocatedLabels(
+  labels: Int32Array,
+  relocations: readonly Relocation[],
+): Int32Array {
   const out = labels.slice();
   for (const { cluster, row } of relocations) out[row] = cluster;
   return out;

@@ -83,20 +83,23 @@ export const kMeansPlusPlus: InitStrategy = {
     for (let c = 1; c < k; c++) {
       const cumulative = cumulativeSum(closest, weights);
       const candidates: number[] = [];
-      for (let t = 0; t < trials; t++) candidates.push(searchCumulative(cumulative, rng.nextFloat() * potential));
+      for (let t = 0; t < trials; t++)
+        candidates.push(searchCumulative(cumulative, rng.nextFloat() * potential));
       kernels.pairwise(metric.distance, copyRows(X, candidates), trials, candidateDistances);
       let bestTrial = 0;
       let bestPotential = Number.POSITIVE_INFINITY;
       for (let t = 0; t < trials; t++) {
         let p = 0;
-        for (let i = 0; i < n; i++) p += Math.min(closest[i], candidateDistances[i * trials + t]) * weights[i];
+        for (let i = 0; i < n; i++)
+          p += Math.min(closest[i], candidateDistances[i * trials + t]) * weights[i];
         if (p < bestPotential) {
           bestPotential = p;
           bestTrial = t;
         }
       }
       const next = new Float64Array(n);
-      for (let i = 0; i < n; i++) next[i] = Math.min(closest[i], candidateDistances[i * trials + bestTrial]);
+      for (let i = 0; i < n; i++)
+        next[i] = Math.min(closest[i], candidateDistances[i * trials + bestTrial]);
       closest = next;
       potential = bestPotential;
       chosen.push(candidates[bestTrial]);

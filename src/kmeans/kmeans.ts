@@ -40,18 +40,27 @@ export class KMeans {
     const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
     const k = opts.nClusters;
     if (k > data.rows) {
-      throw new ValidationError('nClusters', `must be at most the number of rows of X (${data.rows}); got ${k}`);
+      throw new ValidationError(
+        'nClusters',
+        `must be at most the number of rows of X (${data.rows}); got ${k}`,
+      );
     }
     const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
     opts.metric.prepareData(data, 'X');
     const tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(data);
-    const rng = opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
+    const rng =
+      opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
     const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
     const kernels = opts.backend.bind(data);
     let best: LloydResult | undefined;
     try {
       for (let restart = 0; restart < opts.nInit; restart++) {
-        const centers = this.initialCenters(data, kernels, weights, new Random(restartSeeds[restart]));
+        const centers = this.initialCenters(
+          data,
+          kernels,
+          weights,
+          new Random(restartSeeds[restart]),
+        );
         const result = runLloyd({
           X: data,
           kernels,
@@ -66,7 +75,10 @@ export class KMeans {
         });
         // As scikit-learn: a restart wins only with lower inertia and a different partition, so
         // rounding noise on the same partition does not flip the result.
-        if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, k))) {
+        if (
+          !best ||
+          (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, k))
+        ) {
           best = result;
         }
         if (result.stopped) break;
@@ -100,7 +112,13 @@ export class KMeans {
     const { state, data, kernels } = this.bindNew(X, 'predict');
     try {
       const labels = new Int32Array(data.rows);
-      kernels.assign(this.metric.distance, state.centers, state.k, labels, new Float64Array(data.rows));
+      kernels.assign(
+        this.metric.distance,
+        state.centers,
+        state.k,
+        labels,
+        new Float64Array(data.rows),
+      );
       return labels;
     } finally {
       kernels.release();
@@ -134,7 +152,13 @@ export class KMeans {
     try {
       const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
       const distances = new Float64Array(data.rows);
-      kernels.assign(this.metric.distance, state.centers, state.k, new Int32Array(data.rows), distances);
+      kernels.assign(
+        this.metric.distance,
+        state.centers,
+        state.k,
+        new Int32Array(data.rows),
+        distances,
+      );
       return -compensatedWeightedSum(distances, weights, this.metric.cost);
     } finally {
       kernels.release();
@@ -214,14 +238,22 @@ export class KMeans {
     return this.state;
   }
 
-  private bindNew(X: MatrixLike, what: string): { state: FittedState; data: Matrix; kernels: BoundKernels } {
+  private bindNew(
+    X: MatrixLike,
+    what: string,
+  ): { state: FittedState; data: Matrix; kernels: BoundKernels } {
     const state = this.fitted(`${what}()`);
     const data = toMatrix(X, { name: 'X', dtype: state.dtype, cols: state.cols });
     this.metric.prepareData(data, 'X');
     return { state, data, kernels: this.options.backend.bind(data) };
   }
 
-  private initialCenters(data: Matrix, kernels: BoundKernels, weights: Float64Array, rng: Random): Float64Array {
+  private initialCenters(
+    data: Matrix,
+    kernels: BoundKernels,
+    weights: Float64Array,
+    rng: Random,
+  ): Float64Array {
     const { initStrategy, nClusters: k, metric } = this.options;
     const centers = initStrategy.choose({ X: data, kernels, k, weights, rng, metric });
     metric.prepareCenters(centers, k, data.cols, 'init');

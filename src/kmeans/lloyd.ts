@@ -18,7 +18,7 @@ export interface IterationInfo {
 }
 
 /** Return `false` to stop the fit; anything else continues. */
-export type IterationCallback = (info: IterationInfo) => boolean | undefined | void;
+export type IterationCallback = (info: IterationInfo) => unknown;
 
 /** Inputs of one Lloyd run from given centres. */
 export interface LloydRun {
@@ -82,7 +82,13 @@ export function runLloyd(run: LloydRun): LloydResult {
     const centerShift = squaredShift(centers, nextCenters);
     [centers, nextCenters] = [nextCenters, centers];
     if (onIteration) {
-      const info = { restart: run.restart, iteration, inertia, centerShift, elapsedMs: now() - started };
+      const info = {
+        restart: run.restart,
+        iteration,
+        inertia,
+        centerShift,
+        elapsedMs: now() - started,
+      };
       stopped = onIteration(info) === false;
     }
     if (equalLabels(labels, previousLabels)) {

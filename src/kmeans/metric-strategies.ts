@@ -55,7 +55,8 @@ function meanUpdate(context: UpdateContext): void {
   const clusterWeights = new Float64Array(k);
   kernels.sumByCluster(weights, context.labels, k, newCenters, clusterWeights);
   const labels = updateLabels(context, clusterWeights);
-  if (labels !== context.labels) kernels.sumByCluster(weights, labels, k, newCenters, clusterWeights);
+  if (labels !== context.labels)
+    kernels.sumByCluster(weights, labels, k, newCenters, clusterWeights);
   for (let j = 0; j < k; j++) {
     const w = clusterWeights[j];
     if (w > 0) for (let t = 0; t < cols; t++) newCenters[j * cols + t] /= w;
@@ -63,7 +64,12 @@ function meanUpdate(context: UpdateContext): void {
   fillEmptyFromHeaviest(newCenters, clusterWeights, k, cols);
 }
 
-function fillEmptyFromHeaviest(centers: Float64Array, clusterWeights: Float64Array, k: number, cols: number): void {
+function fillEmptyFromHeaviest(
+  centers: Float64Array,
+  clusterWeights: Float64Array,
+  k: number,
+  cols: number,
+): void {
   const heaviest = heaviestCluster(clusterWeights, k);
   for (let j = 0; j < k; j++) {
     if (clusterWeights[j] > 0) continue;
@@ -78,16 +84,32 @@ function clusterWeightsOf(labels: Int32Array, weights: Float64Array, k: number):
 }
 
 /** L2-normalises each of `rows` rows in place; a zero row is an error naming it. */
-function normaliseRows(data: Float64Array | Float32Array, rows: number, cols: number, parameter: string): void {
+function normaliseRows(
+  data: Float64Array | Float32Array,
+  rows: number,
+  cols: number,
+  parameter: string,
+): void {
   for (let i = 0; i < rows; i++) {
-    let sq = 0;
-    for (let t = 0; t < cols; t++) sq += data[i * cols + t] * data[i * cols + t];
-    if (sq === 0) {
-      throw new ValidationError(parameter, `row ${i} is all zeros, and cosine distance is undefined for a zero vector`);
+    const norm = rowNorm(data, i * cols, cols);
+    if (norm === 0) {
+      throw new ValidationError(
+        parameter,
+        `row ${i} is all zeros, and cosine distance is undefined for a zero vector`,
+      );
     }
-    const inv = 1 / Math.sqrt(sq);
-    for (let t = 0; t < cols; t++) data[i * cols + t] *= inv;
+    for (let t = 0; t < cols; t++) data[i * cols + t] /= norm;
   }
+}
+
+/** Euclidean norm of `length` values from `offset`, scaled first so tiny or huge values neither underflow nor overflow. */
+function rowNorm(data: Float64Array | Float32Array, offset: number, length: number): number {
+  let largest = 0;
+  for (let t = 0; t < length; t++) largest = Math.max(largest, Math.abs(data[offset + t]));
+  if (largest === 0) return 0;
+  let sq = 0;
+  for (let t = 0; t < length; t++) sq += (data[offset + t] / largest) ** 2;
+  return largest * Math.sqrt(sq);
 }
 
 const euclidean: MetricStrategy = {
@@ -115,15 +137,13 @@ const cosine: MetricStrategy = {
     const { newCenters, oldCenters, k } = context;
     const cols = context.X.cols;
     for (let j = 0; j < k; j++) {
-      let sq = 0;
-      for (let t = 0; t < cols; t++) sq += newCenters[j * cols + t] ** 2;
-      if (sq === 0) {
+      const norm = rowNorm(newCenters, j * cols, cols);
+      if (norm === 0) {
         // A mean of zero has no direction; every unit vector scores the same, so keep the old one.
         newCenters.set(oldCenters.subarray(j * cols, (j + 1) * cols), j * cols);
         continue;
       }
-      const inv = 1 / Math.sqrt(sq);
-      for (let t = 0; t < cols; t++) newCenters[j * cols + t] *= inv;
+      for (let t = 0; t < cols; t++) newCenters[j * cols + t] /= norm;
     }
   },
   cost: (distance) => Math.min(2, Math.max(0, distance / 2)),
@@ -193,7 +213,8 @@ function weightedMedian(rows: Int32Array, X: Matrix, col: number, weights: Float
   for (let p = 0; p < order.length; p++) {
     cumulative += weights[rows[order[p]]];
     if (cumulative >= half) {
-      if (cumulative === half && p + 1 < order.length) return (values[order[p]] + values[order[p + 1]]) / 2;
+      if (cumulative === half && p + 1 < order.length)
+        return (values[order[p]] + values[order[p + 1]]) / 2;
       return values[order[p]];
     }
   }
@@ -204,6 +225,10 @@ const STRATEGIES: Record<MetricName, MetricStrategy> = { euclidean, manhattan, c
 
 /** The strategy for a metric name, or a clear error. */
 export function metricStrategy(name: unknown): MetricStrategy {
-  if (typeof name === 'string' && Object.hasOwn(STRATEGIES, name)) return STRATEGIES[name as MetricName];
-  throw new ValidationError('metric', `unknown metric ${JSON.stringify(name)}; use one of ${METRIC_NAMES.join(', ')}`);
+  if (typeof name === 'string' && Object.hasOwn(STRATEGIES, name))
+    return STRATEGIES[name as MetricName];
+  throw new ValidationError(
+    'metric',
+    `unknown metric ${JSON.stringify(name)}; use one of ${METRIC_NAMES.join(', ')}`,
+  );
 }

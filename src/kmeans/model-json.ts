@@ -22,7 +22,8 @@ export interface KMeansJSON {
 /** The JSON form of a fitted state. */
 export function stateToJSON(state: FittedState): KMeansJSON {
   const centroids: number[][] = [];
-  for (let j = 0; j < state.k; j++) centroids.push(Array.from(state.centers.subarray(j * state.cols, (j + 1) * state.cols)));
+  for (let j = 0; j < state.k; j++)
+    centroids.push(Array.from(state.centers.subarray(j * state.cols, (j + 1) * state.cols)));
   return {
     format: 'lloyd.kmeans',
     version: 1,
@@ -59,9 +60,11 @@ export function stateFromJSON(input: unknown): FittedState {
   }
   if (typeof json !== 'object' || json === null) fail('expected an object');
   const m = json as Record<string, unknown>;
-  if (m.format !== 'lloyd.kmeans') fail(`format must be "lloyd.kmeans"; got ${JSON.stringify(m.format)}`);
+  if (m.format !== 'lloyd.kmeans')
+    fail(`format must be "lloyd.kmeans"; got ${JSON.stringify(m.format)}`);
   if (m.version !== 1) fail(`version must be 1; got ${JSON.stringify(m.version)}`);
-  if (!METRIC_NAMES.includes(m.metric as MetricName)) fail(`metric must be one of ${METRIC_NAMES.join(', ')}`);
+  if (!METRIC_NAMES.includes(m.metric as MetricName))
+    fail(`metric must be one of ${METRIC_NAMES.join(', ')}`);
   if (m.dtype !== 'float64' && m.dtype !== 'float32') fail('dtype must be "float64" or "float32"');
   if (!isCount(m.nClusters)) fail('nClusters must be a positive integer');
   if (!isCount(m.nFeatures)) fail('nFeatures must be a positive integer');
@@ -72,20 +75,24 @@ export function stateFromJSON(input: unknown): FittedState {
   m.centroids.forEach((row: unknown, j: number) => {
     if (!Array.isArray(row) || row.length !== cols) fail(`centroid ${j} must have ${cols} values`);
     row.forEach((v: unknown, t: number) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`centroid ${j}, value ${t} is not a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        fail(`centroid ${j}, value ${t} is not a finite number`);
       centers[j * cols + t] = v;
     });
   });
   if (!Array.isArray(m.labels)) fail('labels must be an array');
   const labels = Int32Array.from(m.labels as unknown[], (v, i) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= k) fail(`label ${i} is not in [0, ${k})`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= k)
+      fail(`label ${i} is not in [0, ${k})`);
     return v;
   });
   if (typeof m.inertia !== 'number' || !(m.inertia >= 0)) fail('inertia must be a number >= 0');
-  if (typeof m.nIter !== 'number' || !Number.isInteger(m.nIter) || m.nIter < 0) fail('nIter must be an integer >= 0');
+  if (typeof m.nIter !== 'number' || !Number.isInteger(m.nIter) || m.nIter < 0)
+    fail('nIter must be an integer >= 0');
   if (typeof m.converged !== 'boolean') fail('converged must be true or false');
   const warnings = m.warnings ?? [];
-  if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string')) fail('warnings must be strings');
+  if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string'))
+    fail('warnings must be strings');
   return {
     metric: m.metric as MetricName,
     dtype: m.dtype,

@@ -72,35 +72,54 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) {
-      throw new ValidationError(key, `is not a KMeans option; known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+      throw new ValidationError(
+        key,
+        `is not a KMeans option; known options: ${[...KNOWN_OPTIONS].join(', ')}`,
+      );
     }
   }
-  const nClusters = positiveInteger('nClusters', options.nClusters ?? 8);
-  const init = options.init ?? 'k-means++';
+  const nClusters = positiveInteger('nClusters', orDefault(options.nClusters, 8));
+  const init = orDefault(options.init, 'k-means++');
   const strategy = initStrategy(init);
-  const nInitOption = options.nInit ?? 'auto';
-  const nInit = nInitOption === 'auto' ? strategy.autoRestarts : positiveInteger('nInit', nInitOption);
-  const maxIter = positiveInteger('maxIter', options.maxIter ?? 300);
-  const tol = options.tol ?? 1e-4;
+  const nInitOption = orDefault(options.nInit, 'auto');
+  const nInit =
+    nInitOption === 'auto' ? strategy.autoRestarts : positiveInteger('nInit', nInitOption);
+  const maxIter = positiveInteger('maxIter', orDefault(options.maxIter, 300));
+  const tol = orDefault(options.tol, 1e-4);
   if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) {
     throw new ValidationError('tol', `must be a finite number >= 0; got ${describeValue(tol)}`);
   }
-  const metric = metricStrategy(options.metric ?? 'euclidean');
+  const metric = metricStrategy(orDefault(options.metric, 'euclidean'));
   const randomState = options.randomState;
-  if (randomState !== undefined && (typeof randomState !== 'number' || !Number.isSafeInteger(randomState))) {
-    throw new ValidationError('randomState', `must be an integer seed or undefined; got ${describeValue(randomState)}`);
+  if (
+    randomState !== undefined &&
+    (typeof randomState !== 'number' || !Number.isSafeInteger(randomState))
+  ) {
+    throw new ValidationError(
+      'randomState',
+      `must be an integer seed or undefined; got ${describeValue(randomState)}`,
+    );
   }
-  const dtype = options.dtype ?? 'float64';
+  const dtype = orDefault(options.dtype, 'float64');
   if (dtype !== 'float64' && dtype !== 'float32') {
-    throw new ValidationError('dtype', `must be 'float64' or 'float32'; got ${describeValue(dtype)}`);
+    throw new ValidationError(
+      'dtype',
+      `must be 'float64' or 'float32'; got ${describeValue(dtype)}`,
+    );
   }
-  const backend = options.backend ?? referenceBackend;
+  const backend = orDefault(options.backend, referenceBackend);
   if (typeof backend !== 'object' || backend === null || typeof backend.bind !== 'function') {
-    throw new ValidationError('backend', `must be a KernelBackend with a bind(X) method; got ${describeValue(backend)}`);
+    throw new ValidationError(
+      'backend',
+      `must be a KernelBackend with a bind(X) method; got ${describeValue(backend)}`,
+    );
   }
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
-    throw new ValidationError('onIteration', `must be a function; got ${describeValue(onIteration)}`);
+    throw new ValidationError(
+      'onIteration',
+      `must be a function; got ${describeValue(onIteration)}`,
+    );
   }
   return {
     nClusters,
@@ -115,4 +134,9 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     backend,
     onIteration,
   };
+}
+
+/** Only `undefined` means "use the default"; `null` and other values are validated as given. */
+function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }

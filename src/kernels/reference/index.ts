@@ -54,7 +54,8 @@ class ReferenceKernels implements BoundKernels {
     distances: Float64Array,
   ): void {
     const { X, rows, cols } = this;
-    for (let i = 0; i < rows; i++) distances[i] = rowCenterDistance(kind, X, i, centers, labels[i], cols);
+    for (let i = 0; i < rows; i++)
+      distances[i] = rowCenterDistance(kind, X, i, centers, labels[i], cols);
   }
 
   pairwise(kind: DistanceKind, centers: Float64Array, k: number, out: Float64Array): void {

@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { KMeans, NotFittedError, ValidationError } from '../src/index.js';
+
+const X = [
+  [1, 2],
+  [1, 4],
+  [1, 0],
+  [10, 2],
+  [10, 4],
+  [10, 0],
+];
+
+function errorOf(action: () => unknown): ValidationError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('bad input gets a clear error naming the parameter', () => {
+  const fitError = (data: unknown, options: object = {}, sampleWeight?: unknown) =>
+    errorOf(() =>
+      new KMeans({ nClusters: 2, randomState: 0, ...options }).fit(data as number[][], {
+        sampleWeight: sampleWeight as number[],
+      }),
+    );
+
+  it('empty X', () => {
+    expect(fitError([]).message).toMatch(
+      /^X: must have at least one row and one column; got 0 x 0/,
+    );
+    expect(fitError([[], []]).parameter).toBe('X');
+  });
+
+  it('ragged rows', () => {
+    expect(fitError([[1, 2], [3]]).message).toMatch(
+      /X: rows must all have the same length: row 0 has 2 values, row 1 has 1/,
+    );
+  });
+
+  it('NaN or Infinity, naming the row and column', () => {
+    expect(
+      fitError([
+        [1, 2],
+        [3, Number.NaN],
+        [4, 5],
+      ]).message,
+    ).toMatch(/X: row 1, column 1 is NaN/);
+    expect(
+      fitError([
+        [1, 2],
+        [3, 4],
+        [Number.POSITIVE_INFINITY, 5],
+      ]).message,
+    ).toMatch(/X: row 2, column 0 is Infinity/);
+    expect(
+      fitError({ data: new Float64Array([1, 2, 3, Number.NEGATIVE_INFINITY]), rows: 2, cols: 2 })
+        .message,
+    ).toMatch(/row 1, column 1 is -Infinity/);
+  });
+
+  it('values that are not numbers', () => {
+    expect(
+      fitError([
+        [1, '2'],
+        [3, 4],
+      ]).message,
+    ).toMatch(/X: row 0, column 1 is "2"/);
+    expect(fitError('not data').parameter).toBe('X');
+    expect(fitError([1, 2, 3]).message).toMatch(/row 0 is not an array/);
+  });
+
+  it('a Matrix whose data does not match its shape', () => {
+    expect(fitError({ data: new Float64Array(5), rows: 2, cols: 3 }).message).toMatch(
+      /data has 5 values but rows x cols = 2 x 3 = 6/,
+    );
+  });
+
+  it('nClusters not a positive integer, or larger than the number of rows', () => {
+    for (const bad of [0, -1, 2.5, Number.NaN, '3', null]) {
+      const error = errorOf(() => new KMeans({ nClusters: bad as number }));
+      expect(error.parameter).toBe('nClusters');
+      expect(error.message).toMatch(/must be a positive integer; got/);
+    }
+    expect(fitError(X, { nClusters: 7 }).message).toBe(
+      'nClusters: must be at most the number of rows of X (6); got 7',
+    );
+  });
+
+  it('init array of the wrong shape, or with bad values', () => {
+    expect(fitError(X, { init: [[1, 2]] }).message).toBe('init: must have 2 rows; got 1');
+    expect(
+      fitError(X, {
+        init: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      }).message,
+    ).toBe('init: must have 2 columns; got 3');
+    expect(
+      fitError(X, {
+        init: [
+          [1, 2],
+          [4, Number.NaN],
+        ],
+      }).message,
+    ).toMatch(/init: row 1, column 1 is NaN/);
+    expect(fitError(X, { init: () => [[1, 2]] }).message).toBe('init: must have 2 rows; got 1');
+  });
+
+  it('unknown init, metric or option', () => {
+    expect(errorOf(() => new KMeans({ init: 'kmeans++' as 'random' })).message).toMatch(
+      /init: unknown init "kmeans\+\+"; use 'k-means\+\+', 'random'/,
+    );
+    expect(errorOf(() => new KMeans({ metric: 'chebyshev' as 'cosine' })).message).toBe(
+      'metric: unknown metric "chebyshev"; use one of euclidean, manhattan, cosine',
+    );
+    expect(errorOf(() => new KMeans({ nClusterz: 3 } as object)).parameter).toBe('nClusterz');
+  });
+
+  it('other options out of range', () => {
+    expect(errorOf(() => new KMeans({ nInit: 0 })).parameter).toBe('nInit');
+    expect(errorOf(() => new KMeans({ maxIter: 1.5 })).parameter).toBe('maxIter');
+    expect(errorOf(() => new KMeans({ tol: -1 })).message).toBe(
+      'tol: must be a finite number >= 0; got -1',
+    );
+    expect(errorOf(() => new KMeans({ randomState: 1.5 })).parameter).toBe('randomState');
+    expect(errorOf(() => new KMeans({ dtype: 'int8' as 'float32' })).parameter).toBe('dtype');
+    expect(errorOf(() => new KMeans({ onIteration: 3 as unknown as () => void })).parameter).toBe(
+      'onIteration',
+    );
+  });
+
+  it('negative, NaN, all-zero or mis-sized weights', () => {
+    expect(fitError(X, {}, [1, 1, -1, 1, 1, 1]).message).toBe(
+      'sampleWeight: weight 2 is -1; weights must be finite numbers >= 0',
+    );
+    expect(fitError(X, {}, [1, 1, 1, Number.NaN, 1, 1]).message).toMatch(/weight 3 is NaN/);
+    expect(fitError(X, {}, [0, 0, 0, 0, 0, 0]).message).toBe(
+      'sampleWeight: all weights are zero; at least one must be positive',
+    );
+    expect(fitError(X, {}, [1, 1]).message).toBe(
+      'sampleWeight: must have one weight per row of X (6); got 2',
+    );
+  });
+
+  it('predict, transform, score and attributes before fit', () => {
+    const km = new KMeans({ nClusters: 2 });
+    expect(() => km.predict(X)).toThrow(NotFittedError);
+    expect(() => km.transform(X)).toThrow(
+      /transform\(\) needs a fitted model: call fit\(X\) first/,
+    );
+    expect(() => km.score(X)).toThrow(NotFittedError);
+    expect(() => km.labels).toThrow(NotFittedError);
+    expect(() => km.centroids).toThrow(NotFittedError);
+    expect(() => km.toJSON()).toThrow(NotFittedError);
+  });
+
+  it('predict or transform with the wrong number of columns', () => {
+    const km = new KMeans({ nClusters: 2, randomState: 0 }).fit(X);
+    expect(errorOf(() => km.predict([[1, 2, 3]])).message).toBe('X: must have 2 columns; got 3');
+    expect(errorOf(() => km.transform([[1]])).message).toBe('X: must have 2 columns; got 1');
+  });
+
+  it('fromJSON of a malformed model', () => {
+    const good = new KMeans({ nClusters: 2, randomState: 0 }).fit(X).toJSON();
+    const bad = (patch: object) => errorOf(() => KMeans.fromJSON({ ...good, ...patch })).message;
+    expect(errorOf(() => KMeans.fromJSON('{not json')).message).toMatch(
+      /^json: not a lloyd KMeans model: the text is not valid JSON/,
+    );
+    expect(errorOf(() => KMeans.fromJSON(null)).message).toMatch(/expected an object/);
+    expect(bad({ format: 'other' })).toMatch(/format must be "lloyd.kmeans"/);
+    expect(bad({ centroids: [[1, 2]] })).toMatch(/centroids must be 2 rows/);
+    expect(bad({ centroids: [[1, 2], [3]] })).toMatch(/centroid 1 must have 2 values/);
+    expect(
+      bad({
+        centroids: [
+          [1, 2],
+          [3, null],
+        ],
+      }),
+    ).toMatch(/centroid 1, value 1 is not a finite number/);
+    expect(bad({ labels: [0, 5] })).toMatch(/label 1 is not in \[0, 2\)/);
+    expect(bad({ metric: 'hamming' })).toMatch(/metric must be one of/);
+    expect(bad({ nIter: -1 })).toMatch(/nIter/);
+  });
+});
+
+describe('nothing is mutated', () => {
+  it("the caller's X, init and weights are left as they were, for every metric", () => {
+    for (const metric of ['euclidean', 'manhattan', 'cosine'] as const) {
+      const data = X.map((r) => [...r]);
+      const init = [
+        [1, 2],
+        [10, 2],
+      ];
+      const weights = [1, 2, 3, 4, 5, 6];
+      const matrix = { data: new Float64Array(data.flat()), rows: 6, cols: 2 };
+      new KMeans({ nClusters: 2, init, metric }).fit(data, { sampleWeight: weights });
+      new KMeans({ nClusters: 2, init, metric }).fit(matrix);
+      expect(data).toEqual(X);
+      expect(Array.from(matrix.data)).toEqual(X.flat());
+      expect(init).toEqual([
+        [1, 2],
+        [10, 2],
+      ]);
+      expect(weights).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+  });
+
+  it('a failed fit leaves an earlier fit in place', () => {
+    const km = new KMeans({ nClusters: 2, randomState: 0 }).fit(X);
+    const before = km.toJSON();
+    expect(() =>
+      km.fit([
+        [1, 2],
+        [Number.NaN, 1],
+      ]),
+    ).toThrow(ValidationError);
+    expect(() => km.fit(X, { sampleWeight: [1] })).toThrow(ValidationError);
+    expect(km.toJSON()).toEqual(before);
+  });
+});
+
+describe('toJSON and fromJSON', () => {
+  it('a fitted model round-trips and predicts the same', () => {
+    for (const metric of ['euclidean', 'manhattan', 'cosine'] as const) {
+      const km = new KMeans({ nClusters: 2, randomState: 3, metric }).fit(X);
+      const restored = KMeans.fromJSON(JSON.parse(JSON.stringify(km.toJSON())));
+      const probe = [
+        [0.5, 0.1],
+        [12, 3],
+        [5, 5],
+        [-1, 7],
+      ];
+      expect(Array.from(restored.predict(probe))).toEqual(Array.from(km.predict(probe)));
+      expect(restored.transform(probe)).toEqual(km.transform(probe));
+      expect(restored.centroids).toEqual(km.centroids);
+      expect(restored.inertia).toBe(km.inertia);
+      expect(Array.from(restored.labels)).toEqual(Array.from(km.labels));
+      expect(KMeans.fromJSON(JSON.stringify(km)).nIter).toBe(km.nIter);
+    }
+  });
+
+  it('warns when X has fewer distinct points than k, without NaN', () => {
+    const km = new KMeans({ nClusters: 3, randomState: 0 }).fit([
+      [1, 1],
+      [1, 1],
+      [2, 2],
+      [2, 2],
+    ]);
+    expect(km.warnings[0]).toMatch(
+      /Number of distinct clusters \(2\) found smaller than nClusters \(3\)/,
+    );
+    expect(km.centroids.flat().every(Number.isFinite)).toBe(true);
+    expect(km.inertia).toBe(0);
+  });
+});
+
+describe('onIteration', () => {
+  it('reports each iteration and stops the fit when it returns false', () => {
+    const seen: number[] = [];
+    const km = new KMeans({
+      nClusters: 3,
+      init: 'random',
+      nInit: 5,
+      randomState: 0,
+      onIteration: ({ iteration, restart, elapsedMs, centerShift }) => {
+        expect(restart).toBe(0);
+        expect(elapsedMs).toBeGreaterThanOrEqual(0);
+        expect(centerShift).toBeGreaterThanOrEqual(0);
+        seen.push(iteration);
+        return iteration < 1 ? undefined : false;
+      },
+    }).fit([[0], [1], [2], [10], [11], [12], [30], [31], [33]]);
+    expect(seen).toEqual([1]);
+    expect(km.nIter).toBe(1);
+    expect(km.converged).toBe(false);
+  });
+});

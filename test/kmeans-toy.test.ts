@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { KMeans } from '../src/index.js';
+import { readFixture } from './helpers/fixtures.js';
+
+const X = [
+  [1, 2],
+  [1, 4],
+  [1, 0],
+  [10, 2],
+  [10, 4],
+  [10, 0],
+];
+
+describe("the tutorial's toy case", () => {
+  const km = new KMeans({ nClusters: 2, init: 'random', randomState: 1992 }).fit(X);
+
+  it('finds the centroids [1, 2] and [10, 2] with inertia 16', () => {
+    const sorted = [...km.centroids].sort((a, b) => a[0] - b[0]);
+    expect(sorted).toEqual([
+      [1, 2],
+      [10, 2],
+    ]);
+    expect(km.inertia).toBe(16);
+    expect(km.score(X)).toBe(-16);
+  });
+
+  it('gives the two groups of three two different labels', () => {
+    const labels = Array.from(km.labels);
+    expect(new Set(labels.slice(0, 3)).size).toBe(1);
+    expect(new Set(labels.slice(3)).size).toBe(1);
+    expect(labels[0]).not.toBe(labels[3]);
+    expect(km.clusters().map((rows) => rows.sort())).toEqual(
+      labels[0] === 0
+        ? [
+            [0, 1, 2],
+            [3, 4, 5],
+          ]
+        : [
+            [3, 4, 5],
+            [0, 1, 2],
+          ],
+    );
+  });
+
+  it('predicts [0, 0] with [1, 2] and [12, 3] with [10, 2]', () => {
+    const [a, b] = km.predict([
+      [0, 0],
+      [12, 3],
+    ]);
+    expect(a).toBe(km.labels[0]);
+    expect(b).toBe(km.labels[3]);
+  });
+
+  it('reports distances to each centroid from transform', () => {
+    const [row] = km.transform([[1, 2]]);
+    const near = km.labels[0];
+    expect(row[near]).toBe(0);
+    expect(row[1 - near]).toBe(9);
+  });
+
+  it('fitPredict returns the labels of fit', () => {
+    const again = new KMeans({ nClusters: 2, init: 'random', randomState: 1992 });
+    expect(Array.from(again.fitPredict(X))).toEqual(Array.from(km.labels));
+  });
+
+  it('converges in two iterations and reports it', () => {
+    expect(km.converged).toBe(true);
+    expect(km.nIter).toBeGreaterThanOrEqual(1);
+    expect(km.warnings).toEqual([]);
+  });
+});
+
+describe("the tutorial's failing case: the elbow on iris' first two features", () => {
+  const iris2 = readFixture<{ datasets: Record<string, number[][]> }>('kmeans-golden.json').datasets
+    .iris2;
+
+  it('never yields NaN for k = 1..10 with random init', () => {
+    for (let k = 1; k <= 10; k++) {
+      for (const seed of [0, 1, 2, 3, 4]) {
+        const km = new KMeans({ nClusters: k, init: 'random', nInit: 1, randomState: seed }).fit(
+          iris2,
+        );
+        expect(Number.isFinite(km.inertia)).toBe(true);
+        expect(km.centroids.flat().every(Number.isFinite)).toBe(true);
+      }
+    }
+  });
+
+  it('relocates a cluster that empties, as scikit-learn does', () => {
+    const km = new KMeans({
+      nClusters: 2,
+      init: [
+        [0, 0],
+        [100, 100],
+      ],
+    }).fit(X);
+    expect(km.centroids.flat().every(Number.isFinite)).toBe(true);
+    expect(km.inertia).toBe(16);
+  });
+});
