@@ -1,6 +1,8 @@
 /**
  * lloyd: exact, fast k-means for TypeScript. This module only re-exports; nothing runs at import.
  */
+
+export * from './data/index.js';
 export { NotFittedError, ValidationError } from './errors.js';
 export { referenceBackend } from './kernels/reference/index.js';
 export type { BoundKernels, DistanceKind, KernelBackend } from './kernels/types.js';
@@ -18,4 +20,6 @@ export {
   type MatrixLike,
   toMatrix,
 } from './matrix.js';
+export * from './metrics/index.js';
 export { Random } from './random.js';
+export * from './selection/index.js';

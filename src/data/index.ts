@@ -1,0 +1,2 @@
+/** Data: synthetic sets, bundled datasets and loaders. */
+export { type Blobs, type BlobsOptions, makeBlobs } from './blobs.js';
