@@ -1,0 +1,111 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a subcommand's arguments; any mistake becomes a {@link UsageError} with its usage line. */
+export function parseCommand<T extends Options>(
+  args: string[],
+  options: T,
+  usage: string,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return {
+      values: parsed.values as Record<string, string | boolean | undefined>,
+      positionals: parsed.positionals,
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0], usage);
+  }
+}
+
+/** A flag's value as an integer within bounds, or a usage error naming the flag. */
+export function integerFlag(
+  value: string | boolean | undefined,
+  flag: string,
+  usage: string,
+  min = 1,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < min) {
+    throw new UsageError(
+      `${flag} must be an integer >= ${min}; got ${JSON.stringify(value)}`,
+      usage,
+    );
+  }
+  return n;
+}
+
+/** A flag's value as a finite number >= 0, or a usage error naming the flag. */
+export function numberFlag(
+  value: string | boolean | undefined,
+  flag: string,
+  usage: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`${flag} must be a number >= 0; got ${JSON.stringify(value)}`, usage);
+  }
+  return n;
+}
+
+/** A flag's value when it must be one of a few words. */
+export function choiceFlag<T extends string>(
+  value: string | boolean | undefined,
+  flag: string,
+  choices: readonly T[],
+  usage: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !choices.includes(value as T)) {
+    throw new UsageError(
+      `${flag} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`,
+      usage,
+    );
+  }
+  return value as T;
+}
+
+/** Exactly one positional argument (the input), or a usage error. */
+export function singleInput(positionals: string[], usage: string): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'missing the input: a file or dataset:NAME'
+        : `expected one input; got ${positionals.length}: ${positionals.join(' ')}`,
+      usage,
+    );
+  }
+  return positionals[0];
+}
+
+/** The flags that say how an input file is read; shared by the commands that read data. */
+export const READ_FLAGS = {
+  columns: { type: 'string' },
+  'label-column': { type: 'string' },
+  delimiter: { type: 'string' },
+  'no-header': { type: 'boolean' },
+  header: { type: 'boolean' },
+  dtype: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Read options from the shared flags. */
+export function readOptionsFrom(
+  values: Record<string, string | boolean | undefined>,
+  usage: string,
+) {
+  return {
+    columns: values.columns as string | undefined,
+    labelColumn: values['label-column'] as string | undefined,
+    delimiter: values.delimiter as string | undefined,
+    header: values['no-header'] ? false : values.header ? true : undefined,
+    dtype: choiceFlag(values.dtype, '--dtype', ['float64', 'float32'] as const, usage),
+  };
+}

@@ -1,0 +1,85 @@
+import { elbow } from '../../selection/elbow.js';
+import {
+  choiceFlag,
+  integerFlag,
+  parseCommand,
+  READ_FLAGS,
+  readOptionsFrom,
+  singleInput,
+} from '../args.js';
+import { readInput, type Streams } from '../io.js';
+import { formatNumber } from '../progress.js';
+
+export const ELBOW_USAGE =
+  'usage: lloyd elbow <file|dataset:NAME> [--k-min 1] [--k-max 10] [--init k-means++|random] [--metric euclidean|manhattan|cosine] [--n-init N] [--seed N] [--json]';
+
+/** `lloyd elbow`: inertia for each k and the knee (Kneedle). */
+export async function elbowCommand(args: string[], io: Streams): Promise<void> {
+  const { values, positionals } = parseCommand(
+    args,
+    {
+      ...READ_FLAGS,
+      'k-min': { type: 'string' },
+      'k-max': { type: 'string' },
+      init: { type: 'string' },
+      metric: { type: 'string' },
+      'n-init': { type: 'string' },
+      seed: { type: 'string' },
+    },
+    ELBOW_USAGE,
+  );
+  if (values.help) {
+    io.stdout.write(`${ELBOW_USAGE}\n`);
+    return;
+  }
+  const input = singleInput(positionals, ELBOW_USAGE);
+  const readOptions = readOptionsFrom(values, ELBOW_USAGE);
+  const data = await readInput(input, readOptions);
+  const kMin = integerFlag(values['k-min'], '--k-min', ELBOW_USAGE) ?? 1;
+  const kMax =
+    integerFlag(values['k-max'], '--k-max', ELBOW_USAGE) ??
+    Math.max(kMin, Math.min(10, data.X.rows));
+  const progressive = io.stderr.isTTY || values.verbose === true;
+  const result = elbow(data.X, {
+    kMin,
+    kMax,
+    init: choiceFlag(values.init, '--init', ['k-means++', 'random'] as const, ELBOW_USAGE),
+    metric: choiceFlag(
+      values.metric,
+      '--metric',
+      ['euclidean', 'manhattan', 'cosine'] as const,
+      ELBOW_USAGE,
+    ),
+    nInit: integerFlag(values['n-init'], '--n-init', ELBOW_USAGE),
+    randomState: integerFlag(values.seed, '--seed', ELBOW_USAGE, 0),
+    dtype: readOptions.dtype,
+    onProgress: ({ k, done, total }) => {
+      if (progressive)
+        io.stderr.write(
+          `${io.stderr.isTTY ? '\r\x1b[2K' : ''}k=${k} (${done}/${total})${io.stderr.isTTY ? '' : '\n'}`,
+        );
+    },
+  });
+  if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const lines = [
+      `lloyd elbow: ${data.source} (${data.X.rows} x ${data.X.cols})`,
+      '',
+      '   k  inertia',
+    ];
+    result.ks.forEach((k, i) => {
+      lines.push(
+        `${String(k).padStart(4)}  ${formatNumber(result.inertias[i])}${k === result.knee ? '   <- knee' : ''}`,
+      );
+    });
+    lines.push(
+      '',
+      result.knee === null
+        ? 'no knee found (the curve does not bend)'
+        : `knee (Kneedle): k = ${result.knee}`,
+    );
+    io.stdout.write(`${lines.join('\n')}\n`);
+  }
+}

@@ -1,0 +1,125 @@
+import { writeCentroids, writeLabels, writeModel } from '../../data/node/writers.js';
+import { KMeans } from '../../kmeans/kmeans.js';
+import type { KMeansOptions } from '../../kmeans/options.js';
+import { matrixToRows } from '../../matrix.js';
+import { adjustedRandScore, normalizedMutualInfoScore, purityScore } from '../../metrics/index.js';
+import {
+  choiceFlag,
+  integerFlag,
+  numberFlag,
+  parseCommand,
+  READ_FLAGS,
+  readOptionsFrom,
+  singleInput,
+} from '../args.js';
+import { UsageError } from '../errors.js';
+import { type CliData, checkOutputPath, readInput, type Streams } from '../io.js';
+import { FitProgress, formatNumber } from '../progress.js';
+
+export const FIT_USAGE =
+  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--columns A,B] [--label-column NAME] [--labels-out FILE] [--centroids-out FILE] [--model-out FILE] [--json] [--verbose]';
+
+const FLAGS = {
+  ...READ_FLAGS,
+  clusters: { type: 'string', short: 'k' },
+  init: { type: 'string' },
+  metric: { type: 'string' },
+  'n-init': { type: 'string' },
+  'max-iter': { type: 'string' },
+  tol: { type: 'string' },
+  seed: { type: 'string' },
+  'labels-out': { type: 'string' },
+  'centroids-out': { type: 'string' },
+  'model-out': { type: 'string' },
+} as const;
+
+/** `lloyd fit`: clusters a file or bundled dataset and reports or writes the result. */
+export async function fitCommand(args: string[], io: Streams): Promise<void> {
+  const { values, positionals } = parseCommand(args, FLAGS, FIT_USAGE);
+  if (values.help) {
+    io.stdout.write(`${FIT_USAGE}\n`);
+    return;
+  }
+  const input = singleInput(positionals, FIT_USAGE);
+  const k = integerFlag(values.clusters, '-k', FIT_USAGE);
+  if (k === undefined) throw new UsageError('-k K (the number of clusters) is required', FIT_USAGE);
+  const outputs = ['labels-out', 'centroids-out', 'model-out'].map(
+    (f) => values[f] as string | undefined,
+  );
+  const initFile =
+    values.init !== undefined && !['k-means++', 'random'].includes(values.init as string)
+      ? (values.init as string)
+      : undefined;
+  for (const output of outputs) checkOutputPath(output, [input, initFile]);
+  const readOptions = readOptionsFrom(values, FIT_USAGE);
+  const data = await readInput(input, readOptions);
+  const init = initFile
+    ? matrixToRows((await readInput(initFile, { header: readOptions.header })).X)
+    : (values.init as KMeansOptions['init']);
+  const nInit = integerFlag(values['n-init'], '--n-init', FIT_USAGE);
+  const options: KMeansOptions = {
+    nClusters: k,
+    init,
+    nInit,
+    maxIter: integerFlag(values['max-iter'], '--max-iter', FIT_USAGE),
+    tol: numberFlag(values.tol, '--tol', FIT_USAGE),
+    metric: choiceFlag(
+      values.metric,
+      '--metric',
+      ['euclidean', 'manhattan', 'cosine'] as const,
+      FIT_USAGE,
+    ),
+    randomState: integerFlag(values.seed, '--seed', FIT_USAGE, 0),
+    dtype: readOptions.dtype,
+  };
+  for (const key of Object.keys(options) as (keyof KMeansOptions)[])
+    if (options[key] === undefined) delete options[key];
+  const probe = new KMeans(options);
+  const progress = new FitProgress(io.stderr, probe.options.nInit, values.verbose === true);
+  const started = performance.now();
+  const km = new KMeans({ ...options, onIteration: progress.update });
+  try {
+    km.fit(data.X);
+  } finally {
+    progress.done();
+  }
+  const elapsedMs = performance.now() - started;
+  if (values['labels-out']) await writeLabels(values['labels-out'] as string, km.labels);
+  if (values['centroids-out'])
+    await writeCentroids(values['centroids-out'] as string, km.centroids);
+  if (values['model-out']) await writeModel(values['model-out'] as string, km);
+  if (values.json) {
+    const { labels, centroids, inertia, nIter, converged, warnings } = km;
+    io.stdout.write(
+      `${JSON.stringify({ labels: Array.from(labels), centroids, inertia, nIter, converged, warnings })}\n`,
+    );
+    return;
+  }
+  io.stdout.write(summary(data, km, elapsedMs));
+}
+
+function summary(data: CliData, km: KMeans, elapsedMs: number): string {
+  const { options } = km;
+  const lines = [
+    `lloyd fit: ${data.source} (${data.X.rows} x ${data.X.cols}), k=${options.nClusters}, metric ${options.metric.name}, init ${options.initStrategy.name}, ${options.nInit} restart${options.nInit === 1 ? '' : 's'}`,
+    `inertia ${formatNumber(km.inertia)}   iterations ${km.nIter}   converged ${km.converged ? 'yes' : 'no'}   time ${elapsedMs.toFixed(0)} ms`,
+    '',
+  ];
+  const sizes = km.clusters().map((c) => c.length);
+  const showCentroid = data.X.cols <= 8;
+  lines.push(`cluster  size${showCentroid ? `  centroid (${data.columnNames.join(', ')})` : ''}`);
+  km.centroids.forEach((c, j) => {
+    const centroid = showCentroid ? `  ${c.map((v) => formatNumber(v)).join('  ')}` : '';
+    lines.push(`${String(j).padStart(7)}  ${String(sizes[j]).padStart(4)}${centroid}`);
+  });
+  if (data.labels) {
+    const truth = data.labels;
+    const pred = Array.from(km.labels);
+    lines.push(
+      '',
+      `against ${data.labelName ?? 'the true classes'}: purity ${purityScore(truth, pred).toFixed(4)}   ARI ${adjustedRandScore(truth, pred).toFixed(4)}   NMI ${normalizedMutualInfoScore(truth, pred).toFixed(4)}`,
+    );
+  }
+  for (const warning of km.warnings) lines.push(`warning: ${warning}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,73 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type LoadedData, loadFile } from '../data/index.js';
+import { loadDataset } from '../data/node/datasets.js';
+import { ValidationError } from '../errors.js';
+
+/** Where command output goes; tests swap these for buffers. */
+export interface Streams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+/** Data named on the command line, with true labels when the source has them. */
+export interface CliData extends LoadedData {
+  source: string;
+  imageShape?: [number, number];
+  targetNames?: string[];
+  /** The file it came from, so outputs never overwrite it. */
+  path?: string;
+}
+
+/** Options that shape how a file is read. */
+export interface ReadOptions {
+  columns?: string;
+  labelColumn?: string;
+  delimiter?: string;
+  header?: boolean;
+  dtype?: 'float64' | 'float32';
+}
+
+/** Loads `dataset:NAME` or a file (CSV/TSV, NPY, JSON, IDX; optionally gzipped). */
+export async function readInput(spec: string, options: ReadOptions = {}): Promise<CliData> {
+  if (spec.startsWith('dataset:')) {
+    const dataset = await loadDataset(spec.slice('dataset:'.length), { dtype: options.dtype });
+    return {
+      source: spec,
+      X: dataset.X,
+      labels: dataset.y,
+      columnNames: dataset.featureNames,
+      imageShape: dataset.imageShape,
+      targetNames: dataset.targetNames,
+    };
+  }
+  const loaded = await loadFile(spec, {
+    columns: options.columns?.split(',').map((c) => c.trim()),
+    labelColumn: options.labelColumn,
+    delimiter: options.delimiter,
+    header: options.header,
+    dtype: options.dtype,
+    scale: true,
+  });
+  return { ...loaded, source: spec, path: spec };
+}
+
+/** Refuses an output path that is one of the inputs, so a run never clobbers its own data. */
+export function checkOutputPath(output: string | undefined, inputs: (string | undefined)[]): void {
+  if (!output) return;
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  for (const input of inputs) {
+    if (input && real(input) === real(output)) {
+      throw new ValidationError(
+        'output',
+        `${output} is an input of this command; choose another output path`,
+      );
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { ValidationError } from '../errors.js';
+import { datasetsCommand } from './commands/datasets.js';
+import { elbowCommand } from './commands/elbow.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { fitCommand } from './commands/fit.js';
+import { predictCommand } from './commands/predict.js';
+import { UsageError } from './errors.js';
+import type { Streams } from './io.js';
+
+const USAGE = `usage: lloyd <command> [options]
+
+commands:
+  fit <file|dataset:NAME> -k K     cluster the rows (k-means, k-medians or spherical k-means)
+  predict --model M.json <file>    label new rows with a saved model
+  elbow <file|dataset:NAME>        inertia for k = 1..10 and the knee
+  evaluate --truth F --pred F      contingency matrix, purity, ARI, NMI, V-measure
+  datasets                         the bundled datasets (dataset:iris, dataset:mnist, ...)
+
+options: --help (per command too), --version, --debug (show stack traces)
+files: CSV/TSV (header detected), .npy, .json (array of rows), IDX (MNIST format); each may be .gz`;
+
+const COMMANDS: Record<string, (args: string[], io: Streams) => Promise<void> | void> = {
+  fit: fitCommand,
+  predict: predictCommand,
+  elbow: elbowCommand,
+  evaluate: evaluateCommand,
+  datasets: datasetsCommand,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs the CLI and returns its exit code: 0 success, 1 data or runtime error, 2 usage error. */
+export async function main(argv: string[], io: Streams = process): Promise<number> {
+  const [command, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    const run = COMMANDS[command];
+    if (!run)
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`, USAGE.split('\n')[0]);
+    await run(rest, io);
+    return 0;
+  } catch (error) {
+    if (debug) io.stderr.write(`${(error as Error).stack}\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`lloyd: ${error.message}\n${error.usage}\n`);
+      return 2;
+    }
+    const message =
+      error instanceof ValidationError ? error.message : `${(error as Error).message ?? error}`;
+    const hint = debug || error instanceof ValidationError ? '' : ' (run with --debug for details)';
+    io.stderr.write(`lloyd: error: ${message}${hint}\n`);
+    return 1;
+  }
+}

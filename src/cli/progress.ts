@@ -1,0 +1,47 @@
+import type { IterationInfo } from '../kmeans/lloyd.js';
+import type { Streams } from './io.js';
+
+/**
+ * Draws fitting progress on stderr: one redrawn line on a terminal, one line per iteration with
+ * --verbose when piped, nothing otherwise. The library never prints; this is the CLI's job.
+ */
+export class FitProgress {
+  private readonly stderr: Streams['stderr'];
+  private readonly mode: 'tty' | 'lines' | 'off';
+  private readonly restarts: number;
+  private readonly started = performance.now();
+  private drawn = false;
+
+  constructor(stderr: Streams['stderr'], restarts: number, verbose: boolean) {
+    this.stderr = stderr;
+    this.restarts = restarts;
+    this.mode = stderr.isTTY ? 'tty' : verbose ? 'lines' : 'off';
+  }
+
+  /** An `onIteration` callback. */
+  readonly update = (info: IterationInfo): void => {
+    if (this.mode === 'off') return;
+    const elapsed = ((performance.now() - this.started) / 1000).toFixed(1);
+    const text = `restart ${info.restart + 1}/${this.restarts}  iteration ${info.iteration}  inertia ${formatNumber(info.inertia)}  shift ${info.centerShift.toExponential(2)}  ${elapsed}s`;
+    if (this.mode === 'tty') {
+      const filled = Math.round(((info.restart + 1) / this.restarts) * 20);
+      this.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${text}`);
+      this.drawn = true;
+    } else {
+      this.stderr.write(`${text}\n`);
+    }
+  };
+
+  /** Clears the terminal line. */
+  done(): void {
+    if (this.drawn) this.stderr.write('\r\x1b[2K');
+  }
+}
+
+/** A number with about six significant digits, without exponent for everyday sizes. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value !== 0 && (Math.abs(value) >= 1e9 || Math.abs(value) < 1e-4))
+    return value.toExponential(5);
+  return Number(value.toPrecision(6)).toString();
+}

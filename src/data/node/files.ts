@@ -1,0 +1,143 @@
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse';
+import { ValidationError } from '../../errors.js';
+import type { Matrix } from '../../matrix.js';
+import { toMatrix } from '../../matrix.js';
+import { idxToMatrix, parseIdx } from '../idx.js';
+import { parseNpy } from '../npy.js';
+import { type CsvOptions, type LoadedData, TableBuilder } from '../table.js';
+
+const isGzip = (bytes: Uint8Array) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** Reads a whole file, gunzipping it when it is gzip data. */
+export async function readBytes(path: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ValidationError(
+      'file',
+      `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  return isGzip(bytes) ? gunzipSync(bytes) : bytes;
+}
+
+/** Streams a delimited text file (optionally .gz) into a matrix, with an optional label column. */
+export async function readCsv(path: string, options: CsvOptions = {}): Promise<LoadedData> {
+  const delimiter = options.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
+  const builder = new TableBuilder(path, options);
+  const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ValidationError('file', `${path}: cannot be read (${error.code ?? error.message})`);
+  });
+  const parser = parse({
+    delimiter,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    info: true,
+    bom: true,
+  });
+  const file = handle.createReadStream();
+  const input: Readable = /\.gz$/i.test(path) ? file.pipe(createGunzip()) : file;
+  // pipe() does not forward errors: hand read and gunzip failures to the parser being iterated.
+  for (const stream of new Set([file, input]))
+    stream.on('error', (error: Error) => parser.destroy(error));
+  input.pipe(parser);
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      builder.add(record, info.lines);
+    }
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    const e = error as Error & { lines?: number };
+    throw new ValidationError('file', `${path}${e.lines ? `, line ${e.lines}` : ''}: ${e.message}`);
+  } finally {
+    file.destroy();
+    await handle.close().catch(() => undefined);
+  }
+  return builder.finish();
+}
+
+/** Reads an IDX file (plain or gzipped) as a matrix; `scale` divides bytes by 255. */
+export async function readIdx(
+  path: string,
+  options: { scale?: boolean; dtype?: 'float64' | 'float32' } = {},
+): Promise<Matrix> {
+  return idxToMatrix(parseIdx(await readBytes(path), path), options);
+}
+
+/** Reads IDX values as plain numbers (e.g. a labels file). */
+export async function readIdxValues(path: string): Promise<number[]> {
+  return Array.from(parseIdx(await readBytes(path), path).data);
+}
+
+/** Reads a .npy file (plain or gzipped). */
+export async function readNpy(
+  path: string,
+  dtype: 'float64' | 'float32' = 'float64',
+): Promise<Matrix> {
+  return parseNpy(await readBytes(path), path, dtype);
+}
+
+/** Reads a JSON file holding an array of rows. */
+export async function readJsonRows(
+  path: string,
+  dtype: 'float64' | 'float32' = 'float64',
+): Promise<Matrix> {
+  const text = new TextDecoder().decode(await readBytes(path));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError('file', `${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed))
+    throw new ValidationError('file', `${path}: expected a JSON array of rows`);
+  return toMatrix(parsed as number[][], { name: path, dtype });
+}
+
+/** Options of {@link loadFile}. */
+export interface LoadFileOptions extends CsvOptions {
+  /** For IDX files: divide bytes by 255. */
+  scale?: boolean;
+}
+
+/** Reads data by file extension: .csv/.tsv/.txt (CSV), .npy, .json, .idx and *-ubyte (IDX), each optionally .gz. */
+export async function loadFile(path: string, options: LoadFileOptions = {}): Promise<LoadedData> {
+  const name = basename(path).toLowerCase().replace(/\.gz$/, '');
+  const dtype = options.dtype;
+  if (name.endsWith('.npy')) return withNames(await readNpy(path, dtype));
+  if (name.endsWith('.json')) return withNames(await readJsonRows(path, dtype));
+  if (name.endsWith('.idx') || /-ubyte$/.test(name) || /\.idx\d-ubyte$/.test(name)) {
+    return withNames(await readIdx(path, { scale: options.scale, dtype }));
+  }
+  return readCsv(path, options);
+}
+
+function withNames(X: Matrix): LoadedData {
+  return { X, columnNames: Array.from({ length: X.cols }, (_, j) => String(j)) };
+}
+
+/**
+ * Writes a file atomically: into a temporary file beside it, then renamed over it, so a failure
+ * leaves no half-written file behind.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw new ValidationError(
+      'output',
+      `${path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import type { Matrix } from '../../matrix.js';
+import { encodeNpy } from '../npy.js';
+import { writeFileAtomic } from './files.js';
+
+/** Labels as CSV text: one per line, or `id,label` lines with a header when ids are given. */
+export function labelsToCsv(labels: ArrayLike<number>, ids?: ArrayLike<string | number>): string {
+  const lines: string[] = ids ? ['id,label'] : [];
+  for (let i = 0; i < labels.length; i++)
+    lines.push(ids ? `${ids[i]},${labels[i]}` : String(labels[i]));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Rows as CSV text, with an optional header; numbers at full precision. */
+export function rowsToCsv(
+  rows: readonly (readonly number[])[],
+  header?: readonly string[],
+): string {
+  const lines = header ? [header.join(',')] : [];
+  for (const row of rows) lines.push(row.map((v) => String(v)).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes labels (CSV) atomically. */
+export async function writeLabels(
+  path: string,
+  labels: ArrayLike<number>,
+  ids?: ArrayLike<string | number>,
+): Promise<void> {
+  await writeFileAtomic(path, labelsToCsv(labels, ids));
+}
+
+/** Writes centroids atomically, as .npy when the path ends in .npy, else CSV. */
+export async function writeCentroids(
+  path: string,
+  centroids: readonly (readonly number[])[],
+): Promise<void> {
+  if (/\.npy$/i.test(path)) {
+    const cols = centroids[0]?.length ?? 0;
+    const matrix: Matrix = {
+      data: Float64Array.from(centroids.flat()),
+      rows: centroids.length,
+      cols,
+    };
+    await writeFileAtomic(path, encodeNpy(matrix));
+  } else {
+    await writeFileAtomic(path, rowsToCsv(centroids));
+  }
+}
+
+/** Writes a model's JSON form atomically. */
+export async function writeModel(path: string, model: { toJSON(): unknown }): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(model.toJSON())}\n`);
+}

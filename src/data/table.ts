@@ -1,0 +1,141 @@
+import { ValidationError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
+
+/** Rows read from a file: features, the optional label column kept apart, and column names. */
+export interface LoadedData {
+  X: Matrix;
+  /** The label column's values (numbers when all are numeric, else strings), when one was chosen. */
+  labels?: (number | string)[];
+  /** Names of the feature columns (from the header, or "0", "1", ... without one). */
+  columnNames: string[];
+  labelName?: string;
+}
+
+/** Options of the delimited-text readers. */
+export interface CsvOptions {
+  /** Field delimiter. Default: tab for .tsv files, otherwise comma. */
+  delimiter?: string;
+  /** Whether the first line names the columns. 'auto' (default): yes when none of its fields is a number. */
+  header?: boolean | 'auto';
+  /** Feature columns, by name or 0-based index. Default: every column but the label column. */
+  columns?: (string | number)[];
+  /** A column kept apart as labels (by name or 0-based index), e.g. the true class. */
+  labelColumn?: string | number;
+  /** Element type of X. Default float64. */
+  dtype?: 'float64' | 'float32';
+}
+
+/** Parses one CSV field as a number, or returns undefined. Empty fields and NaN/Infinity are not numbers. */
+export function parseNumber(text: string): number | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Turns delimited records into a matrix as they arrive, so large files never sit in memory as
+ * strings or nested arrays. Errors name the source, line and column.
+ */
+export class TableBuilder {
+  private readonly options: CsvOptions;
+  private readonly source: string;
+  private featureIndex: number[] = [];
+  private labelIndex = -1;
+  private width = -1;
+  private names: string[] = [];
+  private values = new Float64Array(1024);
+  private count = 0;
+  private rows = 0;
+  private readonly labels: string[] = [];
+
+  constructor(source: string, options: CsvOptions = {}) {
+    this.source = source;
+    this.options = options;
+  }
+
+  /** Adds one record; `line` is its 1-based line number in the file. */
+  add(record: string[], line: number): void {
+    if (this.width < 0 && this.start(record, line)) return;
+    if (record.length !== this.width) {
+      throw this.error(line, `has ${record.length} fields; the first line has ${this.width}`);
+    }
+    for (const j of this.featureIndex) {
+      const v = parseNumber(record[j]);
+      if (v === undefined) {
+        const shown =
+          record[j].trim() === ''
+            ? 'is empty'
+            : `is ${JSON.stringify(record[j])}, not a finite number`;
+        throw this.error(line, `column ${j + 1} (${this.names[j]}) ${shown}`);
+      }
+      if (this.count === this.values.length) {
+        const grown = new Float64Array(this.values.length * 2);
+        grown.set(this.values);
+        this.values = grown;
+      }
+      this.values[this.count++] = v;
+    }
+    if (this.labelIndex >= 0) this.labels.push(record[this.labelIndex].trim());
+    this.rows++;
+  }
+
+  /** The finished table. */
+  finish(): LoadedData {
+    if (this.rows === 0) throw new ValidationError('file', `${this.source}: no data rows`);
+    const cols = this.featureIndex.length;
+    const data =
+      this.options.dtype === 'float32'
+        ? Float32Array.from(this.values.subarray(0, this.count))
+        : this.values.slice(0, this.count);
+    const result: LoadedData = {
+      X: { data, rows: this.rows, cols },
+      columnNames: this.featureIndex.map((j) => this.names[j]),
+    };
+    if (this.labelIndex >= 0) {
+      const numeric = this.labels.every((v) => parseNumber(v) !== undefined);
+      result.labels = numeric ? this.labels.map(Number) : [...this.labels];
+      result.labelName = this.names[this.labelIndex];
+    }
+    return result;
+  }
+
+  /** Reads the column layout from the first record; returns whether that record is a header. */
+  private start(record: string[], line: number): boolean {
+    this.width = record.length;
+    const { header: headerOption = 'auto' } = this.options;
+    const header =
+      headerOption === 'auto'
+        ? record.every((field) => parseNumber(field) === undefined)
+        : headerOption;
+    this.names = header ? record.map((f) => f.trim()) : record.map((_, j) => String(j));
+    const resolve = (column: string | number, parameter: string): number => {
+      if (typeof column === 'number') {
+        if (Number.isInteger(column) && column >= 0 && column < this.width) return column;
+      } else {
+        const at = this.names.indexOf(column);
+        if (at >= 0) return at;
+        const asIndex = /^\d+$/.test(column) ? Number(column) : -1;
+        if (asIndex >= 0 && asIndex < this.width) return asIndex;
+      }
+      throw new ValidationError(
+        parameter,
+        `${this.source}: no column ${JSON.stringify(column)} (line ${line} has ${header ? `columns ${this.names.join(', ')}` : `${this.width} unnamed columns, 0-based`})`,
+      );
+    };
+    this.labelIndex =
+      this.options.labelColumn === undefined
+        ? -1
+        : resolve(this.options.labelColumn, 'labelColumn');
+    this.featureIndex = this.options.columns
+      ? this.options.columns.map((c) => resolve(c, 'columns'))
+      : this.names.map((_, j) => j).filter((j) => j !== this.labelIndex);
+    if (this.featureIndex.length === 0)
+      throw new ValidationError('columns', `${this.source}: no feature columns are left`);
+    return header;
+  }
+
+  private error(line: number, message: string): ValidationError {
+    return new ValidationError('file', `${this.source}, line ${line}: ${message}`);
+  }
+}

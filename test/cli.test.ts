@@ -1,0 +1,215 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+const fixtures = fileURLToPath(new URL('./fixtures/data/', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `lloyd` command as a user would, with stdout and stderr piped. */
+function lloyd(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'lloyd-cli-'));
+
+describe('lloyd command', () => {
+  it('is built', () => {
+    expect(existsSync(bin), 'run npm run build first').toBe(true);
+  });
+
+  it('fits dataset:iris with a readable summary on stdout and nothing on a piped stderr', async () => {
+    const r = await lloyd('fit', 'dataset:iris', '-k', '3', '--seed', '0');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/lloyd fit: dataset:iris \(150 x 4\), k=3, metric euclidean/);
+    expect(r.stdout).toMatch(/inertia 78\.85\d+ {3}iterations \d+ {3}converged yes/);
+    expect(r.stdout).toMatch(/purity 0\.8\d+ {3}ARI/);
+  });
+
+  it('--json prints one parseable object', async () => {
+    const r = await lloyd(
+      'fit',
+      'dataset:iris',
+      '-k',
+      '3',
+      '--seed',
+      '0',
+      '--json',
+      '--metric',
+      'manhattan',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual([
+      'centroids',
+      'converged',
+      'inertia',
+      'labels',
+      'nIter',
+      'warnings',
+    ]);
+    expect(out.labels).toHaveLength(150);
+    expect(out.centroids).toHaveLength(3);
+    expect(Number.isFinite(out.inertia)).toBe(true);
+  });
+
+  it('--verbose draws progress on a piped stderr', async () => {
+    const r = await lloyd('fit', 'dataset:iris', '-k', '3', '--seed', '0', '--verbose');
+    expect(r.stderr).toMatch(/restart 1\/1 {2}iteration 1 {2}inertia/);
+  });
+
+  it('round-trips a model through predict, and writes labels and centroids', async () => {
+    const dir = tmp();
+    const fit = await lloyd(
+      'fit',
+      'dataset:iris',
+      '-k',
+      '3',
+      '--seed',
+      '1',
+      '--json',
+      '--model-out',
+      join(dir, 'model.json'),
+      '--labels-out',
+      join(dir, 'labels.csv'),
+      '--centroids-out',
+      join(dir, 'c.npy'),
+    );
+    expect(fit.code).toBe(0);
+    const labels = JSON.parse(fit.stdout).labels as number[];
+    const predicted = await lloyd(
+      'predict',
+      '--model',
+      join(dir, 'model.json'),
+      'dataset:iris',
+      '--json',
+    );
+    expect(predicted.code).toBe(0);
+    expect(JSON.parse(predicted.stdout).labels).toEqual(labels);
+    expect(readFileSync(join(dir, 'labels.csv'), 'utf8').trim().split('\n').map(Number)).toEqual(
+      labels,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['c.npy', 'labels.csv', 'model.json']);
+    const evaluated = await lloyd(
+      'evaluate',
+      '--truth',
+      'dataset:iris',
+      '--pred',
+      join(dir, 'labels.csv'),
+    );
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toMatch(/purity {8}0\.\d{4}/);
+    expect(evaluated.stdout).toMatch(/V-measure {5}0\.\d{4}/);
+  });
+
+  it('clusters a CSV file with a label column and an init file', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'init.csv'), '1,2\n5,6\n');
+    const r = await lloyd(
+      'fit',
+      join(fixtures, 'good.csv'),
+      '-k',
+      '2',
+      '--label-column',
+      'label',
+      '--init',
+      join(dir, 'init.csv'),
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).centroids).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
+  });
+
+  it('elbow prints inertia per k and the knee', async () => {
+    const r = await lloyd('elbow', 'dataset:iris', '--k-max', '6', '--seed', '0', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ks).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(out.inertias.every((v: number) => Number.isFinite(v))).toBe(true);
+  });
+
+  it('bad flags exit 2 with the usage line', async () => {
+    for (const args of [
+      ['fit', 'dataset:iris', '-k', '3', '--bogus'],
+      ['fit', 'dataset:iris'],
+      ['fit', 'dataset:iris', '-k', 'three'],
+      ['fit', 'dataset:iris', '-k', '3', '--metric', 'chebyshev'],
+      ['fit', '-k', '3'],
+      ['frobnicate'],
+    ]) {
+      const r = await lloyd(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^lloyd: .+\nusage: lloyd/);
+    }
+  });
+
+  it('a corrupt CSV exits 1 naming the line, without a stack trace', async () => {
+    const r = await lloyd('fit', join(fixtures, 'bad-value.csv'), '-k', '2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^lloyd: error: .*bad-value\.csv, line 3: column 2 \(b\) is "oops", not a finite number\n$/,
+    );
+    expect(r.stderr).not.toMatch(/\s+at /);
+  });
+
+  it('an unwritable output fails cleanly and writes nothing; the input is never clobbered', async () => {
+    const dir = tmp();
+    const r = await lloyd(
+      'fit',
+      'dataset:iris',
+      '-k',
+      '3',
+      '--labels-out',
+      join(dir, 'no-such-dir', 'labels.csv'),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^lloyd: error: output: .*labels\.csv: cannot be written \(ENOENT\)\n$/,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+    const input = join(dir, 'data.csv');
+    writeFileSync(input, '1,2\n3,4\n5,6\n');
+    const clobber = await lloyd('fit', input, '-k', '2', '--labels-out', input);
+    expect(clobber.code).toBe(1);
+    expect(clobber.stderr).toMatch(/is an input of this command/);
+    expect(readFileSync(input, 'utf8')).toBe('1,2\n3,4\n5,6\n');
+  });
+
+  it('a data error (k larger than n) exits 1 with one line', async () => {
+    const r = await lloyd('fit', join(fixtures, 'rows.json'), '-k', '5');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'lloyd: error: nClusters: must be at most the number of rows of X (2); got 5\n',
+    );
+  });
+
+  it('--version, --help and datasets', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect((await lloyd('--version')).stdout.trim()).toBe(pkg.version);
+    expect((await lloyd('--help')).stdout).toMatch(/usage: lloyd <command>/);
+    expect((await lloyd('fit', '--help')).stdout).toMatch(/^usage: lloyd fit/);
+    expect((await lloyd('datasets')).stdout).toMatch(/dataset:mnist/);
+  });
+});
