@@ -5,7 +5,9 @@
 export * from './data/index.js';
 export { NotFittedError, ValidationError } from './errors.js';
 export { referenceBackend } from './kernels/reference/index.js';
+export { type BackendOption, resolveBackend } from './kernels/select.js';
 export type { BoundKernels, DistanceKind, KernelBackend } from './kernels/types.js';
+export { wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
 export { type FitOptions, KMeans } from './kmeans/kmeans.js';
 export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';

@@ -1,5 +1,5 @@
 import { describeValue, ValidationError } from '../errors.js';
-import { referenceBackend } from '../kernels/reference/index.js';
+import { type BackendOption, resolveBackend } from '../kernels/select.js';
 import type { KernelBackend } from '../kernels/types.js';
 import type { DType } from '../matrix.js';
 import { type InitOption, type InitStrategy, initStrategy } from './init.js';
@@ -24,8 +24,8 @@ export interface KMeansOptions {
   randomState?: number;
   /** Element type of the working copy of X. Default 'float64'. */
   dtype?: DType;
-  /** Compute backend. Default: the reference TypeScript backend. */
-  backend?: KernelBackend;
+  /** Compute backend: 'auto' (default: WebAssembly SIMD where available), 'wasm', 'reference', or your own. */
+  backend?: BackendOption;
   /** Called after every iteration; return false to stop the fit. */
   onIteration?: IterationCallback;
 }
@@ -107,13 +107,7 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
       `must be 'float64' or 'float32'; got ${describeValue(dtype)}`,
     );
   }
-  const backend = orDefault(options.backend, referenceBackend);
-  if (typeof backend !== 'object' || backend === null || typeof backend.bind !== 'function') {
-    throw new ValidationError(
-      'backend',
-      `must be a KernelBackend with a bind(X) method; got ${describeValue(backend)}`,
-    );
-  }
+  const backend = resolveBackend(orDefault<BackendOption>(options.backend, 'auto'));
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new ValidationError(

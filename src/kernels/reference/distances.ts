@@ -1,7 +1,12 @@
 import type { FloatArray } from '../../matrix.js';
 import type { DistanceKind } from '../types.js';
 
-/** Distance between row `i` of X and centre `j`, computed directly (no expansion, so no cancellation). */
+/**
+ * Distance between row `i` of X and centre `j`, computed directly (no expansion, so no
+ * cancellation). Squared euclidean distances use one fixed summation order, four interleaved
+ * partial sums (t mod 4) combined as (s0 + s2) + (s1 + s3), then the tail: the order the SIMD
+ * kernels use, so every backend gets the same bits and ties break the same way.
+ */
 export function rowCenterDistance(
   kind: DistanceKind,
   X: FloatArray,
@@ -12,14 +17,30 @@ export function rowCenterDistance(
 ): number {
   const xo = i * d;
   const co = j * d;
-  let sum = 0;
   if (kind === 'sqeuclidean') {
-    for (let t = 0; t < d; t++) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let t = 0;
+    for (; t + 4 <= d; t += 4) {
+      const d0 = X[xo + t] - centers[co + t];
+      const d1 = X[xo + t + 1] - centers[co + t + 1];
+      const d2 = X[xo + t + 2] - centers[co + t + 2];
+      const d3 = X[xo + t + 3] - centers[co + t + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    let sum = s0 + s2 + (s1 + s3);
+    for (; t < d; t++) {
       const diff = X[xo + t] - centers[co + t];
       sum += diff * diff;
     }
-  } else {
-    for (let t = 0; t < d; t++) sum += Math.abs(X[xo + t] - centers[co + t]);
+    return sum;
   }
+  let sum = 0;
+  for (let t = 0; t < d; t++) sum += Math.abs(X[xo + t] - centers[co + t]);
   return sum;
 }

@@ -1,0 +1,373 @@
+// lloyd's WebAssembly kernels (AssemblyScript, SIMD128). Every buffer lives in linear memory and
+// is laid out by the caller (src/kernels/wasm/backend.ts); these functions only compute. Rows
+// are processed in [start, end) so the caller can call in chunks: V8 tiers a function up only
+// on its next call, and a pass split into calls gets the optimised code early.
+
+// Sum of the four lanes of an f32x4, in float64.
+@inline function sum4(v: v128): f64 {
+  return (
+    <f64>f32x4.extract_lane(v, 0) +
+    <f64>f32x4.extract_lane(v, 1) +
+    <f64>f32x4.extract_lane(v, 2) +
+    <f64>f32x4.extract_lane(v, 3)
+  );
+}
+
+@inline function sum2(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+// The running best and second-best scores of the row being assigned. Globals rather than an
+// array: the kernels allocate nothing, so the caller owns all of linear memory above page 0.
+let best: i32 = 0;
+let bestScore: f64 = 0;
+let second: f64 = 0;
+
+@inline function consider(score: f64, j: i32): void {
+  if (score < bestScore) {
+    second = bestScore;
+    bestScore = score;
+    best = j;
+  } else if (score < second) {
+    second = score;
+  }
+}
+
+/** Squared euclidean norm of each row, accumulated in float64. */
+export function rowSqNormsF32(x: usize, start: i32, end: i32, d: i32, out: usize): void {
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 4;
+    let acc = f64x2.splat(0);
+    let t = 0;
+    for (; t + 2 <= d; t += 2) {
+      const v = f64x2.promote_low_f32x4(v128.load64_zero(row + <usize>t * 4));
+      acc = f64x2.add(acc, f64x2.mul(v, v));
+    }
+    let s = sum2(acc);
+    for (; t < d; t++) {
+      const v = <f64>load<f32>(row + <usize>t * 4);
+      s += v * v;
+    }
+    store<f64>(out + <usize>i * 8, s);
+  }
+}
+
+/** Squared euclidean norm of each row of float64 data. */
+export function rowSqNormsF64(x: usize, start: i32, end: i32, d: i32, out: usize): void {
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 8;
+    let acc = f64x2.splat(0);
+    let t = 0;
+    for (; t + 2 <= d; t += 2) {
+      const v = v128.load(row + <usize>t * 8);
+      acc = f64x2.add(acc, f64x2.mul(v, v));
+    }
+    let s = sum2(acc);
+    for (; t < d; t++) {
+      const v = load<f64>(row + <usize>t * 8);
+      s += v * v;
+    }
+    store<f64>(out + <usize>i * 8, s);
+  }
+}
+
+// Squared distance from a float32 row to a float64 centre, in float64. Lanes hold the partial
+// sums of t mod 4, combined as (s0 + s2) + (s1 + s3), then the tail: the reference backend's
+// order exactly, so both produce the same bits.
+@inline function directF32(row: usize, centre: usize, d: i32): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let t = 0;
+  for (; t + 4 <= d; t += 4) {
+    const v = v128.load(row + <usize>t * 4);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(v), v128.load(centre + <usize>t * 8));
+    const hi = f64x2.sub(
+      f64x2.promote_low_f32x4(v128.swizzle(v, i8x16(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))),
+      v128.load(centre + <usize>t * 8 + 16),
+    );
+    a0 = f64x2.add(a0, f64x2.mul(lo, lo));
+    a1 = f64x2.add(a1, f64x2.mul(hi, hi));
+  }
+  let s = sum2(f64x2.add(a0, a1));
+  for (; t < d; t++) {
+    const diff = <f64>load<f32>(row + <usize>t * 4) - load<f64>(centre + <usize>t * 8);
+    s += diff * diff;
+  }
+  return s;
+}
+
+// Squared distance from a float64 row to a float64 centre.
+@inline function directF64(row: usize, centre: usize, d: i32): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let t = 0;
+  for (; t + 4 <= d; t += 4) {
+    const lo = f64x2.sub(v128.load(row + <usize>t * 8), v128.load(centre + <usize>t * 8));
+    const hi = f64x2.sub(v128.load(row + <usize>t * 8 + 16), v128.load(centre + <usize>t * 8 + 16));
+    a0 = f64x2.add(a0, f64x2.mul(lo, lo));
+    a1 = f64x2.add(a1, f64x2.mul(hi, hi));
+  }
+  let s = sum2(f64x2.add(a0, a1));
+  for (; t < d; t++) {
+    const diff = load<f64>(row + <usize>t * 8) - load<f64>(centre + <usize>t * 8);
+    s += diff * diff;
+  }
+  return s;
+}
+
+/**
+ * Nearest centre of each row of float32 data. Scores ||c||² - 2 x·c with float32 SIMD, four
+ * centres at a time; when the two best scores are closer than the rounding bound `margin`
+ * (relative to (||x|| + ||c||)²), the row is settled by exact distances to every centre instead.
+ * Writes labels (i32) and squared distances (f64). Returns how many rows needed that check.
+ */
+export function assignF32(
+  x: usize, start: i32, end: i32, d: i32,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+): i32 {
+  let ambiguous = 0;
+  const k4 = k & ~3;
+  const d4 = d & ~3;
+  const rowBytes = <usize>d * 4;
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * rowBytes;
+    best = 0;
+    bestScore = Infinity;
+    second = Infinity;
+    let j = 0;
+    for (; j < k4; j += 4) {
+      const c0 = c32 + <usize>j * rowBytes;
+      const c1 = c0 + rowBytes;
+      const c2 = c1 + rowBytes;
+      const c3 = c2 + rowBytes;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      for (let t = 0; t < d4; t += 4) {
+        const off = <usize>t * 4;
+        const v = v128.load(row + off);
+        a0 = f32x4.add(a0, f32x4.mul(v, v128.load(c0 + off)));
+        a1 = f32x4.add(a1, f32x4.mul(v, v128.load(c1 + off)));
+        a2 = f32x4.add(a2, f32x4.mul(v, v128.load(c2 + off)));
+        a3 = f32x4.add(a3, f32x4.mul(v, v128.load(c3 + off)));
+      }
+      let s0 = sum4(a0);
+      let s1 = sum4(a1);
+      let s2 = sum4(a2);
+      let s3 = sum4(a3);
+      for (let t = d4; t < d; t++) {
+        const v = <f64>load<f32>(row + <usize>t * 4);
+        const off = <usize>t * 4;
+        s0 += v * <f64>load<f32>(c0 + off);
+        s1 += v * <f64>load<f32>(c1 + off);
+        s2 += v * <f64>load<f32>(c2 + off);
+        s3 += v * <f64>load<f32>(c3 + off);
+      }
+      consider(load<f64>(cn + <usize>j * 8) - 2 * s0, j);
+      consider(load<f64>(cn + <usize>(j + 1) * 8) - 2 * s1, j + 1);
+      consider(load<f64>(cn + <usize>(j + 2) * 8) - 2 * s2, j + 2);
+      consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
+    }
+    for (; j < k; j++) {
+      const c = c32 + <usize>j * rowBytes;
+      let a = f32x4.splat(0);
+      for (let t = 0; t < d4; t += 4) {
+        a = f32x4.add(a, f32x4.mul(v128.load(row + <usize>t * 4), v128.load(c + <usize>t * 4)));
+      }
+      let s = sum4(a);
+      for (let t = d4; t < d; t++) s += <f64>load<f32>(row + <usize>t * 4) * <f64>load<f32>(c + <usize>t * 4);
+      consider(load<f64>(cn + <usize>j * 8) - 2 * s, j);
+    }
+    const scale = Math.sqrt(load<f64>(xn + <usize>i * 8)) + Math.sqrt(cnMax);
+    let distance: f64;
+    if (second - bestScore <= margin * scale * scale) {
+      ambiguous++;
+      best = 0;
+      distance = directF32(row, c64, d);
+      for (let q = 1; q < k; q++) {
+        const candidate = directF32(row, c64 + <usize>q * <usize>d * 8, d);
+        if (candidate < distance) {
+          distance = candidate;
+          best = q;
+        }
+      }
+    } else {
+      distance = directF32(row, c64 + <usize>best * <usize>d * 8, d);
+    }
+    store<i32>(labels + <usize>i * 4, best);
+    store<f64>(dist + <usize>i * 8, distance);
+  }
+  return ambiguous;
+}
+
+/** As {@link assignF32}, for float64 data: scores in float64 SIMD, two lanes. */
+export function assignF64(
+  x: usize, start: i32, end: i32, d: i32,
+  c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+): i32 {
+  let ambiguous = 0;
+  const k4 = k & ~3;
+  const d2 = d & ~1;
+  const rowBytes = <usize>d * 8;
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * rowBytes;
+    best = 0;
+    bestScore = Infinity;
+    second = Infinity;
+    let j = 0;
+    for (; j < k4; j += 4) {
+      const c0 = c64 + <usize>j * rowBytes;
+      const c1 = c0 + rowBytes;
+      const c2 = c1 + rowBytes;
+      const c3 = c2 + rowBytes;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      for (let t = 0; t < d2; t += 2) {
+        const off = <usize>t * 8;
+        const v = v128.load(row + off);
+        a0 = f64x2.add(a0, f64x2.mul(v, v128.load(c0 + off)));
+        a1 = f64x2.add(a1, f64x2.mul(v, v128.load(c1 + off)));
+        a2 = f64x2.add(a2, f64x2.mul(v, v128.load(c2 + off)));
+        a3 = f64x2.add(a3, f64x2.mul(v, v128.load(c3 + off)));
+      }
+      let s0 = sum2(a0);
+      let s1 = sum2(a1);
+      let s2 = sum2(a2);
+      let s3 = sum2(a3);
+      if (d2 < d) {
+        const off = <usize>d2 * 8;
+        const v = load<f64>(row + off);
+        s0 += v * load<f64>(c0 + off);
+        s1 += v * load<f64>(c1 + off);
+        s2 += v * load<f64>(c2 + off);
+        s3 += v * load<f64>(c3 + off);
+      }
+      consider(load<f64>(cn + <usize>j * 8) - 2 * s0, j);
+      consider(load<f64>(cn + <usize>(j + 1) * 8) - 2 * s1, j + 1);
+      consider(load<f64>(cn + <usize>(j + 2) * 8) - 2 * s2, j + 2);
+      consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
+    }
+    for (; j < k; j++) {
+      const c = c64 + <usize>j * rowBytes;
+      let a = f64x2.splat(0);
+      for (let t = 0; t < d2; t += 2) {
+        a = f64x2.add(a, f64x2.mul(v128.load(row + <usize>t * 8), v128.load(c + <usize>t * 8)));
+      }
+      let s = sum2(a);
+      if (d2 < d) s += load<f64>(row + <usize>d2 * 8) * load<f64>(c + <usize>d2 * 8);
+      consider(load<f64>(cn + <usize>j * 8) - 2 * s, j);
+    }
+    const scale = Math.sqrt(load<f64>(xn + <usize>i * 8)) + Math.sqrt(cnMax);
+    let distance: f64;
+    if (second - bestScore <= margin * scale * scale) {
+      ambiguous++;
+      best = 0;
+      distance = directF64(row, c64, d);
+      for (let q = 1; q < k; q++) {
+        const candidate = directF64(row, c64 + <usize>q * rowBytes, d);
+        if (candidate < distance) {
+          distance = candidate;
+          best = q;
+        }
+      }
+    } else {
+      distance = directF64(row, c64 + <usize>best * rowBytes, d);
+    }
+    store<i32>(labels + <usize>i * 4, best);
+    store<f64>(dist + <usize>i * 8, distance);
+  }
+  return ambiguous;
+}
+
+/** Squared distance of each row to the centre named by its label (float32 data). */
+export function assignedDistF32(x: usize, start: i32, end: i32, d: i32, c64: usize, labels: usize, dist: usize): void {
+  for (let i = start; i < end; i++) {
+    const label = load<i32>(labels + <usize>i * 4);
+    store<f64>(dist + <usize>i * 8, directF32(x + <usize>i * <usize>d * 4, c64 + <usize>label * <usize>d * 8, d));
+  }
+}
+
+/** Squared distance of each row to the centre named by its label (float64 data). */
+export function assignedDistF64(x: usize, start: i32, end: i32, d: i32, c64: usize, labels: usize, dist: usize): void {
+  for (let i = start; i < end; i++) {
+    const label = load<i32>(labels + <usize>i * 4);
+    store<f64>(dist + <usize>i * 8, directF64(x + <usize>i * <usize>d * 8, c64 + <usize>label * <usize>d * 8, d));
+  }
+}
+
+/** Every row-to-centre squared distance for rows [start, end), into out[(i - start) * k + j]. */
+export function pairwiseF32(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 4;
+    const o = out + <usize>(i - start) * <usize>k * 8;
+    for (let j = 0; j < k; j++) store<f64>(o + <usize>j * 8, directF32(row, c64 + <usize>j * <usize>d * 8, d));
+  }
+}
+
+/** As {@link pairwiseF32}, for float64 data. */
+export function pairwiseF64(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 8;
+    const o = out + <usize>(i - start) * <usize>k * 8;
+    for (let j = 0; j < k; j++) store<f64>(o + <usize>j * 8, directF64(row, c64 + <usize>j * <usize>d * 8, d));
+  }
+}
+
+/**
+ * Adds w·x of each row to its cluster's sum (float64, k x d) and w to its weight. Each sum
+ * element takes its terms in row order, the reference backend's order, so results are identical.
+ */
+export function sumByClusterF32(
+  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize,
+): void {
+  for (let i = start; i < end; i++) {
+    const label = load<i32>(labels + <usize>i * 4);
+    if (label < 0 || label >= k) continue;
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + <usize>label * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    const row = x + <usize>i * <usize>d * 4;
+    const s = sums + <usize>label * <usize>d * 8;
+    const ww = f64x2.splat(w);
+    let t = 0;
+    for (; t + 2 <= d; t += 2) {
+      const v = f64x2.promote_low_f32x4(v128.load64_zero(row + <usize>t * 4));
+      const p = s + <usize>t * 8;
+      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v, ww)));
+    }
+    for (; t < d; t++) {
+      const p = s + <usize>t * 8;
+      store<f64>(p, load<f64>(p) + <f64>load<f32>(row + <usize>t * 4) * w);
+    }
+  }
+}
+
+/** As {@link sumByClusterF32}, for float64 data. */
+export function sumByClusterF64(
+  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize,
+): void {
+  for (let i = start; i < end; i++) {
+    const label = load<i32>(labels + <usize>i * 4);
+    if (label < 0 || label >= k) continue;
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + <usize>label * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    const row = x + <usize>i * <usize>d * 8;
+    const s = sums + <usize>label * <usize>d * 8;
+    const ww = f64x2.splat(w);
+    let t = 0;
+    for (; t + 2 <= d; t += 2) {
+      const p = s + <usize>t * 8;
+      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v128.load(row + <usize>t * 8), ww)));
+    }
+    if (t < d) {
+      const p = s + <usize>t * 8;
+      store<f64>(p, load<f64>(p) + load<f64>(row + <usize>t * 8) * w);
+    }
+  }
+}

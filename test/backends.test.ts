@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type KernelBackend,
+  KMeans,
+  type Matrix,
+  referenceBackend,
+  wasmBackend,
+  wasmSimdSupported,
+} from '../src/index.js';
+import { readFixture } from './helpers/fixtures.js';
+
+/** A random matrix of the given shape and dtype, with values on a grid or continuous. */
+const matrixArb = (dtype: 'float64' | 'float32') =>
+  fc
+    .record({
+      rows: fc.integer({ min: 1, max: 70 }),
+      cols: fc.integer({ min: 1, max: 19 }),
+      grid: fc.boolean(),
+      seed: fc.integer({ min: 1, max: 2 ** 30 }),
+    })
+    .map(({ rows, cols, grid, seed }) => {
+      let s = seed;
+      const next = () => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return s / 2 ** 32;
+      };
+      const data =
+        dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+      for (let i = 0; i < data.length; i++)
+        data[i] = grid ? Math.floor(next() * 7) - 3 : (next() - 0.5) * 200;
+      return { data, rows, cols } as Matrix;
+    });
+
+/** Every backend computes with the same arithmetic in the same order, so results agree bit for bit. */
+function compareKernels(
+  a: KernelBackend,
+  b: KernelBackend,
+  X: Matrix,
+  k: number,
+  centerSeed: number,
+): void {
+  const d = X.cols;
+  const centers = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) {
+    const row = (j * 7919 + centerSeed) % X.rows;
+    for (let t = 0; t < d; t++) centers[j * d + t] = X.data[row * d + t] + ((j + t) % 3) * 0.25;
+  }
+  const ka = a.bind(X);
+  const kb = b.bind(X);
+  const n = X.rows;
+  for (const kind of ['sqeuclidean', 'manhattan'] as const) {
+    const la = new Int32Array(n);
+    const lb = new Int32Array(n);
+    const da = new Float64Array(n);
+    const db = new Float64Array(n);
+    ka.assign(kind, centers, k, la, da);
+    kb.assign(kind, centers, k, lb, db);
+    expect(Array.from(lb)).toEqual(Array.from(la));
+    expect(Array.from(db)).toEqual(Array.from(da));
+    ka.distancesToAssigned(kind, centers, la, da);
+    kb.distancesToAssigned(kind, centers, la, db);
+    expect(Array.from(db)).toEqual(Array.from(da));
+    const pa = new Float64Array(n * k);
+    const pb = new Float64Array(n * k);
+    ka.pairwise(kind, centers, k, pa);
+    kb.pairwise(kind, centers, k, pb);
+    expect(Array.from(pb)).toEqual(Array.from(pa));
+  }
+  const labels = Int32Array.from({ length: n }, (_, i) => (i * 31 + centerSeed) % k);
+  const weights = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 5));
+  const sa = new Float64Array(k * d);
+  const sb = new Float64Array(k * d);
+  const wa = new Float64Array(k);
+  const wb = new Float64Array(k);
+  ka.sumByCluster(weights, labels, k, sa, wa);
+  kb.sumByCluster(weights, labels, k, sb, wb);
+  expect(Array.from(sb)).toEqual(Array.from(sa));
+  expect(Array.from(wb)).toEqual(Array.from(wa));
+  ka.release();
+  kb.release();
+}
+
+describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the reference', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`kernel by kernel, on random shapes (${dtype})`, () => {
+      fc.assert(
+        fc.property(matrixArb(dtype), fc.integer({ min: 1, max: 13 }), fc.nat(), (X, k, seed) => {
+          compareKernels(referenceBackend, wasmBackend, X, k, seed);
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`whole fits: identical labels, centroids, inertia and nIter (${dtype}, every metric)`, () => {
+      fc.assert(
+        fc.property(
+          matrixArb(dtype),
+          fc.integer({ min: 1, max: 9 }),
+          fc.constantFrom('euclidean', 'manhattan', 'cosine' as const),
+          fc.nat(),
+          (X, k, metric, seed) => {
+            const nonZero =
+              metric !== 'cosine' ||
+              Array.from({ length: X.rows }, (_, i) =>
+                X.data.subarray(i * X.cols, (i + 1) * X.cols).some((v) => v !== 0),
+              ).every(Boolean);
+            fc.pre(X.rows >= k && nonZero);
+            const options = { nClusters: k, metric, randomState: seed, dtype } as const;
+            const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
+            const b = new KMeans({ ...options, backend: 'wasm' }).fit(X);
+            expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+            expect(b.nIter).toBe(a.nIter);
+            expect(b.centroids).toEqual(a.centroids);
+            expect(b.inertia).toBe(a.inertia);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    });
+  }
+
+  it('matches the golden fixtures in float32 closely (labels equal on iris)', () => {
+    const golden = readFixture<{
+      datasets: Record<string, number[][]>;
+      cases: { data: string; k: number; init: number[][]; labels: number[]; inertia: number }[];
+    }>('kmeans-golden.json');
+    const c = golden.cases[0];
+    const km = new KMeans({ nClusters: c.k, init: c.init, dtype: 'float32' }).fit(
+      golden.datasets[c.data],
+    );
+    expect(Array.from(km.labels)).toEqual(c.labels);
+    expect(Math.abs(km.inertia - c.inertia) / c.inertia).toBeLessThan(1e-5);
+  });
+
+  it("'auto' picks the WebAssembly backend here", () => {
+    expect(new KMeans({ nClusters: 2 }).options.backend.name).toBe('wasm');
+    expect(() => new KMeans({ backend: 'gpu' as 'wasm' })).toThrow(
+      /^backend: must be 'auto', 'wasm', 'reference'/,
+    );
+  });
+});
