@@ -6,7 +6,7 @@ export * from './data/index.js';
 export { NotFittedError, ValidationError } from './errors.js';
 export { referenceBackend } from './kernels/reference/index.js';
 export { type BackendOption, resolveBackend } from './kernels/select.js';
-export type { BoundKernels, DistanceKind, KernelBackend } from './kernels/types.js';
+export type { BindOptions, BoundKernels, DistanceKind, KernelBackend } from './kernels/types.js';
 export { wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
 export { type FitOptions, KMeans } from './kmeans/kmeans.js';
@@ -23,5 +23,6 @@ export {
   toMatrix,
 } from './matrix.js';
 export * from './metrics/index.js';
+export { availableCores, closePools } from './parallel/pool.js';
 export { Random } from './random.js';
 export * from './selection/index.js';

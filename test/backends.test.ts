@@ -140,3 +140,49 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     );
   });
 });
+
+describe.runIf(wasmSimdSupported())('threads', () => {
+  it('give identical results for 1, 2 and 3 threads and the reference backend', () => {
+    const { datasets } = readFixture<{ datasets: Record<string, number[][]> }>(
+      'kmeans-golden.json',
+    );
+    // More rows than one sum block, so blocks are split across threads.
+    const X = [...datasets.digits, ...datasets.digits, ...datasets.digits].map((row, i) =>
+      row.map((v) => v + (i % 7) * 0.01),
+    );
+    for (const dtype of ['float64', 'float32'] as const) {
+      const fits = (['reference', 1, 2, 3] as const).map((threads) =>
+        new KMeans({
+          nClusters: 12,
+          randomState: 5,
+          dtype,
+          backend: threads === 'reference' ? 'reference' : 'wasm',
+          threads: threads === 'reference' ? 1 : threads,
+        }).fit(X),
+      );
+      for (const km of fits.slice(1)) {
+        expect(Array.from(km.labels)).toEqual(Array.from(fits[0].labels));
+        expect(km.centroids).toEqual(fits[0].centroids);
+        expect(km.inertia).toBe(fits[0].inertia);
+        expect(km.nIter).toBe(fits[0].nIter);
+      }
+    }
+  });
+
+  it('never keep a Node process alive', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `
+      import { KMeans, makeBlobs } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const { X } = makeBlobs({ nSamples: 20000, nFeatures: 8, centers: 4 });
+      const km = new KMeans({ nClusters: 4, threads: 2, randomState: 0 }).fit(X);
+      console.log(km.nIter > 0 ? 'fitted' : 'no');
+    `;
+    const started = Date.now();
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(out.trim()).toBe('fitted');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});

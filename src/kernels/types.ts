@@ -9,7 +9,13 @@ export type DistanceKind = 'sqeuclidean' | 'manhattan';
  */
 export interface KernelBackend {
   readonly name: string;
-  bind(X: Matrix): BoundKernels;
+  bind(X: Matrix, options?: BindOptions): BoundKernels;
+}
+
+/** How a backend may run a bound matrix's passes. */
+export interface BindOptions {
+  /** Threads to use, the caller's included (backends that cannot use threads ignore it). */
+  threads?: number;
 }
 
 /**
@@ -39,6 +45,7 @@ export interface BoundKernels {
   /**
    * Weighted sums of the rows of each cluster into `sums` (k x cols) and the total weight of each
    * cluster into `clusterWeights`; both are overwritten. Rows with a label outside [0, k) are skipped.
+   * Summed in blocks of SUM_BLOCK_ROWS rows, reduced in block order (see blocks.ts).
    */
   sumByCluster(
     weights: Float64Array,

@@ -51,7 +51,7 @@ export class KMeans {
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
     const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
-    const kernels = opts.backend.bind(data);
+    const kernels = opts.backend.bind(data, { threads: opts.threads });
     let best: LloydResult | undefined;
     try {
       for (let restart = 0; restart < opts.nInit; restart++) {
@@ -245,7 +245,11 @@ export class KMeans {
     const state = this.fitted(`${what}()`);
     const data = toMatrix(X, { name: 'X', dtype: state.dtype, cols: state.cols });
     this.metric.prepareData(data, 'X');
-    return { state, data, kernels: this.options.backend.bind(data) };
+    return {
+      state,
+      data,
+      kernels: this.options.backend.bind(data, { threads: this.options.threads }),
+    };
   }
 
   private initialCenters(

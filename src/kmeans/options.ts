@@ -2,6 +2,7 @@ import { describeValue, ValidationError } from '../errors.js';
 import { type BackendOption, resolveBackend } from '../kernels/select.js';
 import type { KernelBackend } from '../kernels/types.js';
 import type { DType } from '../matrix.js';
+import { availableCores } from '../parallel/pool.js';
 import { type InitOption, type InitStrategy, initStrategy } from './init.js';
 import type { IterationCallback } from './lloyd.js';
 import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
@@ -26,6 +27,8 @@ export interface KMeansOptions {
   dtype?: DType;
   /** Compute backend: 'auto' (default: WebAssembly SIMD where available), 'wasm', 'reference', or your own. */
   backend?: BackendOption;
+  /** Threads for the WebAssembly backend, the caller's included. Default: every available core. */
+  threads?: number;
   /** Called after every iteration; return false to stop the fit. */
   onIteration?: IterationCallback;
 }
@@ -42,6 +45,7 @@ export interface ResolvedOptions {
   randomState: number | undefined;
   dtype: DType;
   backend: KernelBackend;
+  threads: number;
   onIteration: IterationCallback | undefined;
 }
 
@@ -55,6 +59,7 @@ const KNOWN_OPTIONS = new Set([
   'randomState',
   'dtype',
   'backend',
+  'threads',
   'onIteration',
 ]);
 
@@ -108,6 +113,7 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     );
   }
   const backend = resolveBackend(orDefault<BackendOption>(options.backend, 'auto'));
+  const threads = positiveInteger('threads', orDefault(options.threads, availableCores()));
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new ValidationError(
@@ -126,6 +132,7 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     randomState,
     dtype,
     backend,
+    threads,
     onIteration,
   };
 }

@@ -1,4 +1,5 @@
 import type { Matrix } from '../../matrix.js';
+import { reduceBlocks, SUM_BLOCK_ROWS } from '../blocks.js';
 import type { BoundKernels, DistanceKind, KernelBackend } from '../types.js';
 import { rowCenterDistance } from './distances.js';
 
@@ -73,17 +74,21 @@ class ReferenceKernels implements BoundKernels {
     clusterWeights: Float64Array,
   ): void {
     const { X, rows, cols } = this;
-    sums.fill(0, 0, k * cols);
-    clusterWeights.fill(0, 0, k);
+    const blocks = Math.ceil(rows / SUM_BLOCK_ROWS);
+    const partialSums = new Float64Array(blocks * k * cols);
+    const partialWeights = new Float64Array(blocks * k);
     for (let i = 0; i < rows; i++) {
       const label = labels[i];
       if (label < 0 || label >= k) continue;
+      const block = Math.floor(i / SUM_BLOCK_ROWS);
       const w = weights[i];
-      clusterWeights[label] += w;
-      const so = label * cols;
+      partialWeights[block * k + label] += w;
+      const so = (block * k + label) * cols;
       const xo = i * cols;
-      for (let t = 0; t < cols; t++) sums[so + t] += X[xo + t] * w;
+      for (let t = 0; t < cols; t++) partialSums[so + t] += X[xo + t] * w;
     }
+    reduceBlocks(partialSums, blocks, k * cols, sums);
+    reduceBlocks(partialWeights, blocks, k, clusterWeights);
   }
 
   release(): void {}

@@ -300,11 +300,11 @@ export function assignedDistF64(x: usize, start: i32, end: i32, d: i32, c64: usi
   }
 }
 
-/** Every row-to-centre squared distance for rows [start, end), into out[(i - start) * k + j]. */
+/** Every row-to-centre squared distance for rows [start, end), into out[i * k + j]. */
 export function pairwiseF32(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
   for (let i = start; i < end; i++) {
     const row = x + <usize>i * <usize>d * 4;
-    const o = out + <usize>(i - start) * <usize>k * 8;
+    const o = out + <usize>i * <usize>k * 8;
     for (let j = 0; j < k; j++) store<f64>(o + <usize>j * 8, directF32(row, c64 + <usize>j * <usize>d * 8, d));
   }
 }
@@ -313,26 +313,29 @@ export function pairwiseF32(x: usize, start: i32, end: i32, d: i32, c64: usize, 
 export function pairwiseF64(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
   for (let i = start; i < end; i++) {
     const row = x + <usize>i * <usize>d * 8;
-    const o = out + <usize>(i - start) * <usize>k * 8;
+    const o = out + <usize>i * <usize>k * 8;
     for (let j = 0; j < k; j++) store<f64>(o + <usize>j * 8, directF64(row, c64 + <usize>j * <usize>d * 8, d));
   }
 }
 
 /**
- * Adds w·x of each row to its cluster's sum (float64, k x d) and w to its weight. Each sum
- * element takes its terms in row order, the reference backend's order, so results are identical.
+ * Adds w·x of each row to its cluster's sum and w to its weight, in the partial sums of the
+ * row's block (blockRows rows each: block b writes sums + b·k·d·8 and weights + b·k·8). Within a
+ * block, terms come in row order; blocks are reduced in block order by the caller. The result
+ * therefore does not depend on how rows are shared between threads.
  */
-export function sumByClusterF32(
-  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize,
+export function sumBlocksF32(
+  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize, blockRows: i32,
 ): void {
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     if (label < 0 || label >= k) continue;
+    const block = <usize>(i / blockRows);
     const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + <usize>label * 8;
+    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
     store<f64>(cw, load<f64>(cw) + w);
     const row = x + <usize>i * <usize>d * 4;
-    const s = sums + <usize>label * <usize>d * 8;
+    const s = sums + (block * <usize>k + <usize>label) * <usize>d * 8;
     const ww = f64x2.splat(w);
     let t = 0;
     for (; t + 2 <= d; t += 2) {
@@ -347,18 +350,19 @@ export function sumByClusterF32(
   }
 }
 
-/** As {@link sumByClusterF32}, for float64 data. */
-export function sumByClusterF64(
-  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize,
+/** As {@link sumBlocksF32}, for float64 data. */
+export function sumBlocksF64(
+  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize, blockRows: i32,
 ): void {
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     if (label < 0 || label >= k) continue;
+    const block = <usize>(i / blockRows);
     const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + <usize>label * 8;
+    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
     store<f64>(cw, load<f64>(cw) + w);
     const row = x + <usize>i * <usize>d * 8;
-    const s = sums + <usize>label * <usize>d * 8;
+    const s = sums + (block * <usize>k + <usize>label) * <usize>d * 8;
     const ww = f64x2.splat(w);
     let t = 0;
     for (; t + 2 <= d; t += 2) {

@@ -1,0 +1,111 @@
+import { acquirePool, type PoolKernel, type WorkerPool } from '../../parallel/pool.js';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.generated.js';
+
+type Kernel = (...args: number[]) => number | undefined;
+
+/** A kernels instance with its memory; `run` spreads a kernel over rows on every thread it has. */
+export interface KernelRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly threads: number;
+  /** Runs `kernel(args[0], start, end, ...args.slice(1))` over rows [0, rows) in chunks. */
+  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void;
+  /** Makes sure memory holds at least `bytes`. */
+  reserve(bytes: number): void;
+  release(): void;
+}
+
+const modules = new Map<string, WebAssembly.Module>();
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function compile(base64: string): WebAssembly.Module {
+  let module = modules.get(base64);
+  if (!module) {
+    const bytes = decodeBase64(base64);
+    if (!WebAssembly.validate(bytes))
+      throw new Error('WebAssembly SIMD128 is not supported by this engine');
+    module = new WebAssembly.Module(bytes);
+    modules.set(base64, module);
+  }
+  return module;
+}
+
+/** Whether this engine runs the SIMD128 kernels (every current browser and Node >= 16 does). */
+export function wasmSimdSupported(): boolean {
+  try {
+    compile(KERNELS_WASM_BASE64);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const PAGE = 65536;
+
+function grow(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength / PAGE;
+  const need = Math.ceil(bytes / PAGE);
+  if (need > have) memory.grow(need - have);
+}
+
+/** One thread, private memory: the kernel runs chunk by chunk on the caller's thread. */
+class PrivateRuntime implements KernelRuntime {
+  readonly memory = new WebAssembly.Memory({ initial: 2 });
+  readonly threads = 1;
+  private readonly exports: Record<PoolKernel, Kernel>;
+
+  constructor() {
+    this.exports = new WebAssembly.Instance(compile(KERNELS_WASM_BASE64), {
+      env: { memory: this.memory },
+    }).exports as unknown as Record<PoolKernel, Kernel>;
+  }
+
+  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {
+    const run = this.exports[kernel];
+    const rest = args.slice(1);
+    for (let start = 0; start < rows; start += chunkRows)
+      run(args[0], start, Math.min(rows, start + chunkRows), ...rest);
+  }
+
+  reserve(bytes: number): void {
+    grow(this.memory, bytes);
+  }
+
+  release(): void {}
+}
+
+/** A worker pool's shared memory, held until `release`. */
+class PooledRuntime implements KernelRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly threads: number;
+  private readonly pool: WorkerPool;
+
+  constructor(pool: WorkerPool) {
+    this.pool = pool;
+    this.memory = pool.memory;
+    this.threads = pool.threads;
+  }
+
+  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {
+    this.pool.run(kernel, rows, chunkRows, args);
+  }
+
+  reserve(bytes: number): void {
+    grow(this.memory, bytes);
+  }
+
+  release(): void {
+    this.pool.busy = false;
+  }
+}
+
+/** A runtime with `threads` threads where a pool can be had, else a private single-threaded one. */
+export function acquireRuntime(threads: number): KernelRuntime {
+  const pool = threads > 1 ? acquirePool(compile(KERNELS_SHARED_WASM_BASE64), threads) : undefined;
+  return pool ? new PooledRuntime(pool) : new PrivateRuntime();
+}
