@@ -24,5 +24,6 @@ export {
 } from './matrix.js';
 export * from './metrics/index.js';
 export { availableCores, closePools } from './parallel/pool.js';
+export * from './plot/index.js';
 export { Random } from './random.js';
 export * from './selection/index.js';

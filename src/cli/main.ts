@@ -5,6 +5,7 @@ import { elbowCommand } from './commands/elbow.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { fitCommand } from './commands/fit.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { UsageError } from './errors.js';
 import type { Streams } from './io.js';
 
@@ -16,6 +17,7 @@ commands:
   elbow <file|dataset:NAME>        inertia for k = 1..10 and the knee
   evaluate --truth F --pred F      contingency matrix, purity, ARI, NMI, V-measure
   datasets                         the bundled datasets (dataset:iris, dataset:mnist, ...)
+  report [--out report/]           the k-means tutorial on bundled data, beside scikit-learn
 
 options: --help (per command too), --version, --debug (show stack traces)
 files: CSV/TSV (header detected), .npy, .json (array of rows), IDX (MNIST format); each may be .gz`;
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, (args: string[], io: Streams) => Promise<void> | 
   elbow: elbowCommand,
   evaluate: evaluateCommand,
   datasets: datasetsCommand,
+  report: reportCommand,
 };
 
 function version(): string {

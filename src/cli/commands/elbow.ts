@@ -1,3 +1,5 @@
+import { writePlot } from '../../plot/render.js';
+import { elbowSpec } from '../../plot/specs.js';
 import { elbow } from '../../selection/elbow.js';
 import {
   choiceFlag,
@@ -7,11 +9,11 @@ import {
   readOptionsFrom,
   singleInput,
 } from '../args.js';
-import { readInput, type Streams } from '../io.js';
+import { checkOutputPath, readInput, type Streams } from '../io.js';
 import { formatNumber } from '../progress.js';
 
 export const ELBOW_USAGE =
-  'usage: lloyd elbow <file|dataset:NAME> [--k-min 1] [--k-max 10] [--init k-means++|random] [--metric euclidean|manhattan|cosine] [--n-init N] [--seed N] [--json]';
+  'usage: lloyd elbow <file|dataset:NAME> [--k-min 1] [--k-max 10] [--init k-means++|random] [--metric euclidean|manhattan|cosine] [--n-init N] [--seed N] [--plot FILE.png|svg] [--json]';
 
 /** `lloyd elbow`: inertia for each k and the knee (Kneedle). */
 export async function elbowCommand(args: string[], io: Streams): Promise<void> {
@@ -25,6 +27,7 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
       metric: { type: 'string' },
       'n-init': { type: 'string' },
       seed: { type: 'string' },
+      plot: { type: 'string' },
     },
     ELBOW_USAGE,
   );
@@ -61,6 +64,13 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
     },
   });
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+  if (values.plot) {
+    checkOutputPath(values.plot as string, [input]);
+    await writePlot(
+      values.plot as string,
+      elbowSpec({ ...result, title: `Elbow: ${data.source}` }),
+    );
+  }
   if (values.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
   } else {

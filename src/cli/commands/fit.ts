@@ -3,6 +3,8 @@ import { KMeans } from '../../kmeans/kmeans.js';
 import type { KMeansOptions } from '../../kmeans/options.js';
 import { matrixToRows } from '../../matrix.js';
 import { adjustedRandScore, normalizedMutualInfoScore, purityScore } from '../../metrics/index.js';
+import { writePlot } from '../../plot/render.js';
+import { clusterScatterSpec } from '../../plot/specs.js';
 import {
   choiceFlag,
   integerFlag,
@@ -17,7 +19,7 @@ import { type CliData, checkOutputPath, readInput, type Streams } from '../io.js
 import { FitProgress, formatNumber } from '../progress.js';
 
 export const FIT_USAGE =
-  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--columns A,B] [--label-column NAME] [--labels-out FILE] [--centroids-out FILE] [--model-out FILE] [--json] [--verbose]';
+  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--columns A,B] [--label-column NAME] [--labels-out FILE] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]';
 
 const FLAGS = {
   ...READ_FLAGS,
@@ -31,6 +33,7 @@ const FLAGS = {
   'labels-out': { type: 'string' },
   'centroids-out': { type: 'string' },
   'model-out': { type: 'string' },
+  plot: { type: 'string' },
 } as const;
 
 /** `lloyd fit`: clusters a file or bundled dataset and reports or writes the result. */
@@ -43,7 +46,7 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   const input = singleInput(positionals, FIT_USAGE);
   const k = integerFlag(values.clusters, '-k', FIT_USAGE);
   if (k === undefined) throw new UsageError('-k K (the number of clusters) is required', FIT_USAGE);
-  const outputs = ['labels-out', 'centroids-out', 'model-out'].map(
+  const outputs = ['labels-out', 'centroids-out', 'model-out', 'plot'].map(
     (f) => values[f] as string | undefined,
   );
   const initFile =
@@ -88,6 +91,16 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   if (values['centroids-out'])
     await writeCentroids(values['centroids-out'] as string, km.centroids);
   if (values['model-out']) await writeModel(values['model-out'] as string, km);
+  if (values.plot) {
+    const spec = clusterScatterSpec({
+      X: data.X,
+      labels: km.labels,
+      centroids: km.centroids,
+      featureNames: data.columnNames,
+      title: `${data.source}, k = ${k}`,
+    });
+    await writePlot(values.plot as string, spec);
+  }
   if (values.json) {
     const { labels, centroids, inertia, nIter, converged, warnings } = km;
     io.stdout.write(

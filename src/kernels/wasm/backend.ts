@@ -13,6 +13,9 @@ const WORK_PER_CALL = 4_000_000;
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+/** Below this many values in X a pass takes well under a millisecond, and hand-offs cost more than they save. */
+const THREADS_MIN_VALUES = 1 << 18;
+
 /**
  * The WebAssembly SIMD backend. X is copied into the module's memory once per `bind` and every
  * euclidean pass runs there, on `threads` threads (a worker pool over shared memory). Assignment
@@ -23,7 +26,9 @@ const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 export const wasmBackend: KernelBackend = {
   name: 'wasm',
   bind(X: Matrix, options: BindOptions = {}): BoundKernels {
-    return new WasmKernels(X, options.threads ?? availableCores());
+    const threads =
+      X.rows * X.cols < THREADS_MIN_VALUES ? 1 : (options.threads ?? availableCores());
+    return new WasmKernels(X, threads);
   },
 };
 

@@ -115,6 +115,26 @@ export function rowSqNormsF64(x: usize, start: i32, end: i32, d: i32, out: usize
   return s;
 }
 
+// x·c as the scan's single-centre loop computes it (float32 lanes, summed in float64). The
+// four-centre loop sums each centre's lanes in the same order, so both give the same score.
+@inline function dotF32(row: usize, c: usize, d: i32): f64 {
+  const d4 = d & ~3;
+  let a = f32x4.splat(0);
+  for (let t = 0; t < d4; t += 4) a = f32x4.add(a, f32x4.mul(v128.load(row + <usize>t * 4), v128.load(c + <usize>t * 4)));
+  let s = sum4(a);
+  for (let t = d4; t < d; t++) s += <f64>load<f32>(row + <usize>t * 4) * <f64>load<f32>(c + <usize>t * 4);
+  return s;
+}
+
+@inline function dotF64(row: usize, c: usize, d: i32): f64 {
+  const d2 = d & ~1;
+  let a = f64x2.splat(0);
+  for (let t = 0; t < d2; t += 2) a = f64x2.add(a, f64x2.mul(v128.load(row + <usize>t * 8), v128.load(c + <usize>t * 8)));
+  let s = sum2(a);
+  if (d2 < d) s += load<f64>(row + <usize>d2 * 8) * load<f64>(c + <usize>d2 * 8);
+  return s;
+}
+
 /**
  * Nearest centre of each row of float32 data. Scores ||c||² - 2 x·c with float32 SIMD, four
  * centres at a time; when the two best scores are closer than the rounding bound `margin`
@@ -181,12 +201,16 @@ export function assignF32(
       consider(load<f64>(cn + <usize>j * 8) - 2 * s, j);
     }
     const scale = Math.sqrt(load<f64>(xn + <usize>i * 8)) + Math.sqrt(cnMax);
+    const bound = margin * scale * scale;
     let distance: f64;
-    if (second - bestScore <= margin * scale * scale) {
+    if (second - bestScore <= bound) {
+      // Only centres whose fast score is within the bound of the best can be the nearest: score
+      // them again and settle those few by exact distance, lowest index first on exact ties.
       ambiguous++;
-      best = 0;
-      distance = directF32(row, c64, d);
-      for (let q = 1; q < k; q++) {
+      const limit = bestScore + bound;
+      distance = Infinity;
+      for (let q = 0; q < k; q++) {
+        if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row, c32 + <usize>q * rowBytes, d) > limit) continue;
         const candidate = directF32(row, c64 + <usize>q * <usize>d * 8, d);
         if (candidate < distance) {
           distance = candidate;
@@ -263,12 +287,14 @@ export function assignF64(
       consider(load<f64>(cn + <usize>j * 8) - 2 * s, j);
     }
     const scale = Math.sqrt(load<f64>(xn + <usize>i * 8)) + Math.sqrt(cnMax);
+    const bound = margin * scale * scale;
     let distance: f64;
-    if (second - bestScore <= margin * scale * scale) {
+    if (second - bestScore <= bound) {
       ambiguous++;
-      best = 0;
-      distance = directF64(row, c64, d);
-      for (let q = 1; q < k; q++) {
+      const limit = bestScore + bound;
+      distance = Infinity;
+      for (let q = 0; q < k; q++) {
+        if (load<f64>(cn + <usize>q * 8) - 2 * dotF64(row, c64 + <usize>q * rowBytes, d) > limit) continue;
         const candidate = directF64(row, c64 + <usize>q * rowBytes, d);
         if (candidate < distance) {
           distance = candidate;

@@ -1,0 +1,69 @@
+import { loadDataset } from '../src/data/node/datasets.js';
+import type { Matrix } from '../src/matrix.js';
+import { Random } from '../src/random.js';
+
+/** A benchmark case: data, k, and the fixed initial centres every system starts from. */
+export interface BenchCase {
+  name: string;
+  k: number;
+  iterations: number;
+  /** Whether the JavaScript peers (ml-kmeans, skmeans) run it; they are far slower. */
+  peers: boolean;
+  load(dtype: 'float64' | 'float32'): Promise<Matrix>;
+}
+
+/** The cases of issue 4, smallest first; 'smoke' is a tiny one for tests. */
+export const CASES: BenchCase[] = [
+  {
+    name: 'smoke',
+    k: 5,
+    iterations: 3,
+    peers: true,
+    load: async (dtype) => (await loadDataset('blobs?n=2000&d=8&centers=5&seed=3', { dtype })).X,
+  },
+  {
+    name: 'mnist-10k k=10',
+    k: 10,
+    iterations: 10,
+    peers: true,
+    load: async (dtype) => (await loadDataset('mnist', { dtype })).X,
+  },
+  {
+    name: 'fashion-60k k=10',
+    k: 10,
+    iterations: 10,
+    peers: false,
+    load: async (dtype) => (await loadDataset('fashion-mnist', { dtype })).X,
+  },
+  {
+    name: 'fashion-60k k=256',
+    k: 256,
+    iterations: 3,
+    peers: false,
+    load: async (dtype) => (await loadDataset('fashion-mnist', { dtype })).X,
+  },
+  {
+    name: 'blobs-1M x16 k=64',
+    k: 64,
+    iterations: 5,
+    peers: false,
+    load: async (dtype) =>
+      (await loadDataset('blobs?n=1000000&d=16&centers=64&seed=1', { dtype })).X,
+  },
+  {
+    name: 'blobs-200k x128 k=1000',
+    k: 1000,
+    iterations: 2,
+    peers: false,
+    load: async (dtype) =>
+      (await loadDataset('blobs?n=200000&d=128&centers=100&seed=2', { dtype })).X,
+  },
+];
+
+/** k distinct rows chosen by a fixed seed: the same start for every system. */
+export function initialCenters(X: Matrix, k: number): number[][] {
+  const rng = new Random(2024);
+  const picked = new Set<number>();
+  while (picked.size < k) picked.add(rng.nextInt(X.rows));
+  return [...picked].map((row) => Array.from(X.data.subarray(row * X.cols, (row + 1) * X.cols)));
+}

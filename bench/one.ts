@@ -1,0 +1,70 @@
+// Runs one system on one case and prints one JSON line; run by bench/run.ts in a child process so
+// peak memory is this run's alone.
+import { createRequire } from 'node:module';
+import { KMeans } from '../src/kmeans/kmeans.js';
+import { matrixToRows } from '../src/matrix.js';
+import { CASES, initialCenters } from './cases.js';
+
+const [caseName, system, dtype, threadsText] = process.argv.slice(2);
+const bench = CASES.find((c) => c.name === caseName);
+if (!bench) throw new Error(`unknown case ${caseName}`);
+const X = await bench.load(dtype as 'float64' | 'float32');
+const init = initialCenters(X, bench.k);
+const threads = Number(threadsText);
+let msPerIter: number;
+let inertia: number;
+let nIter: number;
+if (system === 'lloyd' || system === 'lloyd-reference') {
+  const km = new KMeans({
+    nClusters: bench.k,
+    init,
+    maxIter: bench.iterations,
+    tol: 0,
+    dtype: dtype as 'float64' | 'float32',
+    threads,
+    backend: system === 'lloyd' ? 'wasm' : 'reference',
+  });
+  const started = performance.now();
+  km.fit(X);
+  // The fit's time includes one final assignment pass, as scikit-learn's does.
+  msPerIter = (performance.now() - started) / km.nIter;
+  inertia = km.inertia;
+  nIter = km.nIter;
+} else {
+  const require = createRequire(import.meta.url);
+  const rows = matrixToRows(X);
+  const started = performance.now();
+  let centroids: number[][];
+  if (system === 'ml-kmeans') {
+    const { kmeans } = (await import('ml-kmeans')) as typeof import('ml-kmeans');
+    const result = kmeans(rows, bench.k, {
+      initialization: init,
+      maxIterations: bench.iterations,
+      tolerance: 0,
+    });
+    nIter = result.iterations;
+    centroids = result.centroids;
+  } else {
+    const skmeans = require('skmeans') as (
+      d: number[][],
+      k: number,
+      c: number[][],
+      it: number,
+    ) => { it: number; centroids: number[][] };
+    const result = skmeans(rows, bench.k, init, bench.iterations);
+    nIter = result.it;
+    centroids = result.centroids;
+  }
+  msPerIter = (performance.now() - started) / Math.max(1, nIter);
+  inertia = rows.reduce((total, row) => {
+    let best = Number.POSITIVE_INFINITY;
+    for (const c of centroids)
+      best = Math.min(
+        best,
+        row.reduce((s, v, t) => s + (v - c[t]) ** 2, 0),
+      );
+    return total + best;
+  }, 0);
+}
+const maxRssMB = process.resourceUsage().maxRSS / 1024;
+console.log(JSON.stringify({ msPerIter, inertia, nIter, maxRssMB }));

@@ -1,0 +1,43 @@
+"""scikit-learn and faiss on a benchmark case, from the same data and initial centres as lloyd.
+
+    python3 bench/python_bench.py X.npy init.npy ITERATIONS SYSTEM
+prints one JSON line {msPerIter, inertia, nIter, maxRssMB}. Run by bench/run.ts.
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def main():
+    x_path, init_path, iterations, system = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    X = np.load(x_path)
+    init = np.load(init_path).astype(X.dtype)
+    if system == "sklearn":
+        from sklearn.cluster import KMeans
+
+        km = KMeans(n_clusters=init.shape[0], init=init, n_init=1, max_iter=iterations, tol=0, algorithm="lloyd")
+        started = time.perf_counter()
+        km.fit(X)
+        elapsed = time.perf_counter() - started
+        n_iter, inertia = int(km.n_iter_), float(km.inertia_)
+    else:
+        import faiss
+
+        d = X.shape[1]
+        Xf = np.ascontiguousarray(X, dtype=np.float32)
+        km = faiss.Kmeans(d, init.shape[0], niter=iterations, verbose=False, min_points_per_centroid=1, max_points_per_centroid=10**9)
+        started = time.perf_counter()
+        km.train(Xf, init_centroids=np.ascontiguousarray(init, dtype=np.float32))
+        elapsed = time.perf_counter() - started
+        n_iter = iterations
+        distances, _ = km.index.search(Xf, 1)
+        inertia = float(distances.sum())
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"msPerIter": elapsed * 1000 / n_iter, "inertia": inertia, "nIter": n_iter, "maxRssMB": rss}))
+
+
+if __name__ == "__main__":
+    main()

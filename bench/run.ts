@@ -1,0 +1,164 @@
+// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python]
+// Fixed work for every system: the same data, the same initial centres, the same number of
+// iterations (tol = 0). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
+// inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
+// bench/results/latest.md.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeNpy } from '../src/data/npy.js';
+import { availableCores } from '../src/parallel/pool.js';
+import { CASES, initialCenters } from './cases.js';
+
+interface Row {
+  case: string;
+  dtype: string;
+  system: string;
+  threads: number;
+  msPerIter: number;
+  inertia: number;
+  nIter: number;
+  maxRssMB: number;
+  ratioToSklearn?: number;
+}
+
+const args = process.argv.slice(2);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const flag = (name: string) => args.includes(name);
+const chosen = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
+const cases = CASES.filter((c) =>
+  chosen
+    ? c.name === chosen
+    : flag('--smoke')
+      ? c.name === 'smoke'
+      : c.name !== 'smoke' && (!flag('--quick') || c.name.startsWith('mnist')),
+);
+const python = '/usr/bin/python3';
+const hasPython = (module: string) => {
+  if (flag('--no-python')) return false;
+  try {
+    execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const withSklearn = hasPython('sklearn');
+const withFaiss = hasPython('faiss');
+const notes: string[] = [];
+if (!withSklearn)
+  notes.push('scikit-learn skipped: no python3 with sklearn (apt-get install python3-sklearn)');
+if (!withFaiss) notes.push('faiss skipped: no python3 with faiss (apt-get install python3-faiss)');
+const cores = availableCores();
+const tsx = join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function runJson(
+  command: string,
+  commandArgs: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Omit<Row, 'case' | 'dtype' | 'system' | 'threads'> {
+  const out = execFileSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}');
+}
+
+const rows: Row[] = [];
+const scratch = mkdtempSync(join(tmpdir(), 'lloyd-bench-'));
+for (const bench of cases) {
+  for (const dtype of ['float64', 'float32'] as const) {
+    const record = (system: string, threads: number, result: ReturnType<typeof runJson>) => {
+      const row = { case: bench.name, dtype, system, threads, ...result };
+      rows.push(row);
+      console.error(
+        `${bench.name} ${dtype} ${system} x${threads}: ${row.msPerIter.toFixed(1)} ms/iter, inertia ${row.inertia.toPrecision(10)}`,
+      );
+    };
+    const lloyd = (system: string, threads: number) =>
+      record(
+        system,
+        threads,
+        runJson(process.execPath, [
+          tsx,
+          join(here, 'one.ts'),
+          bench.name,
+          system,
+          dtype,
+          String(threads),
+        ]),
+      );
+    lloyd('lloyd', 1);
+    if (cores > 1) lloyd('lloyd', cores);
+    if (bench.peers && dtype === 'float64') {
+      lloyd('lloyd-reference', 1);
+      lloyd('ml-kmeans', 1);
+      lloyd('skmeans', 1);
+    }
+    if (withSklearn || withFaiss) {
+      const X = await bench.load(dtype);
+      const init = initialCenters(X, bench.k);
+      const xPath = join(scratch, 'X.npy');
+      const initPath = join(scratch, 'init.npy');
+      writeFileSync(xPath, encodeNpy(X));
+      writeFileSync(
+        initPath,
+        encodeNpy({ data: Float64Array.from(init.flat()), rows: init.length, cols: X.cols }),
+      );
+      // Unset as the environment notes advise, so a current numpy picks its fastest kernels.
+      const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(cores) };
+      delete env.OPENBLAS_CORETYPE;
+      delete env.OPENBLAS_L2_SIZE;
+      if (withSklearn)
+        record(
+          'scikit-learn',
+          cores,
+          runJson(
+            python,
+            [join(here, 'python_bench.py'), xPath, initPath, String(bench.iterations), 'sklearn'],
+            env,
+          ),
+        );
+      if (withFaiss && dtype === 'float32')
+        record(
+          'faiss',
+          cores,
+          runJson(
+            python,
+            [join(here, 'python_bench.py'), xPath, initPath, String(bench.iterations), 'faiss'],
+            env,
+          ),
+        );
+    }
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
+
+for (const row of rows) {
+  const sk = rows.find(
+    (r) => r.case === row.case && r.dtype === row.dtype && r.system === 'scikit-learn',
+  );
+  if (sk) row.ratioToSklearn = row.msPerIter / sk.msPerIter;
+}
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const lines = [
+  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+  '',
+  '| case | dtype | system | threads | ms / iteration | x scikit-learn | peak RSS (MB) | inertia | iterations |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.case} | ${r.dtype} | ${r.system} | ${r.threads} | ${r.msPerIter.toFixed(1)} | ${r.ratioToSklearn === undefined ? '' : r.ratioToSklearn.toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.inertia.toPrecision(10)} | ${r.nIter} |`,
+  ),
+  ...notes.map((n) => `\nNote: ${n}.`),
+];
+const markdown = `${lines.join('\n')}\n`;
+console.log(markdown);
+if (!flag('--smoke')) {
+  const results = join(here, 'results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(
+    join(results, 'latest.json'),
+    `${JSON.stringify({ machine, date: new Date().toISOString(), rows, notes }, null, 2)}\n`,
+  );
+  writeFileSync(join(results, 'latest.md'), markdown);
+}

@@ -1,0 +1,56 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/** Renders a Vega-Lite spec to an SVG string, headlessly (works in Node and browsers). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vegaLite.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Font files tried for PNG text, so labels render where no font is configured. */
+const FONT_FILES = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans.ttf',
+  '/Library/Fonts/Arial.ttf',
+  'C:\\Windows\\Fonts\\arial.ttf',
+];
+
+/** Renders a Vega-Lite spec to PNG bytes (Node): SVG by Vega, rasterised by resvg at `scale`. */
+export async function renderPng(
+  spec: TopLevelSpec,
+  options: { scale?: number } = {},
+): Promise<Uint8Array> {
+  const svg = await renderSvg(spec);
+  const [{ Resvg }, { existsSync }] = await Promise.all([
+    import('@resvg/resvg-js'),
+    import('node:fs'),
+  ]);
+  const fontFiles = FONT_FILES.filter((f) => existsSync(f));
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    font: {
+      loadSystemFonts: true,
+      fontFiles,
+      defaultFontFamily: 'DejaVu Sans',
+      sansSerifFamily: 'DejaVu Sans',
+    },
+  });
+  return new Uint8Array(resvg.render().asPng());
+}
+
+/** Writes a spec as .svg or .png by the path's extension (Node), atomically. */
+export async function writePlot(path: string, spec: TopLevelSpec): Promise<void> {
+  const { writeFileAtomic } = await import('../data/node/files.js');
+  if (/\.svg$/i.test(path)) await writeFileAtomic(path, await renderSvg(spec));
+  else if (/\.png$/i.test(path)) await writeFileAtomic(path, await renderPng(spec));
+  else {
+    const { ValidationError } = await import('../errors.js');
+    throw new ValidationError('plot', `${path}: use a .png or .svg file name`);
+  }
+}

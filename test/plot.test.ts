@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  centroidImagesSpec,
+  clusterScatterSpec,
+  contingencySpec,
+  elbowSpec,
+  makeBlobs,
+  pca2,
+  renderPng,
+  renderSvg,
+  silhouetteSpec,
+} from '../src/index.js';
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+describe('plots', () => {
+  const { X, y } = makeBlobs({ nSamples: 60, nFeatures: 3, centers: 3, randomState: 1 });
+
+  it('cluster scatter: PCA projection when d > 2, centroids as stars, titles and axes in the SVG', async () => {
+    const spec = clusterScatterSpec({
+      X,
+      labels: y,
+      centroids: [
+        [0, 0, 0],
+        [1, 1, 1],
+        [2, 2, 2],
+      ],
+      title: 'Blobs',
+    });
+    const svg = await renderSvg(spec);
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('Blobs');
+    expect(svg).toContain('principal component 1');
+    expect(svg).toContain('cluster');
+  });
+
+  it('elbow, contingency heatmap, centroid images and silhouette render to PNG', async () => {
+    const specs = [
+      elbowSpec({ ks: [1, 2, 3, 4], inertias: [100, 40, 12, 10], knee: 3 }),
+      contingencySpec({
+        matrix: [
+          [5, 1],
+          [0, 7],
+        ],
+        classes: ['a', 'b'],
+        clusters: [0, 1],
+      }),
+      centroidImagesSpec({
+        centroids: [
+          [0, 0.5, 1, 0.2],
+          [1, 0, 0.3, 0.9],
+        ],
+        shape: [2, 2],
+      }),
+      silhouetteSpec({ samples: [0.5, 0.7, 0.2, -0.1], labels: [0, 0, 1, 1] }),
+    ];
+    expect(await renderSvg(specs[0])).toContain('knee: k = 3');
+    for (const spec of specs) {
+      const png = await renderPng(spec);
+      expect(Array.from(png.subarray(0, 8))).toEqual(PNG_MAGIC);
+      expect(png.length).toBeGreaterThan(2000);
+    }
+  });
+
+  it('pca2 finds the direction of largest spread', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => [i, 2 * i + (i % 3) * 0.01, 5]);
+    const { scores } = pca2({ data: Float64Array.from(rows.flat()), rows: 50, cols: 3 });
+    const first = Array.from({ length: 50 }, (_, i) => scores[i * 2]);
+    const spread = Math.max(...first) - Math.min(...first);
+    expect(spread).toBeCloseTo(Math.hypot(49, 98), 1);
+  });
+});
