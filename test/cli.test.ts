@@ -157,6 +157,7 @@ describe('lloyd command', () => {
       ['fit', 'dataset:iris', '-k', 'three'],
       ['fit', 'dataset:iris', '-k', '3', '--metric', 'chebyshev'],
       ['fit', '-k', '3'],
+      ['fit', 'dataset:iris', '-k', '3', '--threads', '0'],
       ['frobnicate'],
     ]) {
       const r = await lloyd(...args);

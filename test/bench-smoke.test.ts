@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run bench', () => {
+  it('runs its smoke case: every JavaScript system reaches the same inertia from the same start', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'bench/run.ts', '--smoke', '--no-python'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 120_000,
+      },
+    );
+    const rows = out.split('\n').filter((line) => line.startsWith('| smoke | float64'));
+    const systems = rows.map((line) => line.split('|')[3].trim());
+    expect(systems).toEqual(
+      expect.arrayContaining(['lloyd', 'lloyd-reference', 'ml-kmeans', 'skmeans']),
+    );
+    const inertias = new Set(rows.map((line) => line.split('|')[8].trim()));
+    expect(inertias.size).toBe(1);
+  }, 150_000);
+});
