@@ -1,10 +1,16 @@
 /** Escapes text for HTML. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** A table as Markdown and as HTML from the same rows. */
-export function table(header: string[], rows: (string | number)[][]): { markdown: string; html: string } {
+export function table(
+  header: string[],
+  rows: (string | number)[][],
+): { markdown: string; html: string } {
   const cell = (v: string | number) => String(v);
   const markdown = [
     `| ${header.join(' | ')} |`,
