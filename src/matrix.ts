@@ -43,6 +43,8 @@ export interface ToMatrixOptions {
   cols?: number;
   /** Require exactly this many rows. */
   rows?: number;
+  /** Supplies the (zeroed) matrix to fill, e.g. one in a backend's memory; default: a new one. */
+  into?: (rows: number, cols: number) => Matrix;
 }
 
 /**
@@ -53,6 +55,21 @@ export interface ToMatrixOptions {
 export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matrix {
   const name = options.name ?? 'X';
   const dtype = options.dtype ?? 'float64';
+  const allocate = (rows: number, cols: number): Matrix => {
+    if (rows === 0 || cols === 0) {
+      throw new ValidationError(
+        name,
+        `must have at least one row and one column; got ${rows} x ${cols}`,
+      );
+    }
+    if (options.rows !== undefined && rows !== options.rows) {
+      throw new ValidationError(name, `must have ${options.rows} rows; got ${rows}`);
+    }
+    if (options.cols !== undefined && cols !== options.cols) {
+      throw new ValidationError(name, `must have ${options.cols} columns; got ${cols}`);
+    }
+    return options.into ? options.into(rows, cols) : zerosMatrix(rows, cols, dtype);
+  };
   let result: Matrix;
   if (isMatrix(input)) {
     const { rows, cols } = input;
@@ -68,7 +85,7 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
         `data has ${input.data.length} values but rows x cols = ${rows} x ${cols} = ${rows * cols}`,
       );
     }
-    result = zerosMatrix(rows, cols, dtype);
+    result = allocate(rows, cols);
     result.data.set(input.data);
   } else {
     if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
@@ -86,7 +103,7 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
       throw new ValidationError(name, 'row 0 is not an array of numbers');
     }
     const cols = first ? first.length : 0;
-    result = zerosMatrix(rows, cols, dtype);
+    result = allocate(rows, cols);
     const data = result.data;
     for (let i = 0; i < rows; i++) {
       const row = input[i];
@@ -111,18 +128,6 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
       }
     }
   }
-  if (result.rows === 0 || result.cols === 0) {
-    throw new ValidationError(
-      name,
-      `must have at least one row and one column; got ${result.rows} x ${result.cols}`,
-    );
-  }
-  if (options.rows !== undefined && result.rows !== options.rows) {
-    throw new ValidationError(name, `must have ${options.rows} rows; got ${result.rows}`);
-  }
-  if (options.cols !== undefined && result.cols !== options.cols) {
-    throw new ValidationError(name, `must have ${options.cols} columns; got ${result.cols}`);
-  }
   assertFinite(result, name);
   return result;
 }
@@ -134,6 +139,10 @@ function describe(v: unknown): string {
 /** Throws naming the first non-finite value; checked after conversion so float32 overflow is caught too. */
 export function assertFinite(m: Matrix, name: string): void {
   const { data, cols } = m;
+  // v * 0 is 0 for every finite v and NaN otherwise, so one cheap pass finds whether to look closer.
+  let probe = 0;
+  for (let i = 0; i < data.length; i++) probe += data[i] * 0;
+  if (probe === 0) return;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (!Number.isFinite(v)) {

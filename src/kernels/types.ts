@@ -1,4 +1,4 @@
-import type { Matrix } from '../matrix.js';
+import type { DType, Matrix } from '../matrix.js';
 
 /** The distance a kernel computes between a row and a centre. */
 export type DistanceKind = 'sqeuclidean' | 'manhattan';
@@ -10,6 +10,23 @@ export type DistanceKind = 'sqeuclidean' | 'manhattan';
 export interface KernelBackend {
   readonly name: string;
   bind(X: Matrix, options?: BindOptions): BoundKernels;
+  /**
+   * Optional: room for a rows x cols matrix in the backend's own memory, for the caller to fill
+   * and then bind without a copy (so a fit holds X once). Undefined when it cannot be had.
+   */
+  allocate?(
+    rows: number,
+    cols: number,
+    dtype: DType,
+    options?: BindOptions,
+  ): AllocatedMatrix | undefined;
+}
+
+/** A matrix in a backend's memory: fill `matrix`, then `bind` it, or `release` it unused. */
+export interface AllocatedMatrix {
+  readonly matrix: Matrix;
+  bind(): BoundKernels;
+  release(): void;
 }
 
 /** How a backend may run a bound matrix's passes. */
@@ -51,6 +68,20 @@ export interface BoundKernels {
     weights: Float64Array,
     labels: Int32Array,
     k: number,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void;
+  /**
+   * Optional fused pass for squared euclidean distance: `assign`, and the block-ordered sums of
+   * the new clusters as `sumByCluster` gives them, in one read of X. `distances` may be null
+   * when the caller does not need them.
+   */
+  assignAndSum?(
+    centers: Float64Array,
+    k: number,
+    weights: Float64Array,
+    labels: Int32Array,
+    distances: Float64Array | null,
     sums: Float64Array,
     clusterWeights: Float64Array,
   ): void;

@@ -1,7 +1,14 @@
 import { NotFittedError, ValidationError } from '../errors.js';
 import { compensatedWeightedSum } from '../kernels/summation.js';
-import type { BoundKernels } from '../kernels/types.js';
-import { flatToRows, type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
+import type { AllocatedMatrix, BoundKernels } from '../kernels/types.js';
+import {
+  type DType,
+  flatToRows,
+  type Matrix,
+  type MatrixLike,
+  toMatrix,
+  zerosMatrix,
+} from '../matrix.js';
 import { Random } from '../random.js';
 import type { FittedState } from './fitted-state.js';
 import { type LloydResult, runLloyd } from './lloyd.js';
@@ -37,21 +44,23 @@ export class KMeans {
   /** Clusters X (rows of numbers, or a Matrix). Synchronous; returns `this`. X is never modified. */
   fit(X: MatrixLike, fitOptions: FitOptions = {}): this {
     const opts = this.options;
-    const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
     const k = opts.nClusters;
-    if (k > data.rows) {
-      throw new ValidationError(
-        'nClusters',
-        `must be at most the number of rows of X (${data.rows}); got ${k}`,
-      );
-    }
-    const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
-    opts.metric.prepareData(data, 'X');
-    const tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(data);
+    let weights: Float64Array = new Float64Array(0);
+    let tolerance = 0;
+    const { data, kernels } = bindData(X, opts, opts.dtype, undefined, (matrix) => {
+      if (k > matrix.rows) {
+        throw new ValidationError(
+          'nClusters',
+          `must be at most the number of rows of X (${matrix.rows}); got ${k}`,
+        );
+      }
+      weights = resolveSampleWeight(fitOptions.sampleWeight, matrix.rows);
+      opts.metric.prepareData(matrix, 'X');
+      tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(matrix);
+    });
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
     const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
-    const kernels = opts.backend.bind(data, { threads: opts.threads });
     let best: LloydResult | undefined;
     try {
       for (let restart = 0; restart < opts.nInit; restart++) {
@@ -243,13 +252,11 @@ export class KMeans {
     what: string,
   ): { state: FittedState; data: Matrix; kernels: BoundKernels } {
     const state = this.fitted(`${what}()`);
-    const data = toMatrix(X, { name: 'X', dtype: state.dtype, cols: state.cols });
-    this.metric.prepareData(data, 'X');
-    return {
-      state,
-      data,
-      kernels: this.options.backend.bind(data, { threads: this.options.threads }),
-    };
+    const metric = this.metric;
+    const { data, kernels } = bindData(X, this.options, state.dtype, state.cols, (matrix) =>
+      metric.prepareData(matrix, 'X'),
+    );
+    return { state, data, kernels };
   }
 
   private initialCenters(
@@ -265,18 +272,52 @@ export class KMeans {
   }
 }
 
-/** Mean over features of the population variance of each column, as scikit-learn's tolerance. */
+/**
+ * Validates and converts X once, straight into the backend's own memory where it offers room
+ * (so a fit holds one copy of X), runs `prepare` on it, and binds it. Nothing is left held when
+ * validation fails.
+ */
+function bindData(
+  X: MatrixLike,
+  options: Readonly<ResolvedOptions>,
+  dtype: DType,
+  cols: number | undefined,
+  prepare: (matrix: Matrix) => void,
+): { data: Matrix; kernels: BoundKernels } {
+  const { backend, threads } = options;
+  let allocated: AllocatedMatrix | undefined;
+  const into = backend.allocate
+    ? (rows: number, columns: number): Matrix => {
+        allocated = backend.allocate?.(rows, columns, dtype, { threads });
+        return allocated?.matrix ?? zerosMatrix(rows, columns, dtype);
+      }
+    : undefined;
+  try {
+    const data = toMatrix(X, { name: 'X', dtype, cols, into });
+    prepare(data);
+    return { data, kernels: allocated ? allocated.bind() : backend.bind(data, { threads }) };
+  } catch (error) {
+    allocated?.release();
+    throw error;
+  }
+}
+
+/** Mean over features of the population variance of each column, as scikit-learn's tolerance (two passes). */
 function meanFeatureVariance(X: Matrix): number {
   const { data, rows, cols } = X;
   const mean = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
+  for (let i = 0, o = 0; i < rows; i++, o += cols)
+    for (let t = 0; t < cols; t++) mean[t] += data[o + t];
   for (let t = 0; t < cols; t++) mean[t] /= rows;
-  let total = 0;
-  for (let t = 0; t < cols; t++) {
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += (data[i * cols + t] - mean[t]) ** 2;
-    total += s / rows;
+  const squares = new Float64Array(cols);
+  for (let i = 0, o = 0; i < rows; i++, o += cols) {
+    for (let t = 0; t < cols; t++) {
+      const diff = data[o + t] - mean[t];
+      squares[t] += diff * diff;
+    }
   }
+  let total = 0;
+  for (let t = 0; t < cols; t++) total += squares[t] / rows;
   return total / cols;
 }
 

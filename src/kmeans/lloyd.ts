@@ -61,23 +61,54 @@ export function runLloyd(run: LloydRun): LloydResult {
   const labels = new Int32Array(n).fill(-1);
   const previousLabels = new Int32Array(n).fill(-1);
   const distances = new Float64Array(n);
+  // Assignment and cluster sums in one read of X where the backend can; distances only when
+  // something needs them (the callback's inertia now, relocation of an empty cluster later).
+  const fused =
+    metric.usesSums && metric.distance === 'sqeuclidean' && kernels.assignAndSum !== undefined;
+  const sums = fused ? new Float64Array(k * cols) : undefined;
+  const clusterWeights = fused ? new Float64Array(k) : undefined;
   let strict = false;
   let converged = false;
   let stopped = false;
   let iteration = 0;
   while (iteration < run.maxIter) {
     iteration++;
-    kernels.assign(metric.distance, centers, k, labels, distances);
-    const inertia = compensatedWeightedSum(distances, weights, metric.cost);
+    let haveDistances = true;
+    if (sums && clusterWeights && kernels.assignAndSum) {
+      haveDistances = onIteration !== undefined;
+      kernels.assignAndSum(
+        centers,
+        k,
+        weights,
+        labels,
+        haveDistances ? distances : null,
+        sums,
+        clusterWeights,
+      );
+    } else {
+      kernels.assign(metric.distance, centers, k, labels, distances);
+    }
+    const assignedFrom = centers;
+    const rowDistances = (): Float64Array => {
+      if (!haveDistances) {
+        kernels.distancesToAssigned(metric.distance, assignedFrom, labels, distances);
+        haveDistances = true;
+      }
+      return distances;
+    };
+    const inertia = onIteration
+      ? compensatedWeightedSum(rowDistances(), weights, metric.cost)
+      : Number.NaN;
     metric.updateCenters({
       X,
       kernels,
       weights,
       labels,
-      distances,
+      distances: rowDistances,
       k,
       oldCenters: centers,
       newCenters: nextCenters,
+      precomputed: sums && clusterWeights ? { sums, clusterWeights } : undefined,
     });
     const centerShift = squaredShift(centers, nextCenters);
     [centers, nextCenters] = [nextCenters, centers];

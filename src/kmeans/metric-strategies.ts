@@ -9,17 +9,20 @@ export type MetricName = 'euclidean' | 'manhattan' | 'cosine';
 /** The metrics lloyd knows, in the order shown in messages. */
 export const METRIC_NAMES: readonly MetricName[] = ['euclidean', 'manhattan', 'cosine'];
 
-/** What an update step sees. `distances` holds each row's distance to the centre it was assigned. */
+/** What an update step sees. */
 export interface UpdateContext {
   X: Matrix;
   kernels: BoundKernels;
   weights: Float64Array;
   labels: Int32Array;
-  distances: Float64Array;
+  /** Each row's distance to the centre it was assigned; computed on first use (only relocation needs it). */
+  distances(): Float64Array;
   k: number;
   oldCenters: Float64Array;
   /** Output: k x cols. */
   newCenters: Float64Array;
+  /** The clusters' weighted sums and weights, when the assignment pass already computed them. */
+  precomputed?: { sums: Float64Array; clusterWeights: Float64Array };
 }
 
 /**
@@ -30,6 +33,8 @@ export interface MetricStrategy {
   readonly name: MetricName;
   /** What the kernels compute for assignment. */
   readonly distance: DistanceKind;
+  /** Whether the update starts from the clusters' weighted sums (so assignment can compute them on the way). */
+  readonly usesSums: boolean;
   /** Readies a matrix the model owns (may change it in place), e.g. L2-normalises rows for cosine. */
   prepareData(X: Matrix, parameter: string): void;
   /** Readies centres the model owns, in place. */
@@ -44,7 +49,8 @@ export interface MetricStrategy {
 
 /** The row indices each cluster is updated from, after moving rows into empty clusters. */
 function updateLabels(context: UpdateContext, clusterWeights: Float64Array): Int32Array {
-  const relocations = planRelocations(clusterWeights, context.k, context.distances);
+  if (!clusterWeights.subarray(0, context.k).includes(0)) return context.labels;
+  const relocations = planRelocations(clusterWeights, context.k, context.distances());
   return relocations.length === 0 ? context.labels : relocatedLabels(context.labels, relocations);
 }
 
@@ -53,7 +59,12 @@ function meanUpdate(context: UpdateContext): void {
   const { kernels, weights, k, newCenters } = context;
   const cols = context.X.cols;
   const clusterWeights = new Float64Array(k);
-  kernels.sumByCluster(weights, context.labels, k, newCenters, clusterWeights);
+  if (context.precomputed) {
+    newCenters.set(context.precomputed.sums);
+    clusterWeights.set(context.precomputed.clusterWeights);
+  } else {
+    kernels.sumByCluster(weights, context.labels, k, newCenters, clusterWeights);
+  }
   const labels = updateLabels(context, clusterWeights);
   if (labels !== context.labels)
     kernels.sumByCluster(weights, labels, k, newCenters, clusterWeights);
@@ -115,6 +126,7 @@ function rowNorm(data: Float64Array | Float32Array, offset: number, length: numb
 const euclidean: MetricStrategy = {
   name: 'euclidean',
   distance: 'sqeuclidean',
+  usesSums: true,
   prepareData() {},
   prepareCenters() {},
   updateCenters: meanUpdate,
@@ -126,6 +138,7 @@ const euclidean: MetricStrategy = {
 const cosine: MetricStrategy = {
   name: 'cosine',
   distance: 'sqeuclidean',
+  usesSums: true,
   prepareData(X, parameter) {
     normaliseRows(X.data, X.rows, X.cols, parameter);
   },
@@ -154,6 +167,7 @@ const cosine: MetricStrategy = {
 const manhattan: MetricStrategy = {
   name: 'manhattan',
   distance: 'manhattan',
+  usesSums: false,
   prepareData() {},
   prepareCenters() {},
   updateCenters(context) {

@@ -28,6 +28,8 @@ export const POOL_KERNELS = [
   'rowSqNormsF64',
   'assignF32',
   'assignF64',
+  'assignSumF32',
+  'assignSumF64',
   'assignedDistF32',
   'assignedDistF64',
   'pairwiseF32',

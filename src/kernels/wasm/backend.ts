@@ -1,8 +1,14 @@
-import type { Matrix } from '../../matrix.js';
+import type { DType, Matrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
 import { reduceBlocks, SUM_BLOCK_ROWS } from '../blocks.js';
 import { referenceBackend } from '../reference/index.js';
-import type { BindOptions, BoundKernels, DistanceKind, KernelBackend } from '../types.js';
+import type {
+  AllocatedMatrix,
+  BindOptions,
+  BoundKernels,
+  DistanceKind,
+  KernelBackend,
+} from '../types.js';
 import { acquireRuntime, type KernelRuntime } from './runtime.js';
 
 export { wasmSimdSupported } from './runtime.js';
@@ -26,11 +32,83 @@ const THREADS_MIN_VALUES = 1 << 18;
 export const wasmBackend: KernelBackend = {
   name: 'wasm',
   bind(X: Matrix, options: BindOptions = {}): BoundKernels {
-    const threads =
-      X.rows * X.cols < THREADS_MIN_VALUES ? 1 : (options.threads ?? availableCores());
-    return new WasmKernels(X, threads);
+    const layout = new WasmLayout(
+      X.rows,
+      X.cols,
+      X.data instanceof Float32Array,
+      threadsFor(X.rows, X.cols, options),
+    );
+    layout.matrix().data.set(X.data);
+    return new WasmKernels(layout, X);
+  },
+  allocate(
+    rows: number,
+    cols: number,
+    dtype: DType,
+    options: BindOptions = {},
+  ): AllocatedMatrix | undefined {
+    const layout = new WasmLayout(rows, cols, dtype === 'float32', threadsFor(rows, cols, options));
+    // Only shared memory keeps views valid when it grows; without it the caller must copy.
+    if (!(layout.runtime.memory.buffer instanceof SharedArrayBuffer)) {
+      layout.runtime.release();
+      return undefined;
+    }
+    const matrix = layout.matrix();
+    return {
+      matrix,
+      bind: () => new WasmKernels(layout, matrix),
+      release: () => layout.runtime.release(),
+    };
   },
 };
+
+function threadsFor(rows: number, cols: number, options: BindOptions): number {
+  if (rows * cols < THREADS_MIN_VALUES) return 1;
+  return Math.max(1, Math.floor(options.threads ?? availableCores()));
+}
+
+/** Where a bound matrix's fixed buffers sit in a runtime's memory. */
+class WasmLayout {
+  readonly runtime: KernelRuntime;
+  readonly xPtr: number;
+  readonly normsPtr: number;
+  readonly labelsPtr: number;
+  readonly distPtr: number;
+  readonly weightsPtr: number;
+  readonly dynamicStart: number;
+
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly f32: boolean,
+    threads: number,
+  ) {
+    let at = PAGE;
+    const take = (bytes: number) => {
+      const ptr = at;
+      at += align(bytes);
+      return ptr;
+    };
+    this.xPtr = take(rows * cols * (f32 ? 4 : 8));
+    this.normsPtr = take(rows * 8);
+    this.labelsPtr = take(rows * 4);
+    this.distPtr = take(rows * 8);
+    this.weightsPtr = take(rows * 8);
+    this.dynamicStart = at;
+    this.runtime = acquireRuntime(threads);
+    this.runtime.reserve(at);
+  }
+
+  /** X as a matrix viewing the module's memory. */
+  matrix(): Matrix {
+    const { buffer } = this.runtime.memory;
+    const length = this.rows * this.cols;
+    const data = this.f32
+      ? new Float32Array(buffer, this.xPtr, length)
+      : new Float64Array(buffer, this.xPtr, length);
+    return { data, rows: this.rows, cols: this.cols };
+  }
+}
 
 class WasmKernels implements BoundKernels {
   readonly rows: number;
@@ -54,35 +132,25 @@ class WasmKernels implements BoundKernels {
   private pairOut = 0;
   private released = false;
 
-  constructor(X: Matrix, threads: number) {
-    this.rows = X.rows;
-    this.cols = X.cols;
-    this.f32 = X.data instanceof Float32Array;
-    const n = X.rows;
-    let at = PAGE;
-    const take = (bytes: number) => {
-      const ptr = at;
-      at += align(bytes);
-      return ptr;
-    };
-    this.xPtr = take(X.data.byteLength);
-    this.normsPtr = take(n * 8);
-    this.labelsPtr = take(n * 4);
-    this.distPtr = take(n * 8);
-    this.weightsPtr = take(n * 8);
-    this.dynamicStart = at;
-    this.runtime = acquireRuntime(Math.max(1, Math.floor(threads)));
-    this.runtime.reserve(at);
-    const buffer = this.runtime.memory.buffer;
-    if (this.f32) new Float32Array(buffer, this.xPtr, X.data.length).set(X.data);
-    else new Float64Array(buffer, this.xPtr, X.data.length).set(X.data);
+  /** `source`: the same values as X in memory, readable from JS for as long as this is bound. */
+  constructor(layout: WasmLayout, source: Matrix) {
+    this.rows = layout.rows;
+    this.cols = layout.cols;
+    this.f32 = layout.f32;
+    this.runtime = layout.runtime;
+    this.xPtr = layout.xPtr;
+    this.normsPtr = layout.normsPtr;
+    this.labelsPtr = layout.labelsPtr;
+    this.distPtr = layout.distPtr;
+    this.weightsPtr = layout.weightsPtr;
+    this.dynamicStart = layout.dynamicStart;
     this.run(this.f32 ? 'rowSqNormsF32' : 'rowSqNormsF64', this.cols, [
       this.xPtr,
       this.cols,
       this.normsPtr,
     ]);
-    // Only the manhattan passes use it; it reads the caller's matrix, which the model owns.
-    this.fallback = referenceBackend.bind(X);
+    // Only the manhattan passes use it.
+    this.fallback = referenceBackend.bind(source);
   }
 
   assign(
@@ -129,6 +197,43 @@ class WasmKernels implements BoundKernels {
     }
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     distances.set(new Float64Array(this.buffer, this.distPtr, this.rows));
+  }
+
+  assignAndSum(
+    centers: Float64Array,
+    k: number,
+    weights: Float64Array,
+    labels: Int32Array,
+    distances: Float64Array | null,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void {
+    const cnMax = this.loadCenters(centers, k);
+    const d = this.cols;
+    const blocks = this.prepareSums(weights, k);
+    const margin = (d + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
+    const dist = distances ? this.distPtr : 0;
+    const tail = [
+      this.normsPtr,
+      this.labelsPtr,
+      dist,
+      margin,
+      this.weightsPtr,
+      this.sums,
+      this.cw,
+      SUM_BLOCK_ROWS,
+    ];
+    // One chunk per sum block: each block's partial sums are written by one thread only.
+    const head = this.f32
+      ? [this.xPtr, d, this.c32, this.c64, this.cn, k, cnMax]
+      : [this.xPtr, d, this.c64, this.cn, k, cnMax];
+    this.runtime.run(this.f32 ? 'assignSumF32' : 'assignSumF64', this.rows, SUM_BLOCK_ROWS, [
+      ...head,
+      ...tail,
+    ]);
+    labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
+    if (distances) distances.set(new Float64Array(this.buffer, this.distPtr, this.rows));
+    this.reduceSums(blocks, k, sums, clusterWeights);
   }
 
   distancesToAssigned(
@@ -178,18 +283,11 @@ class WasmKernels implements BoundKernels {
     clusterWeights: Float64Array,
   ): void {
     this.layout(k);
-    const d = this.cols;
-    const blocks = Math.ceil(this.rows / SUM_BLOCK_ROWS);
-    if (weights !== this.lastWeights) {
-      new Float64Array(this.buffer, this.weightsPtr, this.rows).set(weights);
-      this.lastWeights = weights;
-    }
+    const blocks = this.prepareSums(weights, k);
     new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
-    new Float64Array(this.buffer, this.sums, blocks * k * d).fill(0);
-    new Float64Array(this.buffer, this.cw, blocks * k).fill(0);
     const args = [
       this.xPtr,
-      d,
+      this.cols,
       this.weightsPtr,
       this.labelsPtr,
       k,
@@ -198,7 +296,33 @@ class WasmKernels implements BoundKernels {
       SUM_BLOCK_ROWS,
     ];
     this.runtime.run(this.f32 ? 'sumBlocksF32' : 'sumBlocksF64', this.rows, SUM_BLOCK_ROWS, args);
-    reduceBlocks(new Float64Array(this.buffer, this.sums, blocks * k * d), blocks, k * d, sums);
+    this.reduceSums(blocks, k, sums, clusterWeights);
+  }
+
+  /** Copies the weights in (once per array) and zeroes the block partial sums; returns the block count. */
+  private prepareSums(weights: Float64Array, k: number): number {
+    const blocks = Math.ceil(this.rows / SUM_BLOCK_ROWS);
+    if (weights !== this.lastWeights) {
+      new Float64Array(this.buffer, this.weightsPtr, this.rows).set(weights);
+      this.lastWeights = weights;
+    }
+    new Float64Array(this.buffer, this.sums, blocks * k * this.cols).fill(0);
+    new Float64Array(this.buffer, this.cw, blocks * k).fill(0);
+    return blocks;
+  }
+
+  private reduceSums(
+    blocks: number,
+    k: number,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void {
+    reduceBlocks(
+      new Float64Array(this.buffer, this.sums, blocks * k * this.cols),
+      blocks,
+      k * this.cols,
+      sums,
+    );
     reduceBlocks(new Float64Array(this.buffer, this.cw, blocks * k), blocks, k, clusterWeights);
   }
 

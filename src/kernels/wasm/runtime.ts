@@ -53,16 +53,29 @@ function grow(memory: WebAssembly.Memory, bytes: number): void {
   if (need > have) memory.grow(need - have);
 }
 
-/** One thread, private memory: the kernel runs chunk by chunk on the caller's thread. */
+/**
+ * One thread, private memory: the kernel runs chunk by chunk on the caller's thread. The memory
+ * is shared memory where the engine allows it, because views of shared memory stay valid when it
+ * grows, so a matrix can live in it from the start (see `allocate` in backend.ts).
+ */
 class PrivateRuntime implements KernelRuntime {
-  readonly memory = new WebAssembly.Memory({ initial: 2 });
+  readonly memory: WebAssembly.Memory;
   readonly threads = 1;
   private readonly exports: Record<PoolKernel, Kernel>;
 
   constructor() {
-    this.exports = new WebAssembly.Instance(compile(KERNELS_WASM_BASE64), {
-      env: { memory: this.memory },
-    }).exports as unknown as Record<PoolKernel, Kernel>;
+    let memory: WebAssembly.Memory;
+    let module: WebAssembly.Module;
+    try {
+      memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+      module = compile(KERNELS_SHARED_WASM_BASE64);
+    } catch {
+      memory = new WebAssembly.Memory({ initial: 2 });
+      module = compile(KERNELS_WASM_BASE64);
+    }
+    this.memory = memory;
+    this.exports = new WebAssembly.Instance(module, { env: { memory } })
+      .exports as unknown as Record<PoolKernel, Kernel>;
   }
 
   run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {

@@ -135,179 +135,236 @@ export function rowSqNormsF64(x: usize, start: i32, end: i32, d: i32, out: usize
   return s;
 }
 
+// Set by nearestF32/F64: the exact squared distance when the row needed the exact check, else -1.
+let exact: f64 = -1;
+
 /**
- * Nearest centre of each row of float32 data. Scores ||c||² - 2 x·c with float32 SIMD, four
- * centres at a time; when the two best scores are closer than the rounding bound `margin`
- * (relative to (||x|| + ||c||)²), the row is settled by exact distances to every centre instead.
- * Writes labels (i32) and squared distances (f64). Returns how many rows needed that check.
+ * Finds the nearest centre of one float32 row into `best`. Scores ||c||² - 2 x·c with float32
+ * SIMD, four centres at a time; when the two best scores are closer than the rounding bound
+ * (margin x (||x|| + max ||c||)²), every centre whose score is within the bound is settled by
+ * exact distance (lowest index first on exact ties), leaving that distance in `exact`.
  */
+@inline function nearestF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
+  const k4 = k & ~3;
+  const d4 = d & ~3;
+  const rowBytes = <usize>d * 4;
+  best = 0;
+  bestScore = Infinity;
+  second = Infinity;
+  exact = -1;
+  let j = 0;
+  for (; j < k4; j += 4) {
+    const c0 = c32 + <usize>j * rowBytes;
+    const c1 = c0 + rowBytes;
+    const c2 = c1 + rowBytes;
+    const c3 = c2 + rowBytes;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    for (let t = 0; t < d4; t += 4) {
+      const off = <usize>t * 4;
+      const v = v128.load(row + off);
+      a0 = f32x4.add(a0, f32x4.mul(v, v128.load(c0 + off)));
+      a1 = f32x4.add(a1, f32x4.mul(v, v128.load(c1 + off)));
+      a2 = f32x4.add(a2, f32x4.mul(v, v128.load(c2 + off)));
+      a3 = f32x4.add(a3, f32x4.mul(v, v128.load(c3 + off)));
+    }
+    let s0 = sum4(a0);
+    let s1 = sum4(a1);
+    let s2 = sum4(a2);
+    let s3 = sum4(a3);
+    for (let t = d4; t < d; t++) {
+      const v = <f64>load<f32>(row + <usize>t * 4);
+      const off = <usize>t * 4;
+      s0 += v * <f64>load<f32>(c0 + off);
+      s1 += v * <f64>load<f32>(c1 + off);
+      s2 += v * <f64>load<f32>(c2 + off);
+      s3 += v * <f64>load<f32>(c3 + off);
+    }
+    consider(load<f64>(cn + <usize>j * 8) - 2 * s0, j);
+    consider(load<f64>(cn + <usize>(j + 1) * 8) - 2 * s1, j + 1);
+    consider(load<f64>(cn + <usize>(j + 2) * 8) - 2 * s2, j + 2);
+    consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
+  }
+  for (; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d), j);
+  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
+  const bound = margin * scale * scale;
+  if (second - bestScore > bound) return;
+  // Only centres within the bound of the best can be the nearest: score them again (the same
+  // arithmetic, so the same scores) and settle those few by exact distance.
+  const limit = bestScore + bound;
+  exact = Infinity;
+  for (let q = 0; q < k; q++) {
+    if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row, c32 + <usize>q * rowBytes, d) > limit) continue;
+    const candidate = directF32(row, c64 + <usize>q * <usize>d * 8, d);
+    if (candidate < exact) {
+      exact = candidate;
+      best = q;
+    }
+  }
+}
+
+/** As {@link nearestF32}, for a float64 row: scores in float64 SIMD, two lanes. */
+@inline function nearestF64(row: usize, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
+  const k4 = k & ~3;
+  const d2 = d & ~1;
+  const rowBytes = <usize>d * 8;
+  best = 0;
+  bestScore = Infinity;
+  second = Infinity;
+  exact = -1;
+  let j = 0;
+  for (; j < k4; j += 4) {
+    const c0 = c64 + <usize>j * rowBytes;
+    const c1 = c0 + rowBytes;
+    const c2 = c1 + rowBytes;
+    const c3 = c2 + rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    for (let t = 0; t < d2; t += 2) {
+      const off = <usize>t * 8;
+      const v = v128.load(row + off);
+      a0 = f64x2.add(a0, f64x2.mul(v, v128.load(c0 + off)));
+      a1 = f64x2.add(a1, f64x2.mul(v, v128.load(c1 + off)));
+      a2 = f64x2.add(a2, f64x2.mul(v, v128.load(c2 + off)));
+      a3 = f64x2.add(a3, f64x2.mul(v, v128.load(c3 + off)));
+    }
+    let s0 = sum2(a0);
+    let s1 = sum2(a1);
+    let s2 = sum2(a2);
+    let s3 = sum2(a3);
+    if (d2 < d) {
+      const off = <usize>d2 * 8;
+      const v = load<f64>(row + off);
+      s0 += v * load<f64>(c0 + off);
+      s1 += v * load<f64>(c1 + off);
+      s2 += v * load<f64>(c2 + off);
+      s3 += v * load<f64>(c3 + off);
+    }
+    consider(load<f64>(cn + <usize>j * 8) - 2 * s0, j);
+    consider(load<f64>(cn + <usize>(j + 1) * 8) - 2 * s1, j + 1);
+    consider(load<f64>(cn + <usize>(j + 2) * 8) - 2 * s2, j + 2);
+    consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
+  }
+  for (; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF64(row, c64 + <usize>j * rowBytes, d), j);
+  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
+  const bound = margin * scale * scale;
+  if (second - bestScore > bound) return;
+  const limit = bestScore + bound;
+  exact = Infinity;
+  for (let q = 0; q < k; q++) {
+    if (load<f64>(cn + <usize>q * 8) - 2 * dotF64(row, c64 + <usize>q * rowBytes, d) > limit) continue;
+    const candidate = directF64(row, c64 + <usize>q * rowBytes, d);
+    if (candidate < exact) {
+      exact = candidate;
+      best = q;
+    }
+  }
+}
+
+// Adds w·x of a float32 row to a float64 sum, element by element (each element's terms in row order).
+@inline function accumulateF32(row: usize, s: usize, d: i32, w: f64): void {
+  const ww = f64x2.splat(w);
+  let t = 0;
+  for (; t + 2 <= d; t += 2) {
+    const v = f64x2.promote_low_f32x4(v128.load64_zero(row + <usize>t * 4));
+    const p = s + <usize>t * 8;
+    v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v, ww)));
+  }
+  for (; t < d; t++) {
+    const p = s + <usize>t * 8;
+    store<f64>(p, load<f64>(p) + <f64>load<f32>(row + <usize>t * 4) * w);
+  }
+}
+
+@inline function accumulateF64(row: usize, s: usize, d: i32, w: f64): void {
+  const ww = f64x2.splat(w);
+  let t = 0;
+  for (; t + 2 <= d; t += 2) {
+    const p = s + <usize>t * 8;
+    v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v128.load(row + <usize>t * 8), ww)));
+  }
+  if (t < d) {
+    const p = s + <usize>t * 8;
+    store<f64>(p, load<f64>(p) + load<f64>(row + <usize>t * 8) * w);
+  }
+}
+
+/** Nearest centre (labels, i32) and its squared distance (dist, f64) of each float32 row. */
 export function assignF32(
   x: usize, start: i32, end: i32, d: i32,
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
-): i32 {
-  let ambiguous = 0;
-  const k4 = k & ~3;
-  const d4 = d & ~3;
-  const rowBytes = <usize>d * 4;
+): void {
   for (let i = start; i < end; i++) {
-    const row = x + <usize>i * rowBytes;
-    best = 0;
-    bestScore = Infinity;
-    second = Infinity;
-    let j = 0;
-    for (; j < k4; j += 4) {
-      const c0 = c32 + <usize>j * rowBytes;
-      const c1 = c0 + rowBytes;
-      const c2 = c1 + rowBytes;
-      const c3 = c2 + rowBytes;
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
-      let a3 = f32x4.splat(0);
-      for (let t = 0; t < d4; t += 4) {
-        const off = <usize>t * 4;
-        const v = v128.load(row + off);
-        a0 = f32x4.add(a0, f32x4.mul(v, v128.load(c0 + off)));
-        a1 = f32x4.add(a1, f32x4.mul(v, v128.load(c1 + off)));
-        a2 = f32x4.add(a2, f32x4.mul(v, v128.load(c2 + off)));
-        a3 = f32x4.add(a3, f32x4.mul(v, v128.load(c3 + off)));
-      }
-      let s0 = sum4(a0);
-      let s1 = sum4(a1);
-      let s2 = sum4(a2);
-      let s3 = sum4(a3);
-      for (let t = d4; t < d; t++) {
-        const v = <f64>load<f32>(row + <usize>t * 4);
-        const off = <usize>t * 4;
-        s0 += v * <f64>load<f32>(c0 + off);
-        s1 += v * <f64>load<f32>(c1 + off);
-        s2 += v * <f64>load<f32>(c2 + off);
-        s3 += v * <f64>load<f32>(c3 + off);
-      }
-      consider(load<f64>(cn + <usize>j * 8) - 2 * s0, j);
-      consider(load<f64>(cn + <usize>(j + 1) * 8) - 2 * s1, j + 1);
-      consider(load<f64>(cn + <usize>(j + 2) * 8) - 2 * s2, j + 2);
-      consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
-    }
-    for (; j < k; j++) {
-      const c = c32 + <usize>j * rowBytes;
-      let a = f32x4.splat(0);
-      for (let t = 0; t < d4; t += 4) {
-        a = f32x4.add(a, f32x4.mul(v128.load(row + <usize>t * 4), v128.load(c + <usize>t * 4)));
-      }
-      let s = sum4(a);
-      for (let t = d4; t < d; t++) s += <f64>load<f32>(row + <usize>t * 4) * <f64>load<f32>(c + <usize>t * 4);
-      consider(load<f64>(cn + <usize>j * 8) - 2 * s, j);
-    }
-    const scale = Math.sqrt(load<f64>(xn + <usize>i * 8)) + Math.sqrt(cnMax);
-    const bound = margin * scale * scale;
-    let distance: f64;
-    if (second - bestScore <= bound) {
-      // Only centres whose fast score is within the bound of the best can be the nearest: score
-      // them again and settle those few by exact distance, lowest index first on exact ties.
-      ambiguous++;
-      const limit = bestScore + bound;
-      distance = Infinity;
-      for (let q = 0; q < k; q++) {
-        if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row, c32 + <usize>q * rowBytes, d) > limit) continue;
-        const candidate = directF32(row, c64 + <usize>q * <usize>d * 8, d);
-        if (candidate < distance) {
-          distance = candidate;
-          best = q;
-        }
-      }
-    } else {
-      distance = directF32(row, c64 + <usize>best * <usize>d * 8, d);
-    }
+    const row = x + <usize>i * <usize>d * 4;
+    nearestF32(row, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
     store<i32>(labels + <usize>i * 4, best);
-    store<f64>(dist + <usize>i * 8, distance);
+    store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF32(row, c64 + <usize>best * <usize>d * 8, d));
   }
-  return ambiguous;
 }
 
-/** As {@link assignF32}, for float64 data: scores in float64 SIMD, two lanes. */
+/** As {@link assignF32}, for float64 rows. */
 export function assignF64(
   x: usize, start: i32, end: i32, d: i32,
   c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
-): i32 {
-  let ambiguous = 0;
-  const k4 = k & ~3;
-  const d2 = d & ~1;
-  const rowBytes = <usize>d * 8;
+): void {
   for (let i = start; i < end; i++) {
-    const row = x + <usize>i * rowBytes;
-    best = 0;
-    bestScore = Infinity;
-    second = Infinity;
-    let j = 0;
-    for (; j < k4; j += 4) {
-      const c0 = c64 + <usize>j * rowBytes;
-      const c1 = c0 + rowBytes;
-      const c2 = c1 + rowBytes;
-      const c3 = c2 + rowBytes;
-      let a0 = f64x2.splat(0);
-      let a1 = f64x2.splat(0);
-      let a2 = f64x2.splat(0);
-      let a3 = f64x2.splat(0);
-      for (let t = 0; t < d2; t += 2) {
-        const off = <usize>t * 8;
-        const v = v128.load(row + off);
-        a0 = f64x2.add(a0, f64x2.mul(v, v128.load(c0 + off)));
-        a1 = f64x2.add(a1, f64x2.mul(v, v128.load(c1 + off)));
-        a2 = f64x2.add(a2, f64x2.mul(v, v128.load(c2 + off)));
-        a3 = f64x2.add(a3, f64x2.mul(v, v128.load(c3 + off)));
-      }
-      let s0 = sum2(a0);
-      let s1 = sum2(a1);
-      let s2 = sum2(a2);
-      let s3 = sum2(a3);
-      if (d2 < d) {
-        const off = <usize>d2 * 8;
-        const v = load<f64>(row + off);
-        s0 += v * load<f64>(c0 + off);
-        s1 += v * load<f64>(c1 + off);
-        s2 += v * load<f64>(c2 + off);
-        s3 += v * load<f64>(c3 + off);
-      }
-      consider(load<f64>(cn + <usize>j * 8) - 2 * s0, j);
-      consider(load<f64>(cn + <usize>(j + 1) * 8) - 2 * s1, j + 1);
-      consider(load<f64>(cn + <usize>(j + 2) * 8) - 2 * s2, j + 2);
-      consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
-    }
-    for (; j < k; j++) {
-      const c = c64 + <usize>j * rowBytes;
-      let a = f64x2.splat(0);
-      for (let t = 0; t < d2; t += 2) {
-        a = f64x2.add(a, f64x2.mul(v128.load(row + <usize>t * 8), v128.load(c + <usize>t * 8)));
-      }
-      let s = sum2(a);
-      if (d2 < d) s += load<f64>(row + <usize>d2 * 8) * load<f64>(c + <usize>d2 * 8);
-      consider(load<f64>(cn + <usize>j * 8) - 2 * s, j);
-    }
-    const scale = Math.sqrt(load<f64>(xn + <usize>i * 8)) + Math.sqrt(cnMax);
-    const bound = margin * scale * scale;
-    let distance: f64;
-    if (second - bestScore <= bound) {
-      ambiguous++;
-      const limit = bestScore + bound;
-      distance = Infinity;
-      for (let q = 0; q < k; q++) {
-        if (load<f64>(cn + <usize>q * 8) - 2 * dotF64(row, c64 + <usize>q * rowBytes, d) > limit) continue;
-        const candidate = directF64(row, c64 + <usize>q * rowBytes, d);
-        if (candidate < distance) {
-          distance = candidate;
-          best = q;
-        }
-      }
-    } else {
-      distance = directF64(row, c64 + <usize>best * rowBytes, d);
-    }
+    const row = x + <usize>i * <usize>d * 8;
+    nearestF64(row, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
     store<i32>(labels + <usize>i * 4, best);
-    store<f64>(dist + <usize>i * 8, distance);
+    store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF64(row, c64 + <usize>best * <usize>d * 8, d));
   }
-  return ambiguous;
+}
+
+/**
+ * One pass for a Lloyd iteration: each float32 row's nearest centre, and w·x added to that
+ * cluster's partial sum of the row's block (as sumBlocksF32). Distances are written only when
+ * `dist` is not 0: nothing else needs them unless a cluster empties.
+ */
+export function assignSumF32(
+  x: usize, start: i32, end: i32, d: i32,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+): void {
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 4;
+    nearestF32(row, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
+    const label = best;
+    store<i32>(labels + <usize>i * 4, label);
+    if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d));
+    const block = <usize>(i / blockRows);
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    accumulateF32(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+  }
+}
+
+/** As {@link assignSumF32}, for float64 rows. */
+export function assignSumF64(
+  x: usize, start: i32, end: i32, d: i32,
+  c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+): void {
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 8;
+    nearestF64(row, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
+    const label = best;
+    store<i32>(labels + <usize>i * 4, label);
+    if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d));
+    const block = <usize>(i / blockRows);
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    accumulateF64(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+  }
 }
 
 /** Squared distance of each row to the centre named by its label (float32 data). */
@@ -360,19 +417,7 @@ export function sumBlocksF32(
     const w = load<f64>(weights + <usize>i * 8);
     const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
     store<f64>(cw, load<f64>(cw) + w);
-    const row = x + <usize>i * <usize>d * 4;
-    const s = sums + (block * <usize>k + <usize>label) * <usize>d * 8;
-    const ww = f64x2.splat(w);
-    let t = 0;
-    for (; t + 2 <= d; t += 2) {
-      const v = f64x2.promote_low_f32x4(v128.load64_zero(row + <usize>t * 4));
-      const p = s + <usize>t * 8;
-      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v, ww)));
-    }
-    for (; t < d; t++) {
-      const p = s + <usize>t * 8;
-      store<f64>(p, load<f64>(p) + <f64>load<f32>(row + <usize>t * 4) * w);
-    }
+    accumulateF32(x + <usize>i * <usize>d * 4, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
   }
 }
 
@@ -387,17 +432,6 @@ export function sumBlocksF64(
     const w = load<f64>(weights + <usize>i * 8);
     const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
     store<f64>(cw, load<f64>(cw) + w);
-    const row = x + <usize>i * <usize>d * 8;
-    const s = sums + (block * <usize>k + <usize>label) * <usize>d * 8;
-    const ww = f64x2.splat(w);
-    let t = 0;
-    for (; t + 2 <= d; t += 2) {
-      const p = s + <usize>t * 8;
-      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(v128.load(row + <usize>t * 8), ww)));
-    }
-    if (t < d) {
-      const p = s + <usize>t * 8;
-      store<f64>(p, load<f64>(p) + load<f64>(row + <usize>t * 8) * w);
-    }
+    accumulateF64(x + <usize>i * <usize>d * 8, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
   }
 }
