@@ -14,7 +14,7 @@ const threads = Number(threadsText);
 let msPerIter: number;
 let inertia: number;
 let nIter: number;
-if (system === 'lloyd' || system === 'lloyd-reference') {
+if (system.startsWith('lloyd')) {
   const km = new KMeans({
     nClusters: bench.k,
     init,
@@ -22,7 +22,8 @@ if (system === 'lloyd' || system === 'lloyd-reference') {
     tol: 0,
     dtype: dtype as 'float64' | 'float32',
     threads,
-    backend: system === 'lloyd' ? 'wasm' : 'reference',
+    backend: system === 'lloyd-reference' ? 'reference' : 'wasm',
+    algorithm: system === 'lloyd-hamerly' ? 'hamerly' : 'lloyd',
   });
   const started = performance.now();
   km.fit(X);

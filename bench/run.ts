@@ -89,6 +89,7 @@ for (const bench of cases) {
       );
     lloyd('lloyd', 1);
     if (cores > 1) lloyd('lloyd', cores);
+    lloyd('lloyd-hamerly', cores);
     if (bench.peers && dtype === 'float64') {
       lloyd('lloyd-reference', 1);
       lloyd('ml-kmeans', 1);

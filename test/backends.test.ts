@@ -120,6 +120,71 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     });
   }
 
+  it(`Hamerly's bounds give exactly Lloyd's labels, centroids, inertia and nIter (${'every dtype'})`, () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('float64', 'float32' as const),
+        matrixArb('float64'),
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom('euclidean', 'cosine' as const),
+        fc.nat(),
+        (dtype, X, k, metric, seed) => {
+          const nonZero =
+            metric !== 'cosine' ||
+            Array.from({ length: X.rows }, (_, i) =>
+              X.data.subarray(i * X.cols, (i + 1) * X.cols).some((v) => v !== 0),
+            ).every(Boolean);
+          fc.pre(X.rows >= k && nonZero);
+          const options = {
+            nClusters: k,
+            metric,
+            randomState: seed,
+            dtype,
+            tol: 0,
+            backend: 'wasm',
+          } as const;
+          const a = new KMeans({ ...options, algorithm: 'lloyd' }).fit(X);
+          const b = new KMeans({ ...options, algorithm: 'hamerly' }).fit(X);
+          expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+          expect(b.centroids).toEqual(a.centroids);
+          expect(b.inertia).toBe(a.inertia);
+          expect(b.nIter).toBe(a.nIter);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("Hamerly's bounds match the golden fixtures, with threads", () => {
+    const golden = readFixture<{
+      datasets: Record<string, number[][]>;
+      cases: {
+        name: string;
+        data: string;
+        k: number;
+        init: number[][];
+        sampleWeight: number[] | null;
+        maxIter: number;
+        tol: number;
+        labels: number[];
+        nIter: number;
+      }[];
+    }>('kmeans-golden.json');
+    for (const c of golden.cases) {
+      const km = new KMeans({
+        nClusters: c.k,
+        init: c.init,
+        maxIter: c.maxIter,
+        tol: c.tol,
+        algorithm: 'hamerly',
+        threads: 2,
+      });
+      km.fit(golden.datasets[c.data], { sampleWeight: c.sampleWeight ?? undefined });
+      expect(Array.from(km.labels), c.name).toEqual(c.labels);
+      expect(km.nIter, c.name).toBe(c.nIter);
+    }
+  });
+
   it('matches the golden fixtures in float32 closely (labels equal on iris)', () => {
     const golden = readFixture<{
       datasets: Record<string, number[][]>;

@@ -85,6 +85,20 @@ export interface BoundKernels {
     sums: Float64Array,
     clusterWeights: Float64Array,
   ): void;
+  /**
+   * Optional: `assignAndSum` with Hamerly's bounds, kept between calls, so most rows skip the
+   * scan; the labels are exactly those of a full scan. `reset` scans every row (the first pass of
+   * a run); later calls must pass the labels the previous call returned.
+   */
+  assignAndSumBounded?(
+    centers: Float64Array,
+    k: number,
+    weights: Float64Array,
+    labels: Int32Array,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+    reset: boolean,
+  ): void;
   /** Frees what `bind` took; the bound object must not be used afterwards. */
   release(): void;
 }

@@ -80,6 +80,7 @@ export class KMeans {
           tolerance,
           metric: opts.metric,
           restart,
+          bounded: opts.bounded,
           onIteration: opts.onIteration,
         });
         // As scikit-learn: a restart wins only with lower inertia and a different partition, so

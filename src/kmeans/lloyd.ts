@@ -32,6 +32,8 @@ export interface LloydRun {
   tolerance: number;
   metric: MetricStrategy;
   restart: number;
+  /** Use Hamerly's bounds where the backend has them (same results, fewer distance computations). */
+  bounded: boolean;
   onIteration?: IterationCallback;
 }
 
@@ -74,7 +76,18 @@ export function runLloyd(run: LloydRun): LloydResult {
   while (iteration < run.maxIter) {
     iteration++;
     let haveDistances = true;
-    if (sums && clusterWeights && kernels.assignAndSum) {
+    if (sums && clusterWeights && run.bounded && kernels.assignAndSumBounded) {
+      haveDistances = false;
+      kernels.assignAndSumBounded(
+        centers,
+        k,
+        weights,
+        labels,
+        sums,
+        clusterWeights,
+        iteration === 1,
+      );
+    } else if (sums && clusterWeights && kernels.assignAndSum) {
       haveDistances = onIteration !== undefined;
       kernels.assignAndSum(
         centers,

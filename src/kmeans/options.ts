@@ -7,6 +7,14 @@ import { type InitOption, type InitStrategy, initStrategy } from './init.js';
 import type { IterationCallback } from './lloyd.js';
 import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
 
+/** How each iteration finds the nearest centres; every choice gives the same result. */
+export type AlgorithmName = 'auto' | 'lloyd' | 'hamerly';
+
+const ALGORITHMS: readonly AlgorithmName[] = ['auto', 'lloyd', 'hamerly'];
+
+/** From this k on, 'auto' keeps Hamerly's bounds (see bench/results). */
+const HAMERLY_FROM_K = 8;
+
 /** Options of {@link KMeans}. Every one but `nClusters` has a default. */
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, as scikit-learn. */
@@ -27,6 +35,11 @@ export interface KMeansOptions {
   dtype?: DType;
   /** Compute backend: 'auto' (default: WebAssembly SIMD where available), 'wasm', 'reference', or your own. */
   backend?: BackendOption;
+  /**
+   * 'lloyd' computes every distance each iteration; 'hamerly' keeps Hamerly's bounds and skips
+   * most of them, with exactly the same result. 'auto' (default) uses the bounds from k >= 8.
+   */
+  algorithm?: AlgorithmName;
   /** Threads for the WebAssembly backend, the caller's included. Default: every available core. */
   threads?: number;
   /** Called after every iteration; return false to stop the fit. */
@@ -45,6 +58,9 @@ export interface ResolvedOptions {
   randomState: number | undefined;
   dtype: DType;
   backend: KernelBackend;
+  algorithm: AlgorithmName;
+  /** Whether this fit uses Hamerly's bounds ('auto' resolved against nClusters). */
+  bounded: boolean;
   threads: number;
   onIteration: IterationCallback | undefined;
 }
@@ -60,6 +76,7 @@ const KNOWN_OPTIONS = new Set([
   'dtype',
   'backend',
   'threads',
+  'algorithm',
   'onIteration',
 ]);
 
@@ -114,6 +131,14 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
   }
   const backend = resolveBackend(orDefault<BackendOption>(options.backend, 'auto'));
   const threads = positiveInteger('threads', orDefault(options.threads, availableCores()));
+  const algorithm = orDefault<AlgorithmName>(options.algorithm, 'auto');
+  if (!ALGORITHMS.includes(algorithm)) {
+    throw new ValidationError(
+      'algorithm',
+      `must be one of ${ALGORITHMS.join(', ')}; got ${describeValue(algorithm)}`,
+    );
+  }
+  const bounded = algorithm === 'hamerly' || (algorithm === 'auto' && nClusters >= HAMERLY_FROM_K);
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new ValidationError(
@@ -132,6 +157,8 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     randomState,
     dtype,
     backend,
+    algorithm,
+    bounded,
     threads,
     onIteration,
   };

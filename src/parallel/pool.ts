@@ -20,7 +20,7 @@ const FAILED = 8;
 const ARGS_BYTE_OFFSET = 64;
 /** Workers start in tens of milliseconds; past this, threads are given up for this process. */
 const STARTUP_TIMEOUT_MS = 10_000;
-const MAX_ARGS = 16;
+const MAX_ARGS = 32;
 
 /** Names of the kernels a pool can run; their index is the command. */
 export const POOL_KERNELS = [
@@ -30,6 +30,8 @@ export const POOL_KERNELS = [
   'assignF64',
   'assignSumF32',
   'assignSumF64',
+  'hamerlyF32',
+  'hamerlyF64',
   'assignedDistF32',
   'assignedDistF64',
   'pairwiseF32',

@@ -62,6 +62,28 @@ export const wasmBackend: KernelBackend = {
   },
 };
 
+/** Squared euclidean distance between centre a of `A` and centre b of `B`. */
+function squaredGap(A: Float64Array, a: number, B: Float64Array, b: number, d: number): number {
+  let s = 0;
+  for (let t = 0; t < d; t++) {
+    const diff = A[a * d + t] - B[b * d + t];
+    s += diff * diff;
+  }
+  return s;
+}
+
+/** Half the distance from each centre to its nearest other centre (Infinity when k = 1). */
+function halfGaps(centers: Float64Array, k: number, d: number, out: Float64Array): void {
+  out.fill(Number.POSITIVE_INFINITY);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const gap = Math.sqrt(squaredGap(centers, a, centers, b, d)) / 2;
+      if (gap < out[a]) out[a] = gap;
+      if (gap < out[b]) out[b] = gap;
+    }
+  }
+}
+
 function threadsFor(rows: number, cols: number, options: BindOptions): number {
   if (rows * cols < THREADS_MIN_VALUES) return 1;
   return Math.max(1, Math.floor(options.threads ?? availableCores()));
@@ -75,6 +97,8 @@ class WasmLayout {
   readonly labelsPtr: number;
   readonly distPtr: number;
   readonly weightsPtr: number;
+  readonly upperPtr: number;
+  readonly lowerPtr: number;
   readonly dynamicStart: number;
 
   constructor(
@@ -94,6 +118,8 @@ class WasmLayout {
     this.labelsPtr = take(rows * 4);
     this.distPtr = take(rows * 8);
     this.weightsPtr = take(rows * 8);
+    this.upperPtr = take(rows * 8);
+    this.lowerPtr = take(rows * 8);
     this.dynamicStart = at;
     this.runtime = acquireRuntime(threads);
     this.runtime.reserve(at);
@@ -121,7 +147,11 @@ class WasmKernels implements BoundKernels {
   private readonly labelsPtr: number;
   private readonly distPtr: number;
   private readonly weightsPtr: number;
+  private readonly upperPtr: number;
+  private readonly lowerPtr: number;
   private readonly dynamicStart: number;
+  /** The centres of the previous bounded pass, to measure how far each moved. */
+  private previousCenters: Float64Array | undefined;
   private lastWeights: Float64Array | undefined;
   private laidOutK = -1;
   private c32 = 0;
@@ -130,6 +160,8 @@ class WasmKernels implements BoundKernels {
   private sums = 0;
   private cw = 0;
   private pairOut = 0;
+  private halfPtr = 0;
+  private movePtr = 0;
   private released = false;
 
   /** `source`: the same values as X in memory, readable from JS for as long as this is bound. */
@@ -143,6 +175,8 @@ class WasmKernels implements BoundKernels {
     this.labelsPtr = layout.labelsPtr;
     this.distPtr = layout.distPtr;
     this.weightsPtr = layout.weightsPtr;
+    this.upperPtr = layout.upperPtr;
+    this.lowerPtr = layout.lowerPtr;
     this.dynamicStart = layout.dynamicStart;
     this.run(this.f32 ? 'rowSqNormsF32' : 'rowSqNormsF64', this.cols, [
       this.xPtr,
@@ -234,6 +268,64 @@ class WasmKernels implements BoundKernels {
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     if (distances) distances.set(new Float64Array(this.buffer, this.distPtr, this.rows));
     this.reduceSums(blocks, k, sums, clusterWeights);
+  }
+
+  assignAndSumBounded(
+    centers: Float64Array,
+    k: number,
+    weights: Float64Array,
+    labels: Int32Array,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+    reset: boolean,
+  ): void {
+    const d = this.cols;
+    const previous = this.previousCenters;
+    const restart = reset || !previous || previous.length !== k * d;
+    const cnMax = this.loadCenters(centers, k);
+    const blocks = this.prepareSums(weights, k);
+    const half = new Float64Array(this.buffer, this.halfPtr, k);
+    const move = new Float64Array(this.buffer, this.movePtr, k);
+    halfGaps(centers, k, d, half);
+    let max1 = 0;
+    let max2 = 0;
+    let arg1 = -1;
+    for (let j = 0; j < k; j++) {
+      const moved = restart || !previous ? 0 : Math.sqrt(squaredGap(centers, j, previous, j, d));
+      move[j] = moved;
+      if (moved > max1) {
+        max2 = max1;
+        max1 = moved;
+        arg1 = j;
+      } else if (moved > max2) {
+        max2 = moved;
+      }
+    }
+    if (!restart) new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
+    const margin = (d + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
+    const rows = [
+      this.normsPtr,
+      this.labelsPtr,
+      this.upperPtr,
+      this.lowerPtr,
+      this.halfPtr,
+      this.movePtr,
+      max1,
+      max2,
+      arg1,
+    ];
+    const tail = [margin, this.weightsPtr, this.sums, this.cw, SUM_BLOCK_ROWS, restart ? 1 : 0];
+    const head = this.f32
+      ? [this.xPtr, d, this.c32, this.c64, this.cn, k, cnMax]
+      : [this.xPtr, d, this.c64, this.cn, k, cnMax];
+    this.runtime.run(this.f32 ? 'hamerlyF32' : 'hamerlyF64', this.rows, SUM_BLOCK_ROWS, [
+      ...head,
+      ...rows,
+      ...tail,
+    ]);
+    labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
+    this.reduceSums(blocks, k, sums, clusterWeights);
+    this.previousCenters = centers.slice(0, k * d);
   }
 
   distancesToAssigned(
@@ -379,6 +471,8 @@ class WasmKernels implements BoundKernels {
     this.cn = take(k * 8);
     this.sums = take(blocks * k * d * 8);
     this.cw = take(blocks * k * 8);
+    this.halfPtr = take(k * 8);
+    this.movePtr = take(k * 8);
     this.pairOut = at;
     this.runtime.reserve(at);
     this.laidOutK = k;

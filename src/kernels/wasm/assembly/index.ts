@@ -135,8 +135,10 @@ export function rowSqNormsF64(x: usize, start: i32, end: i32, d: i32, out: usize
   return s;
 }
 
-// Set by nearestF32/F64: the exact squared distance when the row needed the exact check, else -1.
+// Set by nearestF32/F64: the exact squared distance when the row needed the exact check, else -1,
+// and the fast scan's own best centre (which the exact check may overrule).
 let exact: f64 = -1;
+let fastBestIndex: i32 = 0;
 
 /**
  * Finds the nearest centre of one float32 row into `best`. Scores ||c||² - 2 x·c with float32
@@ -190,6 +192,7 @@ let exact: f64 = -1;
   for (; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d), j);
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const bound = margin * scale * scale;
+  fastBestIndex = best;
   if (second - bestScore > bound) return;
   // Only centres within the bound of the best can be the nearest: score them again (the same
   // arithmetic, so the same scores) and settle those few by exact distance.
@@ -252,6 +255,7 @@ let exact: f64 = -1;
   for (; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF64(row, c64 + <usize>j * rowBytes, d), j);
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const bound = margin * scale * scale;
+  fastBestIndex = best;
   if (second - bestScore > bound) return;
   const limit = bestScore + bound;
   exact = Infinity;
@@ -433,5 +437,118 @@ export function sumBlocksF64(
     const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
     store<f64>(cw, load<f64>(cw) + w);
     accumulateF64(x + <usize>i * <usize>d * 8, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+  }
+}
+
+// Hamerly's bounds (exact): per row an upper bound on the distance to its centre and a lower
+// bound on the distance to every other centre. A row whose upper bound is below both its lower
+// bound and half the gap from its centre to the nearest other centre keeps its centre without a
+// scan. `slack` (relative to ||x|| + max ||c||) absorbs rounding in the bounds, so a row is only
+// skipped when its centre is the nearest by a clear margin, ties included: the labels are
+// exactly those of a full scan.
+
+// A lower bound on the distance from a row (squared norm xnorm) to every centre but `best`,
+// from the fast scores: scores are within `bound` of the exact squared distances minus ||x||².
+@inline function lowerBound(xnorm: f64, fastBest: i32, fastBestScore: f64, fastSecond: f64, bound: f64): f64 {
+  const other = best == fastBest ? fastSecond : fastBestScore;
+  return Math.sqrt(Math.max(0, xnorm + other - bound));
+}
+
+/**
+ * One bounded Lloyd pass over float32 rows, fused with the cluster sums as assignSumF32.
+ * `half` (k): half the distance from each centre to its nearest other centre; `move` (k): how far
+ * each centre moved since the last pass; `moveMax1`/`moveMax2`: the largest and second largest
+ * moves, `moveArg1` the centre that moved most. With `reset`, every row is scanned and its bounds set.
+ */
+export function hamerlyF32(
+  x: usize, start: i32, end: i32, d: i32,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize,
+  half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
+  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+): void {
+  const rootMax = Math.sqrt(cnMax);
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 4;
+    const xnorm = load<f64>(xn + <usize>i * 8);
+    const slack = 1e-9 * (Math.sqrt(xnorm) + rootMax);
+    let label = load<i32>(labels + <usize>i * 4);
+    let u: f64 = 0;
+    let l: f64 = 0;
+    let scan = reset != 0;
+    if (!scan) {
+      u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>label * 8);
+      l = load<f64>(lower + <usize>i * 8) - (label == moveArg1 ? moveMax2 : moveMax1);
+      const m = Math.max(load<f64>(half + <usize>label * 8), l);
+      if (u + slack >= m) {
+        u = Math.sqrt(directF32(row, c64 + <usize>label * <usize>d * 8, d));
+        scan = u + slack >= m;
+      }
+    }
+    if (scan) {
+      nearestF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin);
+      const scale = Math.sqrt(xnorm) + rootMax;
+      const bound = margin * scale * scale;
+      // nearestF32 leaves the fast scan's best and second in bestScore/second; `best` may have
+      // moved to another candidate when the exact check ran.
+      const fastBest = fastBestIndex;
+      label = best;
+      u = Math.sqrt(exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d));
+      l = lowerBound(xnorm, fastBest, bestScore, second, bound);
+    }
+    store<i32>(labels + <usize>i * 4, label);
+    store<f64>(upper + <usize>i * 8, u);
+    store<f64>(lower + <usize>i * 8, l);
+    const block = <usize>(i / blockRows);
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    accumulateF32(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+  }
+}
+
+/** As {@link hamerlyF32}, for float64 rows. */
+export function hamerlyF64(
+  x: usize, start: i32, end: i32, d: i32,
+  c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize,
+  half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
+  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+): void {
+  const rootMax = Math.sqrt(cnMax);
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * <usize>d * 8;
+    const xnorm = load<f64>(xn + <usize>i * 8);
+    const slack = 1e-9 * (Math.sqrt(xnorm) + rootMax);
+    let label = load<i32>(labels + <usize>i * 4);
+    let u: f64 = 0;
+    let l: f64 = 0;
+    let scan = reset != 0;
+    if (!scan) {
+      u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>label * 8);
+      l = load<f64>(lower + <usize>i * 8) - (label == moveArg1 ? moveMax2 : moveMax1);
+      const m = Math.max(load<f64>(half + <usize>label * 8), l);
+      if (u + slack >= m) {
+        u = Math.sqrt(directF64(row, c64 + <usize>label * <usize>d * 8, d));
+        scan = u + slack >= m;
+      }
+    }
+    if (scan) {
+      nearestF64(row, d, c64, cn, k, cnMax, xnorm, margin);
+      const scale = Math.sqrt(xnorm) + rootMax;
+      const bound = margin * scale * scale;
+      const fastBest = fastBestIndex;
+      label = best;
+      u = Math.sqrt(exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d));
+      l = lowerBound(xnorm, fastBest, bestScore, second, bound);
+    }
+    store<i32>(labels + <usize>i * 4, label);
+    store<f64>(upper + <usize>i * 8, u);
+    store<f64>(lower + <usize>i * 8, l);
+    const block = <usize>(i / blockRows);
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    accumulateF64(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
   }
 }
