@@ -4,12 +4,15 @@ import type { AllocatedMatrix, BoundKernels } from '../kernels/types.js';
 import {
   type DType,
   flatToRows,
+  isMatrix,
   type Matrix,
   type MatrixLike,
+  matrixToRows,
   toMatrix,
   zerosMatrix,
 } from '../matrix.js';
 import { Random } from '../random.js';
+import { runFitWorker } from './fit-async.js';
 import type { FittedState } from './fitted-state.js';
 import { type LloydResult, runLloyd } from './lloyd.js';
 import { type MetricStrategy, metricStrategy } from './metric-strategies.js';
@@ -37,8 +40,12 @@ export class KMeans {
   readonly options: Readonly<ResolvedOptions>;
   private state: FittedState | undefined;
 
+  /** The options as given, for fitAsync to send on. */
+  private readonly requested: KMeansOptions;
+
   constructor(options: KMeansOptions = {}) {
     this.options = resolveOptions(options);
+    this.requested = { ...options };
   }
 
   /** Clusters X (rows of numbers, or a Matrix). Synchronous; returns `this`. X is never modified. */
@@ -109,6 +116,48 @@ export class KMeans {
       converged: best.converged,
       warnings: distinctClusterWarnings(best.labels, k),
     };
+    return this;
+  }
+
+  /**
+   * Fits in a worker (a Node worker thread, or a Web Worker in a browser), leaving this thread
+   * free; resolves to `this` with the same result `fit` gives. `onIteration` still runs on this
+   * thread; returning false stops the fit within a few iterations (the worker runs ahead of its
+   * messages). An init function or a custom backend object cannot
+   * cross to a worker: use `fit` for those.
+   */
+  async fitAsync(X: MatrixLike, fitOptions: FitOptions = {}): Promise<this> {
+    const { init, backend, onIteration } = this.requested;
+    if (typeof init === 'function')
+      throw new ValidationError(
+        'init',
+        'fitAsync cannot send a function to a worker; use fit, or pass the centres as an array',
+      );
+    if (backend !== undefined && typeof backend !== 'string')
+      throw new ValidationError(
+        'backend',
+        'fitAsync cannot send a backend object to a worker; use fit',
+      );
+    const initOption =
+      init === undefined || typeof init === 'string'
+        ? init
+        : matrixToRows(toMatrix(init, { name: 'init' }));
+    const data = isMatrix(X)
+      ? X
+      : matrixToRows(toMatrix(X, { name: 'X', dtype: this.options.dtype }));
+    const sampleWeight =
+      fitOptions.sampleWeight === undefined ? undefined : Array.from(fitOptions.sampleWeight);
+    const { onIteration: _drop, init: _init, backend: _backend, ...rest } = this.requested;
+    const model = await runFitWorker(
+      {
+        options: { ...rest, init: initOption },
+        X: data,
+        sampleWeight,
+        relayProgress: onIteration !== undefined,
+      },
+      onIteration,
+    );
+    this.state = stateFromJSON(model);
     return this;
   }
 

@@ -1,0 +1,96 @@
+import { ValidationError } from '../errors.js';
+import type { FitRequest, FitResponse } from './fit-protocol.js';
+import type { IterationCallback } from './lloyd.js';
+import type { KMeansJSON } from './model-json.js';
+
+interface AnyWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+type NodeWorkerConstructor = new (
+  url: URL,
+) => AnyWorker & {
+  on(event: 'message', listener: (message: FitResponse) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  unref(): void;
+};
+
+/** The URL of the worker script, beside this module in the build. */
+function workerUrl(): URL {
+  return new URL('./fit-worker.js', import.meta.url);
+}
+
+/** Starts a worker for one fit and wires its messages to `handle`. */
+function startWorker(
+  handle: (message: FitResponse) => void,
+  fail: (error: Error) => void,
+): AnyWorker {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+    .process?.getBuiltinModule;
+  const threads =
+    typeof getBuiltin === 'function'
+      ? (getBuiltin('node:worker_threads') as { Worker: NodeWorkerConstructor })
+      : undefined;
+  if (threads) {
+    const worker = new threads.Worker(workerUrl());
+    worker.on('message', handle);
+    worker.on('error', fail);
+    return worker;
+  }
+  const BrowserWorker = (
+    globalThis as {
+      Worker?: new (
+        url: URL,
+        options: { type: 'module' },
+      ) => AnyWorker & { onmessage: unknown; onerror: unknown };
+    }
+  ).Worker;
+  if (!BrowserWorker)
+    throw new Error('fitAsync needs worker threads (Node) or Web Workers (browsers)');
+  const worker = new BrowserWorker(workerUrl(), { type: 'module' });
+  worker.onmessage = (event: { data: FitResponse }) => handle(event.data);
+  worker.onerror = (event: { message?: string }) =>
+    fail(new Error(event.message ?? 'the fit worker failed'));
+  return worker;
+}
+
+/** Runs a fit in a worker; resolves to the fitted model's JSON. `onIteration` runs here. */
+export function runFitWorker(
+  request: FitRequest,
+  onIteration: IterationCallback | undefined,
+): Promise<KMeansJSON> {
+  const stopFlag = typeof SharedArrayBuffer === 'undefined' ? undefined : new SharedArrayBuffer(4);
+  return new Promise((resolve, reject) => {
+    let worker: AnyWorker | undefined;
+    const finish = () => {
+      void worker?.terminate();
+    };
+    worker = startWorker(
+      (message) => {
+        if (message.type === 'iteration') {
+          if (onIteration?.(message.info) === false && stopFlag)
+            Atomics.store(new Int32Array(stopFlag), 0, 1);
+        } else if (message.type === 'done') {
+          finish();
+          resolve(message.model);
+        } else {
+          finish();
+          reject(
+            message.parameter
+              ? new ValidationError(
+                  message.parameter,
+                  message.message.replace(`${message.parameter}: `, ''),
+                )
+              : new Error(message.message),
+          );
+        }
+      },
+      (error) => {
+        finish();
+        reject(error);
+      },
+    );
+    worker.postMessage({ ...request, stopFlag });
+  });
+}

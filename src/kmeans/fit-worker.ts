@@ -1,0 +1,49 @@
+/**
+ * The worker side of `fitAsync`: runs one fit off the main thread (a Node worker thread or a
+ * browser Web Worker) and posts progress, then the fitted model. The page or process stays
+ * responsive; a stop flag in shared memory ends the fit at the next iteration.
+ */
+
+import type { FitRequest, FitResponse } from './fit-protocol.js';
+import { KMeans } from './kmeans.js';
+import type { KMeansOptions } from './options.js';
+
+interface Port {
+  postMessage(message: FitResponse): void;
+}
+
+function run(request: FitRequest, port: Port): void {
+  const stop = request.stopFlag ? new Int32Array(request.stopFlag) : undefined;
+  try {
+    const options: KMeansOptions = { ...request.options };
+    if (request.relayProgress) {
+      options.onIteration = (info) => {
+        port.postMessage({ type: 'iteration', info });
+        return stop ? Atomics.load(stop, 0) === 0 : undefined;
+      };
+    }
+    const km = new KMeans(options).fit(request.X, { sampleWeight: request.sampleWeight });
+    port.postMessage({ type: 'done', model: km.toJSON() });
+  } catch (error) {
+    const e = error as Error & { parameter?: string };
+    port.postMessage({ type: 'error', name: e.name, message: e.message, parameter: e.parameter });
+  }
+}
+
+const nodeThreads = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:worker_threads') as
+  | {
+      parentPort?: Port & { once(event: 'message', listener: (message: FitRequest) => void): void };
+    }
+  | undefined;
+
+if (nodeThreads?.parentPort) {
+  const port = nodeThreads.parentPort;
+  port.once('message', (request) => run(request, port));
+} else {
+  const scope = globalThis as unknown as Port & {
+    onmessage: ((event: { data: FitRequest }) => void) | null;
+  };
+  scope.onmessage = (event) => run(event.data, scope);
+}
