@@ -190,12 +190,21 @@ let fastBestIndex: i32 = 0;
     consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
   }
   for (; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d), j);
+  settleF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin);
+}
+
+/**
+ * After a fast scan has left best, bestScore and second: when the two best scores are within the
+ * rounding bound, rescore (the same arithmetic, so the same scores) and settle the few centres
+ * within the bound of the best by exact distance, leaving it in `exact`.
+ */
+@inline function settleF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
+  const rowBytes = <usize>d * 4;
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const bound = margin * scale * scale;
   fastBestIndex = best;
+  exact = -1;
   if (second - bestScore > bound) return;
-  // Only centres within the bound of the best can be the nearest: score them again (the same
-  // arithmetic, so the same scores) and settle those few by exact distance.
   const limit = bestScore + bound;
   exact = Infinity;
   for (let q = 0; q < k; q++) {
@@ -205,6 +214,113 @@ let fastBestIndex: i32 = 0;
       exact = candidate;
       best = q;
     }
+  }
+}
+
+// The second row's running scores in the two-row scan.
+let best1: i32 = 0;
+let bestScore1: f64 = 0;
+let second1: f64 = 0;
+
+@inline function consider1(score: f64, j: i32): void {
+  if (score < bestScore1) {
+    second1 = bestScore1;
+    bestScore1 = score;
+    best1 = j;
+  } else if (score < second1) {
+    second1 = score;
+  }
+}
+
+/**
+ * The fast scan for two float32 rows at once: each centre's values are loaded once for both
+ * rows (2 rows x 4 centres of accumulators). Leaves row0's scores in best/bestScore/second and
+ * row1's in best1/bestScore1/second1; each score is computed exactly as the one-row scan does.
+ */
+@inline function scanPairF32(row0: usize, row1: usize, d: i32, c32: usize, cn: usize, k: i32): void {
+  const k4 = k & ~3;
+  const d4 = d & ~3;
+  const rowBytes = <usize>d * 4;
+  best = 0;
+  bestScore = Infinity;
+  second = Infinity;
+  best1 = 0;
+  bestScore1 = Infinity;
+  second1 = Infinity;
+  let j = 0;
+  for (; j < k4; j += 4) {
+    const c0 = c32 + <usize>j * rowBytes;
+    const c1 = c0 + rowBytes;
+    const c2 = c1 + rowBytes;
+    const c3 = c2 + rowBytes;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    let b0 = f32x4.splat(0);
+    let b1 = f32x4.splat(0);
+    let b2 = f32x4.splat(0);
+    let b3 = f32x4.splat(0);
+    for (let t = 0; t < d4; t += 4) {
+      const off = <usize>t * 4;
+      const u = v128.load(row0 + off);
+      const v = v128.load(row1 + off);
+      const w0 = v128.load(c0 + off);
+      const w1 = v128.load(c1 + off);
+      const w2 = v128.load(c2 + off);
+      const w3 = v128.load(c3 + off);
+      a0 = f32x4.add(a0, f32x4.mul(u, w0));
+      b0 = f32x4.add(b0, f32x4.mul(v, w0));
+      a1 = f32x4.add(a1, f32x4.mul(u, w1));
+      b1 = f32x4.add(b1, f32x4.mul(v, w1));
+      a2 = f32x4.add(a2, f32x4.mul(u, w2));
+      b2 = f32x4.add(b2, f32x4.mul(v, w2));
+      a3 = f32x4.add(a3, f32x4.mul(u, w3));
+      b3 = f32x4.add(b3, f32x4.mul(v, w3));
+    }
+    let s0 = sum4(a0);
+    let s1 = sum4(a1);
+    let s2 = sum4(a2);
+    let s3 = sum4(a3);
+    let r0 = sum4(b0);
+    let r1 = sum4(b1);
+    let r2 = sum4(b2);
+    let r3 = sum4(b3);
+    for (let t = d4; t < d; t++) {
+      const off = <usize>t * 4;
+      const u = <f64>load<f32>(row0 + off);
+      const v = <f64>load<f32>(row1 + off);
+      const w0 = <f64>load<f32>(c0 + off);
+      const w1 = <f64>load<f32>(c1 + off);
+      const w2 = <f64>load<f32>(c2 + off);
+      const w3 = <f64>load<f32>(c3 + off);
+      s0 += u * w0;
+      s1 += u * w1;
+      s2 += u * w2;
+      s3 += u * w3;
+      r0 += v * w0;
+      r1 += v * w1;
+      r2 += v * w2;
+      r3 += v * w3;
+    }
+    const n0 = load<f64>(cn + <usize>j * 8);
+    const n1 = load<f64>(cn + <usize>(j + 1) * 8);
+    const n2 = load<f64>(cn + <usize>(j + 2) * 8);
+    const n3 = load<f64>(cn + <usize>(j + 3) * 8);
+    consider(n0 - 2 * s0, j);
+    consider(n1 - 2 * s1, j + 1);
+    consider(n2 - 2 * s2, j + 2);
+    consider(n3 - 2 * s3, j + 3);
+    consider1(n0 - 2 * r0, j);
+    consider1(n1 - 2 * r1, j + 1);
+    consider1(n2 - 2 * r2, j + 2);
+    consider1(n3 - 2 * r3, j + 3);
+  }
+  for (; j < k; j++) {
+    const n = load<f64>(cn + <usize>j * 8);
+    const c = c32 + <usize>j * rowBytes;
+    consider(n - 2 * dotF32(row0, c, d), j);
+    consider1(n - 2 * dotF32(row1, c, d), j);
   }
 }
 
@@ -336,18 +452,40 @@ export function assignSumF32(
   xn: usize, labels: usize, dist: usize, margin: f64,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
 ): void {
-  for (let i = start; i < end; i++) {
+  let i = start;
+  // Rows two at a time share the centres' loads; the second row's result waits in best1/...
+  for (; i + 1 < end; i += 2) {
+    const row0 = x + <usize>i * <usize>d * 4;
+    const row1 = row0 + <usize>d * 4;
+    scanPairF32(row0, row1, d, c32, cn, k);
+    settleF32(row0, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
+    finishRowF32(row0, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    best = best1;
+    bestScore = bestScore1;
+    second = second1;
+    settleF32(row1, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>(i + 1) * 8), margin);
+    finishRowF32(row1, i + 1, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+  }
+  for (; i < end; i++) {
     const row = x + <usize>i * <usize>d * 4;
     nearestF32(row, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
-    const label = best;
-    store<i32>(labels + <usize>i * 4, label);
-    if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d));
-    const block = <usize>(i / blockRows);
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    accumulateF32(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    finishRowF32(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
   }
+}
+
+// Stores a settled row's label (and distance when asked) and adds it to its block's sums.
+@inline function finishRowF32(
+  row: usize, i: i32, d: i32, c64: usize, k: i32, labels: usize, dist: usize,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+): void {
+  const label = best;
+  store<i32>(labels + <usize>i * 4, label);
+  if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d));
+  const block = <usize>(i / blockRows);
+  const w = load<f64>(weights + <usize>i * 8);
+  const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+  store<f64>(cw, load<f64>(cw) + w);
+  accumulateF32(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
 }
 
 /** As {@link assignSumF32}, for float64 rows. */
