@@ -369,9 +369,16 @@ let second1: f64 = 0;
     consider(load<f64>(cn + <usize>(j + 3) * 8) - 2 * s3, j + 3);
   }
   for (; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF64(row, c64 + <usize>j * rowBytes, d), j);
+  settleF64(row, d, c64, cn, k, cnMax, xnorm, margin);
+}
+
+/** As {@link settleF32}, for a float64 row. */
+@inline function settleF64(row: usize, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
+  const rowBytes = <usize>d * 8;
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const bound = margin * scale * scale;
   fastBestIndex = best;
+  exact = -1;
   if (second - bestScore > bound) return;
   const limit = bestScore + bound;
   exact = Infinity;
@@ -382,6 +389,94 @@ let second1: f64 = 0;
       exact = candidate;
       best = q;
     }
+  }
+}
+
+/** As {@link scanPairF32}, for two float64 rows. */
+@inline function scanPairF64(row0: usize, row1: usize, d: i32, c64: usize, cn: usize, k: i32): void {
+  const k4 = k & ~3;
+  const d2 = d & ~1;
+  const rowBytes = <usize>d * 8;
+  best = 0;
+  bestScore = Infinity;
+  second = Infinity;
+  best1 = 0;
+  bestScore1 = Infinity;
+  second1 = Infinity;
+  let j = 0;
+  for (; j < k4; j += 4) {
+    const c0 = c64 + <usize>j * rowBytes;
+    const c1 = c0 + rowBytes;
+    const c2 = c1 + rowBytes;
+    const c3 = c2 + rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    let b0 = f64x2.splat(0);
+    let b1 = f64x2.splat(0);
+    let b2 = f64x2.splat(0);
+    let b3 = f64x2.splat(0);
+    for (let t = 0; t < d2; t += 2) {
+      const off = <usize>t * 8;
+      const u = v128.load(row0 + off);
+      const v = v128.load(row1 + off);
+      const w0 = v128.load(c0 + off);
+      const w1 = v128.load(c1 + off);
+      const w2 = v128.load(c2 + off);
+      const w3 = v128.load(c3 + off);
+      a0 = f64x2.add(a0, f64x2.mul(u, w0));
+      b0 = f64x2.add(b0, f64x2.mul(v, w0));
+      a1 = f64x2.add(a1, f64x2.mul(u, w1));
+      b1 = f64x2.add(b1, f64x2.mul(v, w1));
+      a2 = f64x2.add(a2, f64x2.mul(u, w2));
+      b2 = f64x2.add(b2, f64x2.mul(v, w2));
+      a3 = f64x2.add(a3, f64x2.mul(u, w3));
+      b3 = f64x2.add(b3, f64x2.mul(v, w3));
+    }
+    let s0 = sum2(a0);
+    let s1 = sum2(a1);
+    let s2 = sum2(a2);
+    let s3 = sum2(a3);
+    let r0 = sum2(b0);
+    let r1 = sum2(b1);
+    let r2 = sum2(b2);
+    let r3 = sum2(b3);
+    if (d2 < d) {
+      const off = <usize>d2 * 8;
+      const u = load<f64>(row0 + off);
+      const v = load<f64>(row1 + off);
+      const w0 = load<f64>(c0 + off);
+      const w1 = load<f64>(c1 + off);
+      const w2 = load<f64>(c2 + off);
+      const w3 = load<f64>(c3 + off);
+      s0 += u * w0;
+      s1 += u * w1;
+      s2 += u * w2;
+      s3 += u * w3;
+      r0 += v * w0;
+      r1 += v * w1;
+      r2 += v * w2;
+      r3 += v * w3;
+    }
+    const n0 = load<f64>(cn + <usize>j * 8);
+    const n1 = load<f64>(cn + <usize>(j + 1) * 8);
+    const n2 = load<f64>(cn + <usize>(j + 2) * 8);
+    const n3 = load<f64>(cn + <usize>(j + 3) * 8);
+    consider(n0 - 2 * s0, j);
+    consider(n1 - 2 * s1, j + 1);
+    consider(n2 - 2 * s2, j + 2);
+    consider(n3 - 2 * s3, j + 3);
+    consider1(n0 - 2 * r0, j);
+    consider1(n1 - 2 * r1, j + 1);
+    consider1(n2 - 2 * r2, j + 2);
+    consider1(n3 - 2 * r3, j + 3);
+  }
+  for (; j < k; j++) {
+    const n = load<f64>(cn + <usize>j * 8);
+    const c = c64 + <usize>j * rowBytes;
+    consider(n - 2 * dotF64(row0, c, d), j);
+    consider1(n - 2 * dotF64(row1, c, d), j);
   }
 }
 
@@ -495,18 +590,39 @@ export function assignSumF64(
   xn: usize, labels: usize, dist: usize, margin: f64,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
 ): void {
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const row0 = x + <usize>i * <usize>d * 8;
+    const row1 = row0 + <usize>d * 8;
+    scanPairF64(row0, row1, d, c64, cn, k);
+    settleF64(row0, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
+    finishRowF64(row0, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    best = best1;
+    bestScore = bestScore1;
+    second = second1;
+    settleF64(row1, d, c64, cn, k, cnMax, load<f64>(xn + <usize>(i + 1) * 8), margin);
+    finishRowF64(row1, i + 1, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+  }
+  for (; i < end; i++) {
     const row = x + <usize>i * <usize>d * 8;
     nearestF64(row, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
-    const label = best;
-    store<i32>(labels + <usize>i * 4, label);
-    if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d));
-    const block = <usize>(i / blockRows);
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    accumulateF64(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    finishRowF64(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
   }
+}
+
+/** As {@link finishRowF32}, for a float64 row. */
+@inline function finishRowF64(
+  row: usize, i: i32, d: i32, c64: usize, k: i32, labels: usize, dist: usize,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+): void {
+  const label = best;
+  store<i32>(labels + <usize>i * 4, label);
+  if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d));
+  const block = <usize>(i / blockRows);
+  const w = load<f64>(weights + <usize>i * 8);
+  const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+  store<f64>(cw, load<f64>(cw) + w);
+  accumulateF64(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
 }
 
 /** Squared distance of each row to the centre named by its label (float32 data). */
