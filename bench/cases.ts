@@ -9,6 +9,8 @@ export interface BenchCase {
   iterations: number;
   /** Whether the JavaScript peers (ml-kmeans, skmeans) run it; they are far slower. */
   peers: boolean;
+  /** Tolerance: 0 (fixed work: exactly `iterations`) unless the case runs to convergence. */
+  tol?: number;
   load(dtype: 'float64' | 'float32'): Promise<Matrix>;
 }
 
@@ -26,6 +28,14 @@ export const CASES: BenchCase[] = [
     k: 10,
     iterations: 10,
     peers: true,
+    load: async (dtype) => (await loadDataset('mnist', { dtype })).X,
+  },
+  {
+    name: 'mnist-10k k=10 to convergence',
+    k: 10,
+    iterations: 300,
+    tol: 1e-4,
+    peers: false,
     load: async (dtype) => (await loadDataset('mnist', { dtype })).X,
   },
   {

@@ -19,7 +19,7 @@ if (system.startsWith('lloyd')) {
     nClusters: bench.k,
     init,
     maxIter: bench.iterations,
-    tol: 0,
+    tol: bench.tol ?? 0,
     dtype: dtype as 'float64' | 'float32',
     threads,
     backend: system === 'lloyd-reference' ? 'reference' : 'wasm',

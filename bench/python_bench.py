@@ -1,6 +1,6 @@
 """scikit-learn and faiss on a benchmark case, from the same data and initial centres as lloyd.
 
-    python3 bench/python_bench.py X.npy init.npy ITERATIONS SYSTEM
+    python3 bench/python_bench.py X.npy init.npy ITERATIONS SYSTEM [TOL]
 prints one JSON line {msPerIter, inertia, nIter, maxRssMB}. Run by bench/run.ts.
 """
 import json
@@ -13,12 +13,13 @@ import numpy as np
 
 def main():
     x_path, init_path, iterations, system = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    tol = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
     X = np.load(x_path)
     init = np.load(init_path).astype(X.dtype)
     if system == "sklearn":
         from sklearn.cluster import KMeans
 
-        km = KMeans(n_clusters=init.shape[0], init=init, n_init=1, max_iter=iterations, tol=0, algorithm="lloyd")
+        km = KMeans(n_clusters=init.shape[0], init=init, n_init=1, max_iter=iterations, tol=tol, algorithm="lloyd")
         started = time.perf_counter()
         km.fit(X)
         elapsed = time.perf_counter() - started

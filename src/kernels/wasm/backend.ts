@@ -99,6 +99,7 @@ class WasmLayout {
   readonly weightsPtr: number;
   readonly upperPtr: number;
   readonly lowerPtr: number;
+  readonly pendingPtr: number;
   readonly dynamicStart: number;
 
   constructor(
@@ -120,6 +121,7 @@ class WasmLayout {
     this.weightsPtr = take(rows * 8);
     this.upperPtr = take(rows * 8);
     this.lowerPtr = take(rows * 8);
+    this.pendingPtr = take(rows * 4);
     this.dynamicStart = at;
     this.runtime = acquireRuntime(threads);
     this.runtime.reserve(at);
@@ -149,6 +151,7 @@ class WasmKernels implements BoundKernels {
   private readonly weightsPtr: number;
   private readonly upperPtr: number;
   private readonly lowerPtr: number;
+  private readonly pendingPtr: number;
   private readonly dynamicStart: number;
   /** The centres of the previous bounded pass, to measure how far each moved. */
   private previousCenters: Float64Array | undefined;
@@ -177,6 +180,7 @@ class WasmKernels implements BoundKernels {
     this.weightsPtr = layout.weightsPtr;
     this.upperPtr = layout.upperPtr;
     this.lowerPtr = layout.lowerPtr;
+    this.pendingPtr = layout.pendingPtr;
     this.dynamicStart = layout.dynamicStart;
     this.run(this.f32 ? 'rowSqNormsF32' : 'rowSqNormsF64', this.cols, [
       this.xPtr,
@@ -314,7 +318,15 @@ class WasmKernels implements BoundKernels {
       max2,
       arg1,
     ];
-    const tail = [margin, this.weightsPtr, this.sums, this.cw, SUM_BLOCK_ROWS, restart ? 1 : 0];
+    const tail = [
+      margin,
+      this.weightsPtr,
+      this.sums,
+      this.cw,
+      SUM_BLOCK_ROWS,
+      restart ? 1 : 0,
+      this.pendingPtr,
+    ];
     const head = this.f32
       ? [this.xPtr, d, this.c32, this.c64, this.cn, k, cnMax]
       : [this.xPtr, d, this.c64, this.cn, k, cnMax];

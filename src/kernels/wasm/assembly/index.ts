@@ -712,7 +712,9 @@ export function sumBlocksF64(
  * One bounded Lloyd pass over float32 rows, fused with the cluster sums as assignSumF32.
  * `half` (k): half the distance from each centre to its nearest other centre; `move` (k): how far
  * each centre moved since the last pass; `moveMax1`/`moveMax2`: the largest and second largest
- * moves, `moveArg1` the centre that moved most. With `reset`, every row is scanned and its bounds set.
+ * moves, `moveArg1` the centre that moved most. With `reset`, every row is scanned and its bounds
+ * set. Rows the bounds cannot settle are listed in `pending` (i32, from index `start`) and
+ * scanned two at a time; the sums are then added in row order, as every other pass adds them.
  */
 export function hamerlyF32(
   x: usize, start: i32, end: i32, d: i32,
@@ -720,45 +722,75 @@ export function hamerlyF32(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+  pending: usize,
 ): void {
   const rootMax = Math.sqrt(cnMax);
+  const rowBytes = <usize>d * 4;
+  let count = 0;
   for (let i = start; i < end; i++) {
-    const row = x + <usize>i * <usize>d * 4;
     const xnorm = load<f64>(xn + <usize>i * 8);
     const slack = 1e-9 * (Math.sqrt(xnorm) + rootMax);
-    let label = load<i32>(labels + <usize>i * 4);
-    let u: f64 = 0;
-    let l: f64 = 0;
+    const label = load<i32>(labels + <usize>i * 4);
     let scan = reset != 0;
     if (!scan) {
-      u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>label * 8);
-      l = load<f64>(lower + <usize>i * 8) - (label == moveArg1 ? moveMax2 : moveMax1);
+      let u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>label * 8);
+      const l = load<f64>(lower + <usize>i * 8) - (label == moveArg1 ? moveMax2 : moveMax1);
       const m = Math.max(load<f64>(half + <usize>label * 8), l);
       if (u + slack >= m) {
-        u = Math.sqrt(directF32(row, c64 + <usize>label * <usize>d * 8, d));
+        u = Math.sqrt(directF32(x + <usize>i * rowBytes, c64 + <usize>label * <usize>d * 8, d));
         scan = u + slack >= m;
       }
+      store<f64>(upper + <usize>i * 8, u);
+      store<f64>(lower + <usize>i * 8, l);
     }
     if (scan) {
-      nearestF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin);
-      const scale = Math.sqrt(xnorm) + rootMax;
-      const bound = margin * scale * scale;
-      // nearestF32 leaves the fast scan's best and second in bestScore/second; `best` may have
-      // moved to another candidate when the exact check ran.
-      const fastBest = fastBestIndex;
-      label = best;
-      u = Math.sqrt(exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d));
-      l = lowerBound(xnorm, fastBest, bestScore, second, bound);
+      store<i32>(pending + <usize>(start + count) * 4, i);
+      count++;
     }
-    store<i32>(labels + <usize>i * 4, label);
-    store<f64>(upper + <usize>i * 8, u);
-    store<f64>(lower + <usize>i * 8, l);
+  }
+  let p = 0;
+  for (; p + 1 < count; p += 2) {
+    const i0 = load<i32>(pending + <usize>(start + p) * 4);
+    const i1 = load<i32>(pending + <usize>(start + p + 1) * 4);
+    scanPairF32(x + <usize>i0 * rowBytes, x + <usize>i1 * rowBytes, d, c32, cn, k);
+    settleBoundsF32(x, i0, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+    best = best1;
+    bestScore = bestScore1;
+    second = second1;
+    settleBoundsF32(x, i1, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+  }
+  if (p < count) {
+    const i0 = load<i32>(pending + <usize>(start + p) * 4);
+    const row = x + <usize>i0 * rowBytes;
+    best = 0;
+    bestScore = Infinity;
+    second = Infinity;
+    for (let j = 0; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d), j);
+    settleBoundsF32(x, i0, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+  }
+  for (let i = start; i < end; i++) {
+    const label = load<i32>(labels + <usize>i * 4);
     const block = <usize>(i / blockRows);
     const w = load<f64>(weights + <usize>i * 8);
     const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
     store<f64>(cw, load<f64>(cw) + w);
-    accumulateF32(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    accumulateF32(x + <usize>i * rowBytes, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
   }
+}
+
+// Settles a scanned row (its fast scan left in best/bestScore/second) and sets its label and bounds.
+@inline function settleBoundsF32(
+  x: usize, i: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, margin: f64,
+): void {
+  const row = x + <usize>i * <usize>d * 4;
+  const xnorm = load<f64>(xn + <usize>i * 8);
+  settleF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin);
+  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
+  const label = best;
+  store<i32>(labels + <usize>i * 4, label);
+  store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d)));
+  store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, margin * scale * scale));
 }
 
 /** As {@link hamerlyF32}, for float64 rows. */
@@ -768,41 +800,73 @@ export function hamerlyF64(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+  pending: usize,
 ): void {
   const rootMax = Math.sqrt(cnMax);
+  const rowBytes = <usize>d * 8;
+  let count = 0;
   for (let i = start; i < end; i++) {
-    const row = x + <usize>i * <usize>d * 8;
     const xnorm = load<f64>(xn + <usize>i * 8);
     const slack = 1e-9 * (Math.sqrt(xnorm) + rootMax);
-    let label = load<i32>(labels + <usize>i * 4);
-    let u: f64 = 0;
-    let l: f64 = 0;
+    const label = load<i32>(labels + <usize>i * 4);
     let scan = reset != 0;
     if (!scan) {
-      u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>label * 8);
-      l = load<f64>(lower + <usize>i * 8) - (label == moveArg1 ? moveMax2 : moveMax1);
+      let u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>label * 8);
+      const l = load<f64>(lower + <usize>i * 8) - (label == moveArg1 ? moveMax2 : moveMax1);
       const m = Math.max(load<f64>(half + <usize>label * 8), l);
       if (u + slack >= m) {
-        u = Math.sqrt(directF64(row, c64 + <usize>label * <usize>d * 8, d));
+        u = Math.sqrt(directF64(x + <usize>i * rowBytes, c64 + <usize>label * rowBytes, d));
         scan = u + slack >= m;
       }
+      store<f64>(upper + <usize>i * 8, u);
+      store<f64>(lower + <usize>i * 8, l);
     }
     if (scan) {
-      nearestF64(row, d, c64, cn, k, cnMax, xnorm, margin);
-      const scale = Math.sqrt(xnorm) + rootMax;
-      const bound = margin * scale * scale;
-      const fastBest = fastBestIndex;
-      label = best;
-      u = Math.sqrt(exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d));
-      l = lowerBound(xnorm, fastBest, bestScore, second, bound);
+      store<i32>(pending + <usize>(start + count) * 4, i);
+      count++;
     }
-    store<i32>(labels + <usize>i * 4, label);
-    store<f64>(upper + <usize>i * 8, u);
-    store<f64>(lower + <usize>i * 8, l);
+  }
+  let p = 0;
+  for (; p + 1 < count; p += 2) {
+    const i0 = load<i32>(pending + <usize>(start + p) * 4);
+    const i1 = load<i32>(pending + <usize>(start + p + 1) * 4);
+    scanPairF64(x + <usize>i0 * rowBytes, x + <usize>i1 * rowBytes, d, c64, cn, k);
+    settleBoundsF64(x, i0, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+    best = best1;
+    bestScore = bestScore1;
+    second = second1;
+    settleBoundsF64(x, i1, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+  }
+  if (p < count) {
+    const i0 = load<i32>(pending + <usize>(start + p) * 4);
+    const row = x + <usize>i0 * rowBytes;
+    best = 0;
+    bestScore = Infinity;
+    second = Infinity;
+    for (let j = 0; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF64(row, c64 + <usize>j * rowBytes, d), j);
+    settleBoundsF64(x, i0, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+  }
+  for (let i = start; i < end; i++) {
+    const label = load<i32>(labels + <usize>i * 4);
     const block = <usize>(i / blockRows);
     const w = load<f64>(weights + <usize>i * 8);
     const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
     store<f64>(cw, load<f64>(cw) + w);
-    accumulateF64(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    accumulateF64(x + <usize>i * rowBytes, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
   }
+}
+
+/** As {@link settleBoundsF32}, for a float64 row. */
+@inline function settleBoundsF64(
+  x: usize, i: i32, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, margin: f64,
+): void {
+  const row = x + <usize>i * <usize>d * 8;
+  const xnorm = load<f64>(xn + <usize>i * 8);
+  settleF64(row, d, c64, cn, k, cnMax, xnorm, margin);
+  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
+  const label = best;
+  store<i32>(labels + <usize>i * 4, label);
+  store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d)));
+  store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, margin * scale * scale));
 }
