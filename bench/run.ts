@@ -109,41 +109,23 @@ for (const bench of cases) {
       const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(cores) };
       delete env.OPENBLAS_CORETYPE;
       delete env.OPENBLAS_L2_SIZE;
-      if (withSklearn)
-        record(
-          'scikit-learn',
-          cores,
-          runJson(
-            python,
-            [
-              join(here, 'python_bench.py'),
-              xPath,
-              initPath,
-              String(bench.iterations),
-              'sklearn',
-              String(bench.tol ?? 0),
-            ],
-            env,
-          ),
+      const pythonRun = (system: 'sklearn' | 'faiss') =>
+        runJson(
+          python,
+          [
+            join(here, 'python_bench.py'),
+            xPath,
+            initPath,
+            String(bench.iterations),
+            system,
+            String(bench.tol ?? 0),
+          ],
+          env,
         );
+      if (withSklearn) record('scikit-learn', cores, pythonRun('sklearn'));
       // faiss has no tolerance to match, so it runs the fixed-work cases only.
       if (withFaiss && dtype === 'float32' && !bench.tol)
-        record(
-          'faiss',
-          cores,
-          runJson(
-            python,
-            [
-              join(here, 'python_bench.py'),
-              xPath,
-              initPath,
-              String(bench.iterations),
-              'faiss',
-              String(bench.tol ?? 0),
-            ],
-            env,
-          ),
-        );
+        record('faiss', cores, pythonRun('faiss'));
     }
   }
 }
