@@ -316,11 +316,27 @@ let second1: f64 = 0;
     consider1(n2 - 2 * r2, j + 2);
     consider1(n3 - 2 * r3, j + 3);
   }
+  // The last k mod 4 centres: both rows share each load, each dot as dotF32 computes it.
   for (; j < k; j++) {
     const n = load<f64>(cn + <usize>j * 8);
     const c = c32 + <usize>j * rowBytes;
-    consider(n - 2 * dotF32(row0, c, d), j);
-    consider1(n - 2 * dotF32(row1, c, d), j);
+    let a = f32x4.splat(0);
+    let b = f32x4.splat(0);
+    for (let t = 0; t < d4; t += 4) {
+      const off = <usize>t * 4;
+      const w = v128.load(c + off);
+      a = f32x4.add(a, f32x4.mul(v128.load(row0 + off), w));
+      b = f32x4.add(b, f32x4.mul(v128.load(row1 + off), w));
+    }
+    let s = sum4(a);
+    let r = sum4(b);
+    for (let t = d4; t < d; t++) {
+      const w = <f64>load<f32>(c + <usize>t * 4);
+      s += <f64>load<f32>(row0 + <usize>t * 4) * w;
+      r += <f64>load<f32>(row1 + <usize>t * 4) * w;
+    }
+    consider(n - 2 * s, j);
+    consider1(n - 2 * r, j);
   }
 }
 
@@ -475,8 +491,23 @@ let second1: f64 = 0;
   for (; j < k; j++) {
     const n = load<f64>(cn + <usize>j * 8);
     const c = c64 + <usize>j * rowBytes;
-    consider(n - 2 * dotF64(row0, c, d), j);
-    consider1(n - 2 * dotF64(row1, c, d), j);
+    let a = f64x2.splat(0);
+    let b = f64x2.splat(0);
+    for (let t = 0; t < d2; t += 2) {
+      const off = <usize>t * 8;
+      const w = v128.load(c + off);
+      a = f64x2.add(a, f64x2.mul(v128.load(row0 + off), w));
+      b = f64x2.add(b, f64x2.mul(v128.load(row1 + off), w));
+    }
+    let s = sum2(a);
+    let r = sum2(b);
+    if (d2 < d) {
+      const w = load<f64>(c + <usize>d2 * 8);
+      s += load<f64>(row0 + <usize>d2 * 8) * w;
+      r += load<f64>(row1 + <usize>d2 * 8) * w;
+    }
+    consider(n - 2 * s, j);
+    consider1(n - 2 * r, j);
   }
 }
 
