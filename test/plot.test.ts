@@ -64,7 +64,12 @@ describe('plots', () => {
 
   it('pca2 finds the direction of largest spread', () => {
     const rows = Array.from({ length: 50 }, (_, i) => [i, 2 * i + (i % 3) * 0.01, 5]);
-    const { scores } = pca2({ data: Float64Array.from(rows.flat()), rows: 50, cols: 3 });
+    const { scores, variances } = pca2({ data: Float64Array.from(rows.flat()), rows: 50, cols: 3 });
+    // All the spread lies along (1, 2, 0): the second direction carries almost none.
+    expect(variances[1]).toBeLessThan(1e-3 * variances[0]);
+    const first0 = Array.from({ length: 50 }, (_, i) => scores[i * 2]);
+    const mean = first0.reduce((a, b) => a + b, 0) / 50;
+    expect(first0.reduce((a, v) => a + (v - mean) ** 2, 0) / 50).toBeCloseTo(variances[0], 6);
     const first = Array.from({ length: 50 }, (_, i) => scores[i * 2]);
     const spread = Math.max(...first) - Math.min(...first);
     expect(spread).toBeCloseTo(Math.hypot(49, 98), 1);

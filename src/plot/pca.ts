@@ -2,13 +2,14 @@ import type { Matrix } from '../matrix.js';
 import { Random } from '../random.js';
 
 /**
- * The first two principal components of X (rows projected onto them), by subspace iteration on
- * the centred data without forming the covariance: each step costs two passes over X.
+ * The first two principal components of X: each row's coordinates along them (`scores`, n x 2)
+ * and the variance along each, by subspace iteration on the centred data without forming the
+ * covariance: each step costs two passes over X.
  */
 export function pca2(
   X: Matrix,
   iterations = 40,
-): { scores: Float64Array; explained: [number, number] } {
+): { scores: Float64Array; variances: [number, number] } {
   const { data, rows, cols } = X;
   const mean = new Float64Array(cols);
   for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
@@ -52,5 +53,6 @@ export function pca2(
     project(basis[c], scores[c]);
     for (let i = 0; i < rows; i++) out[i * 2 + c] = scores[c][i];
   }
-  return { scores: out, explained: norms };
+  // At convergence each norm is an eigenvalue of the scatter matrix: n times the variance along it.
+  return { scores: out, variances: [norms[0] / rows, norms[1] / rows] };
 }
