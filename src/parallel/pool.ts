@@ -217,6 +217,21 @@ export function acquirePool(module: WebAssembly.Module, threads: number): Worker
   return pool;
 }
 
+/** Shared memory cannot shrink: a pool whose memory grew past this is retired when it is released. */
+const RETAIN_MEMORY_BYTES = 256 * 2 ** 20;
+
+/**
+ * Hands a pool back after a bound matrix is done with it. A pool that grew large is closed and
+ * forgotten, so a long-lived process does not keep its biggest fit's memory; the next fit that
+ * wants threads starts a fresh pool (tens of milliseconds).
+ */
+export function releasePool(pool: WorkerPool): void {
+  pool.busy = false;
+  if (pool.memory.buffer.byteLength <= RETAIN_MEMORY_BYTES) return;
+  if (pools.get(pool.threads) === pool) pools.delete(pool.threads);
+  void pool.close();
+}
+
 /** Stops every pool's workers (they are unref'd anyway; this is for tidy shutdowns and tests). */
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];

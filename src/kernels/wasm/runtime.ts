@@ -1,4 +1,4 @@
-import { acquirePool, type PoolKernel, type WorkerPool } from '../../parallel/pool.js';
+import { acquirePool, type PoolKernel, releasePool, type WorkerPool } from '../../parallel/pool.js';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.generated.js';
 
 type Kernel = (...args: number[]) => number | undefined;
@@ -113,7 +113,7 @@ class PooledRuntime implements KernelRuntime {
   }
 
   release(): void {
-    this.pool.busy = false;
+    releasePool(this.pool);
   }
 }
 
