@@ -820,8 +820,11 @@ export function hamerlyF32(
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
-  store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d)));
-  store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, margin * scale * scale));
+  // Without the exact check, the fast score bounds the distance from above (it is within `bound`
+  // of the exact value), which saves a pass over the row; a later pass tightens it if it must.
+  const bound = margin * scale * scale;
+  store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
+  store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
 }
 
 /** As {@link hamerlyF32}, for float64 rows. */
@@ -898,6 +901,7 @@ export function hamerlyF64(
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
-  store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d)));
-  store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, margin * scale * scale));
+  const bound = margin * scale * scale;
+  store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
+  store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
 }
