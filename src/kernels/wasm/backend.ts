@@ -153,6 +153,8 @@ class WasmKernels implements BoundKernels {
   private readonly lowerPtr: number;
   private readonly pendingPtr: number;
   private readonly dynamicStart: number;
+  /** Rounding bound of the fast scores, relative to (||x|| + max ||c||)² (see nearestF32). */
+  private readonly margin: number;
   /** The centres of the previous bounded pass, to measure how far each moved. */
   private previousCenters: Float64Array | undefined;
   private lastWeights: Float64Array | undefined;
@@ -182,6 +184,7 @@ class WasmKernels implements BoundKernels {
     this.lowerPtr = layout.lowerPtr;
     this.pendingPtr = layout.pendingPtr;
     this.dynamicStart = layout.dynamicStart;
+    this.margin = (this.cols + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
     this.run(this.f32 ? 'rowSqNormsF32' : 'rowSqNormsF64', this.cols, [
       this.xPtr,
       this.cols,
@@ -202,37 +205,9 @@ class WasmKernels implements BoundKernels {
       this.fallback.assign(kind, centers, k, labels, distances);
       return;
     }
-    const cnMax = this.loadCenters(centers, k);
-    const d = this.cols;
-    const margin = (d + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
-    if (this.f32) {
-      this.run('assignF32', k * d, [
-        this.xPtr,
-        d,
-        this.c32,
-        this.c64,
-        this.cn,
-        k,
-        cnMax,
-        this.normsPtr,
-        this.labelsPtr,
-        this.distPtr,
-        margin,
-      ]);
-    } else {
-      this.run('assignF64', k * d, [
-        this.xPtr,
-        d,
-        this.c64,
-        this.cn,
-        k,
-        cnMax,
-        this.normsPtr,
-        this.labelsPtr,
-        this.distPtr,
-        margin,
-      ]);
-    }
+    const head = this.scanArgs(centers, k);
+    const tail = [this.normsPtr, this.labelsPtr, this.distPtr, this.margin];
+    this.run(this.f32 ? 'assignF32' : 'assignF64', k * this.cols, [...head, ...tail]);
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     distances.set(new Float64Array(this.buffer, this.distPtr, this.rows));
   }
@@ -246,25 +221,20 @@ class WasmKernels implements BoundKernels {
     sums: Float64Array,
     clusterWeights: Float64Array,
   ): void {
-    const cnMax = this.loadCenters(centers, k);
-    const d = this.cols;
+    const head = this.scanArgs(centers, k);
     const blocks = this.prepareSums(weights, k);
-    const margin = (d + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
     const dist = distances ? this.distPtr : 0;
     const tail = [
       this.normsPtr,
       this.labelsPtr,
       dist,
-      margin,
+      this.margin,
       this.weightsPtr,
       this.sums,
       this.cw,
       SUM_BLOCK_ROWS,
     ];
     // One chunk per sum block: each block's partial sums are written by one thread only.
-    const head = this.f32
-      ? [this.xPtr, d, this.c32, this.c64, this.cn, k, cnMax]
-      : [this.xPtr, d, this.c64, this.cn, k, cnMax];
     this.runtime.run(this.f32 ? 'assignSumF32' : 'assignSumF64', this.rows, SUM_BLOCK_ROWS, [
       ...head,
       ...tail,
@@ -286,7 +256,7 @@ class WasmKernels implements BoundKernels {
     const d = this.cols;
     const previous = this.previousCenters;
     const restart = reset || !previous || previous.length !== k * d;
-    const cnMax = this.loadCenters(centers, k);
+    const head = this.scanArgs(centers, k);
     const blocks = this.prepareSums(weights, k);
     const half = new Float64Array(this.buffer, this.halfPtr, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
@@ -306,8 +276,7 @@ class WasmKernels implements BoundKernels {
       }
     }
     if (!restart) new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
-    const margin = (d + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
-    const rows = [
+    const bounds = [
       this.normsPtr,
       this.labelsPtr,
       this.upperPtr,
@@ -319,7 +288,7 @@ class WasmKernels implements BoundKernels {
       arg1,
     ];
     const tail = [
-      margin,
+      this.margin,
       this.weightsPtr,
       this.sums,
       this.cw,
@@ -327,12 +296,9 @@ class WasmKernels implements BoundKernels {
       restart ? 1 : 0,
       this.pendingPtr,
     ];
-    const head = this.f32
-      ? [this.xPtr, d, this.c32, this.c64, this.cn, k, cnMax]
-      : [this.xPtr, d, this.c64, this.cn, k, cnMax];
     this.runtime.run(this.f32 ? 'hamerlyF32' : 'hamerlyF64', this.rows, SUM_BLOCK_ROWS, [
       ...head,
-      ...rows,
+      ...bounds,
       ...tail,
     ]);
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
@@ -448,6 +414,18 @@ class WasmKernels implements BoundKernels {
   ): void {
     const chunkRows = Math.max(16, Math.floor(WORK_PER_CALL / Math.max(1, workPerRow)));
     this.runtime.run(kernel, this.rows, chunkRows, args);
+  }
+
+  /**
+   * Loads the centres and returns the arguments every scanning kernel starts with: X, d, the
+   * centres (a float32 copy too for float32 data), their squared norms, k and the largest norm.
+   */
+  private scanArgs(centers: Float64Array, k: number): number[] {
+    const cnMax = this.loadCenters(centers, k);
+    const d = this.cols;
+    return this.f32
+      ? [this.xPtr, d, this.c32, this.c64, this.cn, k, cnMax]
+      : [this.xPtr, d, this.c64, this.cn, k, cnMax];
   }
 
   /** Copies centres in (float64, a float32 copy for the fast scan, their squared norms); returns the largest norm. */
