@@ -8,7 +8,7 @@ import {
   wasmBackend,
   wasmSimdSupported,
 } from '../src/index.js';
-import { readFixture } from './helpers/fixtures.js';
+import { kmeansGolden } from './helpers/fixtures.js';
 
 /** A random matrix of the given shape and dtype, with values on a grid or continuous. */
 const matrixArb = (dtype: 'float64' | 'float32') =>
@@ -156,20 +156,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
   });
 
   it("Hamerly's bounds match the golden fixtures, with threads", () => {
-    const golden = readFixture<{
-      datasets: Record<string, number[][]>;
-      cases: {
-        name: string;
-        data: string;
-        k: number;
-        init: number[][];
-        sampleWeight: number[] | null;
-        maxIter: number;
-        tol: number;
-        labels: number[];
-        nIter: number;
-      }[];
-    }>('kmeans-golden.json');
+    const golden = kmeansGolden();
     for (const c of golden.cases) {
       const km = new KMeans({
         nClusters: c.k,
@@ -186,10 +173,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
   });
 
   it('matches the golden fixtures in float32 closely (labels equal on iris)', () => {
-    const golden = readFixture<{
-      datasets: Record<string, number[][]>;
-      cases: { data: string; k: number; init: number[][]; labels: number[]; inertia: number }[];
-    }>('kmeans-golden.json');
+    const golden = kmeansGolden();
     const c = golden.cases[0];
     const km = new KMeans({ nClusters: c.k, init: c.init, dtype: 'float32' }).fit(
       golden.datasets[c.data],
@@ -208,9 +192,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
 
 describe.runIf(wasmSimdSupported())('threads', () => {
   it('give identical results for 1, 2 and 3 threads and the reference backend', () => {
-    const { datasets } = readFixture<{ datasets: Record<string, number[][]> }>(
-      'kmeans-golden.json',
-    );
+    const { datasets } = kmeansGolden();
     // More rows than one sum block, so blocks are split across threads.
     const X = [...datasets.digits, ...datasets.digits, ...datasets.digits].map((row, i) =>
       row.map((v) => v + (i % 7) * 0.01),

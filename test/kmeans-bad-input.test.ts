@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KMeans, NotFittedError, ValidationError } from '../src/index.js';
+import { TOY_X } from './helpers/fixtures.js';
 
-const X = [
-  [1, 2],
-  [1, 4],
-  [1, 0],
-  [10, 2],
-  [10, 4],
-  [10, 0],
-];
+const X = TOY_X;
 
 function errorOf(action: () => unknown): ValidationError {
   try {

@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KMeans } from '../src/index.js';
-import { maxRelativeDifference, readFixture } from './helpers/fixtures.js';
+import { kmeansGolden, maxRelativeDifference } from './helpers/fixtures.js';
 
-interface GoldenCase {
-  name: string;
-  data: string;
-  k: number;
-  init: number[][];
-  sampleWeight: number[] | null;
-  maxIter: number;
-  tol: number;
-  labels: number[];
-  centroids: number[][];
-  inertia: number;
-  nIter: number;
-}
-
-const golden = readFixture<{
-  sklearn: string;
-  datasets: Record<string, number[][]>;
-  cases: GoldenCase[];
-}>('kmeans-golden.json');
+const golden = kmeansGolden();
 
 describe(`golden fixtures from scikit-learn ${golden.sklearn} (explicit initial centres)`, () => {
   for (const c of golden.cases) {

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KMeans } from '../src/index.js';
-import { readFixture } from './helpers/fixtures.js';
+import { kmeansGolden, TOY_X } from './helpers/fixtures.js';
 
-const X = [
-  [1, 2],
-  [1, 4],
-  [1, 0],
-  [10, 2],
-  [10, 4],
-  [10, 0],
-];
+const X = TOY_X;
 
 describe("the tutorial's toy case", () => {
   const km = new KMeans({ nClusters: 2, init: 'random', randomState: 1992 }).fit(X);
@@ -71,8 +64,7 @@ describe("the tutorial's toy case", () => {
 });
 
 describe("the tutorial's failing case: the elbow on iris' first two features", () => {
-  const iris2 = readFixture<{ datasets: Record<string, number[][]> }>('kmeans-golden.json').datasets
-    .iris2;
+  const iris2 = kmeansGolden().datasets.iris2;
 
   it('never yields NaN for k = 1..10 with random init', () => {
     for (let k = 1; k <= 10; k++) {

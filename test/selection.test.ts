@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { elbow, kneeIndex, makeBlobs, silhouetteSweep, trainTestSplit } from '../src/index.js';
-import { readFixture } from './helpers/fixtures.js';
+import { kmeansGolden } from './helpers/fixtures.js';
 
-const { datasets } = readFixture<{ datasets: Record<string, number[][]> }>('kmeans-golden.json');
+const { datasets } = kmeansGolden();
 const fiveBlobs = makeBlobs({
   nSamples: 500,
   nFeatures: 3,

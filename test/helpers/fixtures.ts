@@ -20,3 +20,40 @@ export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>
   }
   return scale === 0 ? worst : worst / scale;
 }
+
+/** One scikit-learn run in kmeans-golden.json, from explicit initial centres. */
+export interface GoldenCase {
+  name: string;
+  data: string;
+  k: number;
+  init: number[][];
+  sampleWeight: number[] | null;
+  maxIter: number;
+  tol: number;
+  labels: number[];
+  centroids: number[][];
+  inertia: number;
+  nIter: number;
+}
+
+/** The golden k-means fixture: scikit-learn's version, the datasets by name, and the cases. */
+export interface KMeansGolden {
+  sklearn: string;
+  datasets: Record<string, number[][]>;
+  cases: GoldenCase[];
+}
+
+/** Reads test/fixtures/kmeans-golden.json. */
+export function kmeansGolden(): KMeansGolden {
+  return readFixture<KMeansGolden>('kmeans-golden.json');
+}
+
+/** The tutorial's toy data: two groups of three points. */
+export const TOY_X = [
+  [1, 2],
+  [1, 4],
+  [1, 0],
+  [10, 2],
+  [10, 4],
+  [10, 0],
+];
