@@ -1,29 +1,9 @@
 /**
- * lloyd: exact, fast k-means for TypeScript. This module only re-exports; nothing runs at import.
+ * lloyd: exact, fast k-means for TypeScript. In Node, this entry adds file readers and writers,
+ * the bundled datasets from disk, and PNG rendering to the browser entry's API. This module only
+ * re-exports; nothing runs at import.
  */
 
-export * from './data/index.js';
-export { NotFittedError, ValidationError } from './errors.js';
-export { referenceBackend } from './kernels/reference/index.js';
-export { type BackendOption, resolveBackend } from './kernels/select.js';
-export type { BindOptions, BoundKernels, DistanceKind, KernelBackend } from './kernels/types.js';
-export { wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
-export type { InitFunction, InitOption } from './kmeans/init.js';
-export { type FitOptions, KMeans } from './kmeans/kmeans.js';
-export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';
-export type { MetricName } from './kmeans/metric-strategies.js';
-export type { KMeansJSON } from './kmeans/model-json.js';
-export type { KMeansOptions } from './kmeans/options.js';
-export {
-  type DType,
-  type FloatArray,
-  isMatrix,
-  type Matrix,
-  type MatrixLike,
-  toMatrix,
-} from './matrix.js';
-export * from './metrics/index.js';
-export { availableCores, closePools } from './parallel/pool.js';
-export * from './plot/index.js';
-export { Random } from './random.js';
-export * from './selection/index.js';
+export * from './browser.js';
+export * from './data/node/index.js';
+export { renderPng, writePlot } from './plot/render.js';

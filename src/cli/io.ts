@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type LoadedData, loadFile } from '../data/index.js';
+import type { LoadedData } from '../data/index.js';
 import { loadDataset } from '../data/node/datasets.js';
+import { loadFile } from '../data/node/files.js';
 import { ValidationError } from '../errors.js';
 
 /** Where command output goes; tests swap these for buffers. */

@@ -1,23 +1,23 @@
-/** Data: synthetic sets, parsers (browser-safe), and file readers, writers and bundled datasets (Node). */
+/** Data, browser-safe: synthetic sets, parsers, and the bundled datasets from any reader. */
 export { type Blobs, type BlobsOptions, makeBlobs } from './blobs.js';
-export { type IdxArray, type IdxMatrixOptions, idxToMatrix, parseIdx } from './idx.js';
 export {
+  BUNDLED_FILES,
+  bundledDataset,
   DATASETS,
   type Dataset,
-  type LoadDatasetOptions,
-  loadDataset,
-} from './node/datasets.js';
-export {
-  type LoadFileOptions,
-  loadFile,
-  readBytes,
-  readCsv,
-  readIdx,
-  readIdxValues,
-  readJsonRows,
-  readNpy,
-  writeFileAtomic,
-} from './node/files.js';
-export { labelsToCsv, rowsToCsv, writeCentroids, writeLabels, writeModel } from './node/writers.js';
+  type ReadBundledFile,
+} from './bundled.js';
+export { type ParseCsvOptions, parseCsv } from './csv-text.js';
+export { type FetchDatasetOptions, fetchDataset } from './fetch.js';
+export { type IdxArray, type IdxMatrixOptions, idxToMatrix, parseIdx } from './idx.js';
 export { encodeNpy, parseNpy } from './npy.js';
+export {
+  type DataFileKind,
+  dataFileKind,
+  gunzip,
+  isGzip,
+  type LoadFileOptions,
+  parseDataFile,
+  parseJsonRows,
+} from './parse-file.js';
 export { type CsvOptions, type LoadedData, parseNumber, TableBuilder } from './table.js';

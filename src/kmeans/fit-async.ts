@@ -59,13 +59,24 @@ function startWorker(
 export function runFitWorker(
   request: FitRequest,
   onIteration: IterationCallback | undefined,
+  signal?: AbortSignal,
 ): Promise<KMeansJSON> {
   const stopFlag = typeof SharedArrayBuffer === 'undefined' ? undefined : new SharedArrayBuffer(4);
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
     let worker: AnyWorker | undefined;
+    const onAbort = () => {
+      finish();
+      reject(abortReason(signal));
+    };
     const finish = () => {
+      signal?.removeEventListener('abort', onAbort);
       void worker?.terminate();
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
     worker = startWorker(
       (message) => {
         if (message.type === 'iteration') {
@@ -93,4 +104,9 @@ export function runFitWorker(
     );
     worker.postMessage({ ...request, stopFlag });
   });
+}
+
+/** The signal's reason, or an AbortError as fetch gives. */
+function abortReason(signal: AbortSignal | undefined): unknown {
+  return signal?.reason ?? new DOMException('The fit was aborted', 'AbortError');
 }

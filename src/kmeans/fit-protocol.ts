@@ -7,6 +7,7 @@ import type { KMeansOptions } from './options.js';
 export interface FitRequest {
   options: Omit<KMeansOptions, 'onIteration' | 'backend' | 'init'> & {
     init?: 'k-means++' | 'random' | number[][];
+    backend?: 'auto' | 'wasm' | 'reference';
   };
   X: Matrix | number[][];
   sampleWeight?: number[];

@@ -4,6 +4,7 @@
  * responsive; a stop flag in shared memory ends the fit at the next iteration.
  */
 
+import { prepareThreads } from '../kernels/wasm/runtime.js';
 import type { FitRequest, FitResponse } from './fit-protocol.js';
 import { KMeans } from './kmeans.js';
 import type { KMeansOptions } from './options.js';
@@ -45,5 +46,10 @@ if (nodeThreads?.parentPort) {
   const scope = globalThis as unknown as Port & {
     onmessage: ((event: { data: FitRequest }) => void) | null;
   };
-  scope.onmessage = (event) => run(event.data, scope);
+  // A browser starts the pool's workers only while this one is idle: start them before the fit.
+  scope.onmessage = (event) => {
+    const { threads, backend } = event.data.options;
+    const prepared = backend === 'reference' ? Promise.resolve(1) : prepareThreads(threads);
+    void prepared.then(() => run(event.data, scope));
+  };
 }

@@ -26,6 +26,12 @@ export interface FitOptions {
   sampleWeight?: ArrayLike<number>;
 }
 
+/** Options of {@link KMeans.fitAsync}. */
+export interface FitAsyncOptions extends FitOptions {
+  /** Aborting ends the worker at once and rejects with the signal's reason (an AbortError by default). */
+  signal?: AbortSignal;
+}
+
 /**
  * K-means clustering with scikit-learn's semantics (Lloyd's algorithm), plus k-medians
  * (`metric: 'manhattan'`) and spherical k-means (`metric: 'cosine'`).
@@ -123,10 +129,10 @@ export class KMeans {
    * Fits in a worker (a Node worker thread, or a Web Worker in a browser), leaving this thread
    * free; resolves to `this` with the same result `fit` gives. `onIteration` still runs on this
    * thread; returning false stops the fit within a few iterations (the worker runs ahead of its
-   * messages). An init function or a custom backend object cannot
+   * messages). `signal` ends the worker at once instead. An init function or a custom backend object cannot
    * cross to a worker: use `fit` for those.
    */
-  async fitAsync(X: MatrixLike, fitOptions: FitOptions = {}): Promise<this> {
+  async fitAsync(X: MatrixLike, fitOptions: FitAsyncOptions = {}): Promise<this> {
     const { init, backend, onIteration } = this.requested;
     if (typeof init === 'function')
       throw new ValidationError(
@@ -150,12 +156,13 @@ export class KMeans {
     const { onIteration: _drop, init: _init, backend: _backend, ...rest } = this.requested;
     const model = await runFitWorker(
       {
-        options: { ...rest, init: initOption },
+        options: { ...rest, init: initOption, backend },
         X: data,
         sampleWeight,
         relayProgress: onIteration !== undefined,
       },
       onIteration,
+      fitOptions.signal,
     );
     this.state = stateFromJSON(model);
     return this;

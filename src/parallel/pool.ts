@@ -62,61 +62,115 @@ function drainChunks(control: Int32Array, args: Float64Array, kernel: Kernel): v
   }
 }
 
-/** The worker's whole program, run with eval so it needs no file of its own. */
-const WORKER_SOURCE = `
-// getBuiltinModule works whether eval code runs as CommonJS or as a module (--input-type).
-const { workerData } = process.getBuiltinModule('node:worker_threads');
-const { module, memory, control: controlBuffer, kernels } = workerData;
-const control = new Int32Array(controlBuffer);
-let exports;
-try {
-  exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-} catch {
-  Atomics.store(control, ${FAILED}, 1);
-}
-const args = new Float64Array(controlBuffer, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
-const CHUNKS = ${CHUNKS}, CHUNK_ROWS = ${CHUNK_ROWS}, ROWS = ${ROWS}, ARG_COUNT = ${ARG_COUNT}, NEXT_CHUNK = ${NEXT_CHUNK};
-const drain = ${drainChunks.toString()};
-let seen = 0;
-Atomics.add(control, ${DONE}, 1);
-Atomics.notify(control, ${DONE});
-for (;;) {
-  Atomics.wait(control, ${GENERATION}, seen);
-  seen = Atomics.load(control, ${GENERATION});
-  const command = control[${COMMAND}];
-  if (command < 0) break;
-  drain(control, args, exports[kernels[command]]);
+/**
+ * The worker's whole program, a string so it needs no file of its own: Node runs it with eval,
+ * browsers from a Blob URL. `start` receives the module, the shared memory and the control block.
+ */
+const WORKER_BODY = `
+function start({ module, memory, control: controlBuffer, kernels }) {
+  const control = new Int32Array(controlBuffer);
+  let exports;
+  try {
+    exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  } catch {
+    Atomics.store(control, ${FAILED}, 1);
+  }
+  const args = new Float64Array(controlBuffer, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
+  const CHUNKS = ${CHUNKS}, CHUNK_ROWS = ${CHUNK_ROWS}, ROWS = ${ROWS}, ARG_COUNT = ${ARG_COUNT}, NEXT_CHUNK = ${NEXT_CHUNK};
+  const drain = ${drainChunks.toString()};
+  let seen = 0;
   Atomics.add(control, ${DONE}, 1);
   Atomics.notify(control, ${DONE});
+  for (;;) {
+    Atomics.wait(control, ${GENERATION}, seen);
+    seen = Atomics.load(control, ${GENERATION});
+    const command = control[${COMMAND}];
+    if (command < 0) break;
+    drain(control, args, exports[kernels[command]]);
+    Atomics.add(control, ${DONE}, 1);
+    Atomics.notify(control, ${DONE});
+  }
 }
 `;
 
-interface NodeWorker {
-  unref(): void;
-  terminate(): Promise<number>;
+/** getBuiltinModule works whether eval code runs as CommonJS or as a module (--input-type). */
+const NODE_WORKER_SOURCE = `${WORKER_BODY}
+start(process.getBuiltinModule('node:worker_threads').workerData);
+`;
+
+const WEB_WORKER_SOURCE = `${WORKER_BODY}
+self.onmessage = (event) => { self.onmessage = null; start(event.data); };
+`;
+
+/** What each worker is given to start. */
+interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  kernels: readonly string[];
 }
 
-type WorkerConstructor = new (
+interface PoolWorker {
+  terminate(): unknown;
+}
+
+/** Starts one pool worker; a platform supplies it. */
+type SpawnWorker = (init: WorkerInit) => PoolWorker;
+
+type NodeWorkerConstructor = new (
   source: string,
   options: { eval: true; workerData: unknown },
-) => NodeWorker;
+) => PoolWorker & { unref(): void };
 
-function nodeWorkerConstructor(): WorkerConstructor | undefined {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-    .process?.getBuiltinModule;
-  if (typeof getBuiltin !== 'function') return undefined;
-  const threads = getBuiltin('node:worker_threads') as { Worker?: WorkerConstructor } | undefined;
-  return threads?.Worker;
+type WebWorkerConstructor = new (url: string) => PoolWorker & { postMessage(m: unknown): void };
+
+function getBuiltin(id: string): unknown {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule;
+  return typeof get === 'function' ? get(id) : undefined;
+}
+
+/** Node worker threads from eval'd source, unref'd so they never keep the process alive. */
+function nodeSpawner(): SpawnWorker | undefined {
+  const Worker = (getBuiltin('node:worker_threads') as { Worker?: NodeWorkerConstructor })?.Worker;
+  if (!Worker) return undefined;
+  return (workerData) => {
+    const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData });
+    worker.unref();
+    return worker;
+  };
+}
+
+/**
+ * Web Workers from a Blob URL, where this thread may block on Atomics (a worker, not a page's
+ * main thread) and memory can be shared (a cross-origin isolated page).
+ */
+function webSpawner(): SpawnWorker | undefined {
+  const Worker = (globalThis as { Worker?: WebWorkerConstructor }).Worker;
+  if (!Worker || typeof Blob === 'undefined' || !mayBlock()) return undefined;
+  let url: string | undefined;
+  return (init) => {
+    url ??= URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    worker.postMessage(init);
+    return worker;
+  };
+}
+
+/** Whether Atomics.wait may block here (it throws on a browser page's main thread). */
+function mayBlock(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Cores this process may use (1 where it cannot tell). */
 export function availableCores(): number {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-    .process?.getBuiltinModule;
-  const os =
-    typeof getBuiltin === 'function'
-      ? (getBuiltin('node:os') as { availableParallelism?: () => number })
-      : undefined;
+  const os = getBuiltin('node:os') as { availableParallelism?: () => number } | undefined;
   if (os?.availableParallelism) return os.availableParallelism();
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   return Math.max(1, nav?.hardwareConcurrency ?? 1);
@@ -129,14 +183,13 @@ export class WorkerPool {
   readonly exports: Record<PoolKernel, Kernel>;
   private readonly control: Int32Array;
   private readonly args: Float64Array;
-  private readonly workers: NodeWorker[];
+  private readonly workers: PoolWorker[];
   /** Whether a bound matrix is using the pool's memory now. */
   busy = false;
-
   /** Whether every worker started; a pool that did not is closed and never used. */
-  readonly started: boolean;
+  started = false;
 
-  constructor(module: WebAssembly.Module, threads: number, Worker: WorkerConstructor) {
+  constructor(module: WebAssembly.Module, threads: number, spawn: SpawnWorker) {
     this.threads = threads;
     this.memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
@@ -144,16 +197,34 @@ export class WorkerPool {
     const controlBuffer = new SharedArrayBuffer(ARGS_BYTE_OFFSET + MAX_ARGS * 8);
     this.control = new Int32Array(controlBuffer);
     this.args = new Float64Array(controlBuffer, ARGS_BYTE_OFFSET, MAX_ARGS);
-    this.workers = Array.from({ length: threads - 1 }, () => {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory: this.memory, control: controlBuffer, kernels: POOL_KERNELS },
-      });
-      worker.unref();
-      return worker;
-    });
+    const init: WorkerInit = {
+      module,
+      memory: this.memory,
+      control: controlBuffer,
+      kernels: POOL_KERNELS,
+    };
+    this.workers = Array.from({ length: threads - 1 }, () => spawn(init));
+  }
+
+  /** Blocks until the workers started (Node threads start on their own while this one waits). */
+  startBlocking(): boolean {
     this.started =
       this.waitForWorkers(STARTUP_TIMEOUT_MS) && Atomics.load(this.control, FAILED) === 0;
+    return this.started;
+  }
+
+  /**
+   * Waits for the workers without blocking: a browser starts a worker only when its creator
+   * returns to its event loop.
+   */
+  async startAsync(): Promise<boolean> {
+    const deadline = performance.now() + STARTUP_TIMEOUT_MS;
+    while (Atomics.load(this.control, DONE) < this.workers.length) {
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.started = Atomics.load(this.control, FAILED) === 0;
+    return this.started;
   }
 
   /** Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread; returns when all are done. */
@@ -197,24 +268,47 @@ export class WorkerPool {
 
 const pools = new Map<number, WorkerPool>();
 
-/**
- * A free pool of `threads` threads, created on first use and kept for later fits; undefined when
- * threads cannot be had here (no worker_threads, or the main thread of a browser page, which
- * may not block) or the pool is in use.
- */
-export function acquirePool(module: WebAssembly.Module, threads: number): WorkerPool | undefined {
-  if (threads <= 1) return undefined;
-  const Worker = nodeWorkerConstructor();
-  if (!Worker || typeof SharedArrayBuffer === 'undefined') return undefined;
-  let pool = pools.get(threads);
-  if (!pool) {
-    pool = new WorkerPool(module, threads, Worker);
-    pools.set(threads, pool);
-    if (!pool.started) void pool.close();
-  }
-  if (pool.busy || !pool.started) return undefined;
+/** Hands out a started, idle pool, or undefined. */
+function claim(pool: WorkerPool | undefined): WorkerPool | undefined {
+  if (!pool || pool.busy || !pool.started) return undefined;
   pool.busy = true;
   return pool;
+}
+
+/**
+ * A free pool of `threads` threads, created on first use and kept for later fits; undefined when
+ * threads cannot be had here or the pool is in use. In Node the pool starts here, blocking for
+ * the tens of milliseconds that takes. In a browser worker it must have been started with
+ * {@link preparePool} first; a page's main thread never gets one (it may not block).
+ */
+export function acquirePool(module: WebAssembly.Module, threads: number): WorkerPool | undefined {
+  if (threads <= 1 || typeof SharedArrayBuffer === 'undefined') return undefined;
+  const existing = pools.get(threads);
+  if (existing) return claim(existing);
+  const spawn = nodeSpawner();
+  if (!spawn) return undefined;
+  const pool = new WorkerPool(module, threads, spawn);
+  pools.set(threads, pool);
+  if (!pool.startBlocking()) void pool.close();
+  return claim(pool);
+}
+
+/**
+ * Starts a pool of `threads` threads without blocking, so that later synchronous fits on this
+ * thread can use it (browsers: call it in the worker before fitting). Resolves to the threads
+ * fits will get: `threads`, or 1 where workers or shared memory cannot be had.
+ */
+export async function preparePool(module: WebAssembly.Module, threads: number): Promise<number> {
+  if (threads <= 1 || typeof SharedArrayBuffer === 'undefined') return 1;
+  const existing = pools.get(threads);
+  if (existing) return existing.started ? threads : 1;
+  const spawn = nodeSpawner() ?? webSpawner();
+  if (!spawn) return 1;
+  const pool = new WorkerPool(module, threads, spawn);
+  pools.set(threads, pool);
+  if (await pool.startAsync()) return threads;
+  void pool.close();
+  return 1;
 }
 
 /** Shared memory cannot shrink: a pool whose memory grew past this is retired when it is released. */

@@ -1,6 +1,6 @@
-/** Plots as Vega-Lite specs, rendered to SVG (Vega) or PNG (resvg). */
+/** Plots as Vega-Lite specs, rendered to SVG (Vega; browser-safe). PNG and files: render.ts (Node). */
 export { pca2 } from './pca.js';
-export { renderPng, renderSvg, writePlot } from './render.js';
+export { renderSvg } from './render-svg.js';
 export {
   type ClusterScatterOptions,
   centroidImagesSpec,

@@ -1,4 +1,4 @@
-import { DATASETS } from '../../data/node/datasets.js';
+import { DATASETS } from '../../data/bundled.js';
 import type { Streams } from '../io.js';
 
 /** `lloyd datasets`: what `dataset:NAME` can load. */

@@ -5,12 +5,16 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { ValidationError } from '../../errors.js';
 import type { Matrix } from '../../matrix.js';
-import { toMatrix } from '../../matrix.js';
 import { idxToMatrix, parseIdx } from '../idx.js';
 import { parseNpy } from '../npy.js';
+import {
+  dataFileKind,
+  isGzip,
+  type LoadFileOptions,
+  parseDataFile,
+  parseJsonRows,
+} from '../parse-file.js';
 import { type CsvOptions, type LoadedData, TableBuilder } from '../table.js';
-
-const isGzip = (bytes: Uint8Array) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 /** Reads a whole file, gunzipping it when it is gzip data. */
 export async function readBytes(path: string): Promise<Uint8Array> {
@@ -90,38 +94,16 @@ export async function readJsonRows(
   path: string,
   dtype: 'float64' | 'float32' = 'float64',
 ): Promise<Matrix> {
-  const text = new TextDecoder().decode(await readBytes(path));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError('file', `${path}: not valid JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(parsed))
-    throw new ValidationError('file', `${path}: expected a JSON array of rows`);
-  return toMatrix(parsed as number[][], { name: path, dtype });
+  return parseJsonRows(new TextDecoder().decode(await readBytes(path)), path, dtype);
 }
 
-/** Options of {@link loadFile}. */
-export interface LoadFileOptions extends CsvOptions {
-  /** For IDX files: divide bytes by 255. */
-  scale?: boolean;
-}
-
-/** Reads data by file extension: .csv/.tsv/.txt (CSV), .npy, .json, .idx and *-ubyte (IDX), each optionally .gz. */
+/**
+ * Reads data by file extension: .csv/.tsv/.txt (CSV, streamed), .npy, .json, .idx and *-ubyte
+ * (IDX), each optionally .gz.
+ */
 export async function loadFile(path: string, options: LoadFileOptions = {}): Promise<LoadedData> {
-  const name = basename(path).toLowerCase().replace(/\.gz$/, '');
-  const dtype = options.dtype;
-  if (name.endsWith('.npy')) return withNames(await readNpy(path, dtype));
-  if (name.endsWith('.json')) return withNames(await readJsonRows(path, dtype));
-  if (name.endsWith('.idx') || /-ubyte$/.test(name) || /\.idx\d-ubyte$/.test(name)) {
-    return withNames(await readIdx(path, { scale: options.scale, dtype }));
-  }
-  return readCsv(path, options);
-}
-
-function withNames(X: Matrix): LoadedData {
-  return { X, columnNames: Array.from({ length: X.cols }, (_, j) => String(j)) };
+  if (dataFileKind(path) === 'csv') return readCsv(path, options);
+  return parseDataFile(path, await readBytes(path), options);
 }
 
 /**

@@ -1,4 +1,11 @@
-import { acquirePool, type PoolKernel, releasePool, type WorkerPool } from '../../parallel/pool.js';
+import {
+  acquirePool,
+  availableCores,
+  type PoolKernel,
+  preparePool,
+  releasePool,
+  type WorkerPool,
+} from '../../parallel/pool.js';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.generated.js';
 
 type Kernel = (...args: number[]) => number | undefined;
@@ -121,4 +128,18 @@ class PooledRuntime implements KernelRuntime {
 export function acquireRuntime(threads: number): KernelRuntime {
   const pool = threads > 1 ? acquirePool(compile(KERNELS_SHARED_WASM_BASE64), threads) : undefined;
   return pool ? new PooledRuntime(pool) : new PrivateRuntime();
+}
+
+/**
+ * Starts the worker pool that synchronous fits with `threads` threads (default: every core) will
+ * use, without blocking. Node needs no preparing; in a browser, call it in a Web Worker before
+ * fitting there (a browser starts workers only while their creator is idle). Resolves to the
+ * threads a fit will get: 1 where workers or shared memory (cross-origin isolation) are missing.
+ */
+export async function prepareThreads(threads = availableCores()): Promise<number> {
+  try {
+    return await preparePool(compile(KERNELS_SHARED_WASM_BASE64), Math.floor(threads));
+  } catch {
+    return 1;
+  }
 }

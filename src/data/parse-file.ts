@@ -1,0 +1,84 @@
+import { ValidationError } from '../errors.js';
+import { type DType, type Matrix, toMatrix } from '../matrix.js';
+import { parseCsv } from './csv-text.js';
+import { idxToMatrix, parseIdx } from './idx.js';
+import { parseNpy } from './npy.js';
+import type { CsvOptions, LoadedData } from './table.js';
+
+/** Options of the file readers: CSV options, and for IDX files whether to divide bytes by 255. */
+export interface LoadFileOptions extends CsvOptions {
+  /** For IDX files: divide bytes by 255. */
+  scale?: boolean;
+}
+
+/** The kinds of data file, told by name: .csv/.tsv/.txt, .npy, .json, .idx or *-ubyte, each optionally .gz. */
+export type DataFileKind = 'csv' | 'npy' | 'json' | 'idx';
+
+/** Which kind of data file a name is. */
+export function dataFileKind(name: string): DataFileKind {
+  const base = name.toLowerCase().replace(/\.gz$/, '');
+  if (base.endsWith('.npy')) return 'npy';
+  if (base.endsWith('.json')) return 'json';
+  if (base.endsWith('.idx') || /-ubyte$/.test(base)) return 'idx';
+  return 'csv';
+}
+
+/** Whether bytes are gzip data (by their magic number). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Gunzips bytes with the platform's DecompressionStream (browsers, Node >= 18); plain bytes pass through. */
+export async function gunzip(bytes: Uint8Array, source = 'data'): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+      .stream()
+      .pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (error) {
+    throw new ValidationError(
+      'file',
+      `${source}: not valid gzip data (${(error as Error).message})`,
+    );
+  }
+}
+
+/**
+ * Parses a data file held in memory (already gunzipped), by its name's kind. Browser-safe: this
+ * is how a page reads a file the user dropped in.
+ */
+export function parseDataFile(
+  name: string,
+  bytes: Uint8Array,
+  options: LoadFileOptions = {},
+): LoadedData {
+  const dtype = options.dtype;
+  switch (dataFileKind(name)) {
+    case 'npy':
+      return withNames(parseNpy(bytes, name, dtype));
+    case 'json':
+      return withNames(parseJsonRows(new TextDecoder().decode(bytes), name, dtype));
+    case 'idx':
+      return withNames(idxToMatrix(parseIdx(bytes, name), { scale: options.scale, dtype }));
+    default:
+      return parseCsv(new TextDecoder().decode(bytes), { ...options, source: name });
+  }
+}
+
+/** Parses JSON text holding an array of rows. */
+export function parseJsonRows(text: string, source: string, dtype: DType = 'float64'): Matrix {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError('file', `${source}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed))
+    throw new ValidationError('file', `${source}: expected a JSON array of rows`);
+  return toMatrix(parsed as number[][], { name: source, dtype });
+}
+
+function withNames(X: Matrix): LoadedData {
+  return { X, columnNames: Array.from({ length: X.cols }, (_, j) => String(j)) };
+}
