@@ -30,14 +30,14 @@ describe('fitAsync', () => {
   });
 
   it('stops soon after onIteration returns false (the worker runs ahead of its messages)', async () => {
+    // Large enough that the worker cannot converge in the time a message takes to come back.
+    const { X: larger } = makeBlobs({ nSamples: 20000, nFeatures: 16, centers: 8, randomState: 3 });
+    const options = { nClusters: 48, init: 'random', randomState: 1, tol: 0 } as const;
     const km = await new KMeans({
-      nClusters: 6,
-      init: 'random',
-      randomState: 1,
-      tol: 0,
+      ...options,
       onIteration: ({ iteration }) => iteration < 2,
-    }).fitAsync(X);
-    const full = new KMeans({ nClusters: 6, init: 'random', randomState: 1, tol: 0 }).fit(X);
+    }).fitAsync(larger);
+    const full = new KMeans(options).fit(larger);
     expect(km.nIter).toBeGreaterThanOrEqual(2);
     expect(km.nIter).toBeLessThan(full.nIter);
     expect(km.converged).toBe(false);
@@ -51,5 +51,31 @@ describe('fitAsync', () => {
     await expect(new KMeans({ nClusters: 2, init: () => [[0], [1]] }).fitAsync(X)).rejects.toThrow(
       /^init: fitAsync cannot send a function/,
     );
+  });
+});
+
+describe('fitAsync with an AbortSignal', () => {
+  const { X } = makeBlobs({ nSamples: 20000, nFeatures: 16, centers: 8, randomState: 3 });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      new KMeans({ nClusters: 3 }).fitAsync(X, { signal: controller.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('ends the worker on abort and rejects with the reason; the model stays unfitted', async () => {
+    const controller = new AbortController();
+    const km = new KMeans({
+      nClusters: 64,
+      tol: 0,
+      maxIter: 100_000,
+      onIteration: ({ iteration }) => {
+        if (iteration === 2) controller.abort(new Error('enough'));
+      },
+    });
+    await expect(km.fitAsync(X, { signal: controller.signal })).rejects.toThrow('enough');
+    expect(km.isFitted).toBe(false);
   });
 });

@@ -20,8 +20,8 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): LoadedDat
   return builder.finish();
 }
 
-/** Splits text into records, each with the line it starts on; empty lines are skipped. */
-function* records(
+/** Splits text into records, each with the line it starts on; empty lines are skipped. (Internal; exported for tests.) */
+export function* records(
   text: string,
   delimiter: string,
   source: string,

@@ -16,12 +16,13 @@ type NodeWorkerConstructor = new (
   unref(): void;
 };
 
-/** The URL of the worker script, beside this module in the build. */
-function workerUrl(): URL {
-  return new URL('./fit-worker.js', import.meta.url);
-}
+const NODE_WORKER_FILE = './fit-worker.js';
 
-/** Starts a worker for one fit and wires its messages to `handle`. */
+/**
+ * Starts a worker for one fit and wires its messages to `handle`. In browsers the worker is created
+ * as `new Worker(new URL('./fit-worker.js', import.meta.url), ...)`, literally: that form is what
+ * bundlers (Vite, webpack) recognise to bundle the worker script with a page.
+ */
 function startWorker(
   handle: (message: FitResponse) => void,
   fail: (error: Error) => void,
@@ -33,25 +34,20 @@ function startWorker(
       ? (getBuiltin('node:worker_threads') as { Worker: NodeWorkerConstructor })
       : undefined;
   if (threads) {
-    const worker = new threads.Worker(workerUrl());
+    // A name in a variable, so bundlers do not copy the worker a second time for this branch.
+    const worker = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url));
     worker.on('message', handle);
     worker.on('error', fail);
     return worker;
   }
-  const BrowserWorker = (
-    globalThis as {
-      Worker?: new (
-        url: URL,
-        options: { type: 'module' },
-      ) => AnyWorker & { onmessage: unknown; onerror: unknown };
-    }
-  ).Worker;
-  if (!BrowserWorker)
+  if (typeof Worker === 'undefined')
     throw new Error('fitAsync needs worker threads (Node) or Web Workers (browsers)');
-  const worker = new BrowserWorker(workerUrl(), { type: 'module' });
-  worker.onmessage = (event: { data: FitResponse }) => handle(event.data);
-  worker.onerror = (event: { message?: string }) =>
-    fail(new Error(event.message ?? 'the fit worker failed'));
+  const worker = new Worker(new URL('./fit-worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (event: MessageEvent<FitResponse>) => handle(event.data);
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    fail(new Error(event.message || 'the fit worker failed to start'));
+  };
   return worker;
 }
 

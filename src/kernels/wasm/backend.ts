@@ -48,8 +48,12 @@ export const wasmBackend: KernelBackend = {
     options: BindOptions = {},
   ): AllocatedMatrix | undefined {
     const layout = new WasmLayout(rows, cols, dtype === 'float32', threadsFor(rows, cols, options));
-    // Only shared memory keeps views valid when it grows; without it the caller must copy.
-    if (!(layout.runtime.memory.buffer instanceof SharedArrayBuffer)) {
+    // Only shared memory keeps views valid when it grows; without it the caller must copy. A page
+    // that is not cross-origin isolated has no SharedArrayBuffer global at all.
+    const shared =
+      typeof SharedArrayBuffer !== 'undefined' &&
+      layout.runtime.memory.buffer instanceof SharedArrayBuffer;
+    if (!shared) {
       layout.runtime.release();
       return undefined;
     }

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { records } from '../src/data/csv-text.js';
+import {
+  bundledDataset,
+  dataFileKind,
+  encodeNpy,
+  gunzip,
+  KMeans,
+  loadDataset,
+  makeBlobs,
+  parseCsv,
+  parseDataFile,
+  prepareThreads,
+  ValidationError,
+} from '../src/index.js';
+
+describe('the browser entry', () => {
+  it('reaches no Node built-in and no Node-only package, statically or dynamically', () => {
+    const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+    const seen = new Set<string>();
+    const outside = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, spec] of text.matchAll(/(?:from\s*|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
+        if (spec.startsWith('.')) visit(normalize(join(dirname(file), spec)));
+        else outside.add(spec);
+      }
+    };
+    visit(join(dist, 'browser.js'));
+    expect(seen.size).toBeGreaterThan(30);
+    expect([...outside].sort()).toEqual(['vega', 'vega-lite']);
+  });
+});
+
+describe('parseCsv (in-memory CSV, browser-safe)', () => {
+  const tricky = [
+    'a,b\n1,2\n',
+    'a,b\r\n1,2\r\n3,4',
+    '\ufeffa,b\n1,2\n\n\n3,4\n',
+    '"a ""quoted"" name",b\n"1","2"\n',
+    'x,"multi\nline",z\n1,2,3\n',
+    'a,,c\n,,\n',
+    'one\n',
+  ];
+
+  it('splits records as csv-parse does, with the line each starts on', () => {
+    for (const text of tricky) {
+      const ours = [...records(text, ',', 'test')];
+      const theirs = parse(text, {
+        skip_empty_lines: true,
+        bom: true,
+        relax_column_count: true,
+        info: true,
+      }) as {
+        record: string[];
+        info: { lines: number };
+      }[];
+      expect(ours.map((r) => r.record)).toEqual(theirs.map((r) => r.record));
+    }
+    expect([...records('a\n"b\nc"\nd\n', ',', 't')].map((r) => r.line)).toEqual([1, 2, 4]);
+  });
+
+  it('round-trips any fields written with RFC 4180 quoting', () => {
+    const field = fc.string({ unit: fc.constantFrom('a', '1', ',', '"', '\n', '\r\n', ' ', '.') });
+    const quote = (f: string) =>
+      /[",\r\n]/.test(f) || f === '' ? `"${f.replace(/"/g, '""')}"` : f;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(field, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        (rows) => {
+          const text = rows.map((r) => r.map(quote).join(',')).join('\n');
+          expect([...records(text, ',', 't')].map((r) => r.record)).toEqual(rows);
+        },
+      ),
+    );
+  });
+
+  it('parses numbers and a label column; errors name the source and line', () => {
+    const t = parseCsv('x,y,kind\n1,2,a\n3,4,b\n', { labelColumn: 'kind', source: 'f.csv' });
+    expect(Array.from(t.X.data)).toEqual([1, 2, 3, 4]);
+    expect(t.labels).toEqual(['a', 'b']);
+    expect(() => parseCsv('a,b\n1,"2\n', { source: 'f.csv' })).toThrow(
+      /^file: f\.csv, line 2: a quoted field is never closed$/,
+    );
+    expect(() => parseCsv('a,b\n1,"2"x\n', { source: 'f.csv' })).toThrow(
+      /^file: f\.csv, line 2: unexpected "x" after a quoted field$/,
+    );
+    expect(() => parseCsv('a,b\n1,x\n', { source: 'f.csv' })).toThrow(ValidationError);
+    expect(() => parseCsv('', { source: 'f.csv' })).toThrow(/f\.csv: no data rows/);
+  });
+});
+
+describe('parseDataFile and gunzip', () => {
+  it('reads each kind by name from bytes, gzipped or not', async () => {
+    const npy = encodeNpy({ data: Float64Array.from([1, 2, 3, 4]), rows: 2, cols: 2 });
+    const json = new TextEncoder().encode('[[1,2],[3,4]]');
+    const csv = new TextEncoder().encode('1,2\n3,4\n');
+    const idx = Uint8Array.from([0, 0, 0x08, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4]);
+    for (const [name, bytes] of [
+      ['m.npy', npy],
+      ['m.json', json],
+      ['m.csv', csv],
+      ['m-idx2-ubyte', idx],
+    ] as const) {
+      const zipped = new Uint8Array(gzipSync(bytes));
+      const data = parseDataFile(name, await gunzip(zipped, name));
+      expect(Array.from(data.X.data), name).toEqual([1, 2, 3, 4]);
+      expect([data.X.rows, data.X.cols]).toEqual([2, 2]);
+    }
+    expect(dataFileKind('a.NPY.gz')).toBe('npy');
+    expect(dataFileKind('train-images-idx3-ubyte.gz')).toBe('idx');
+    expect(dataFileKind('table.tsv')).toBe('csv');
+    await expect(gunzip(Uint8Array.from([0x1f, 0x8b, 1, 2, 3]), 'bad.gz')).rejects.toThrow(
+      /^file: bad\.gz: not valid gzip data/,
+    );
+  });
+
+  it('bundledDataset builds the same dataset from any reader as loadDataset does from disk', async () => {
+    const dir = fileURLToPath(new URL('../data/', import.meta.url));
+    const fromReader = await bundledDataset('digits', async (file) =>
+      gunzip(readFileSync(join(dir, file)), file),
+    );
+    const fromDisk = await loadDataset('digits');
+    expect(fromReader.X).toEqual(fromDisk.X);
+    expect(fromReader.y).toEqual(fromDisk.y);
+    await expect(bundledDataset('nope', async () => new Uint8Array())).rejects.toThrow(
+      /^dataset: unknown dataset "nope"/,
+    );
+  });
+});
+
+describe('prepareThreads', () => {
+  it('starts the pool without blocking; later fits use it and give the same result', async () => {
+    expect(await prepareThreads(2)).toBe(2);
+    expect(await prepareThreads(1)).toBe(1);
+    const { X } = makeBlobs({ nSamples: 40000, nFeatures: 8, centers: 5, randomState: 1 });
+    const two = new KMeans({ nClusters: 5, randomState: 0, threads: 2 }).fit(X);
+    const one = new KMeans({ nClusters: 5, randomState: 0, threads: 1 }).fit(X);
+    expect(two.inertia).toBe(one.inertia);
+    expect(Array.from(two.labels)).toEqual(Array.from(one.labels));
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * The playground page in a real Chromium (Debian's, driven by playwright-core): built with Vite,
+ * served with and without the cross-origin isolation headers. Screenshots of each state go to
+ * test-results/playground/.
+ */
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Resvg } from '@resvg/resvg-js';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KMeans, loadDataset } from '../../dist/index.js';
+
+const CHROMIUM = process.env.LLOYD_CHROMIUM ?? '/usr/bin/chromium';
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const config = join(root, 'web/vite.config.ts');
+const webDist = join(root, 'web/dist');
+const shots = join(root, 'test-results/playground');
+
+// CI installs Chromium and sets LLOYD_REQUIRE_BROWSER=1 (.ci/run); elsewhere a missing Chromium
+// skips these tests, and says so.
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.LLOYD_REQUIRE_BROWSER === '1')
+    throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set LLOYD_CHROMIUM)`);
+  console.warn(`playground tests skipped: no Chromium at ${CHROMIUM}`);
+}
+
+describe.skipIf(!haveChromium)('playground page in Chromium', () => {
+  let browser: Browser;
+  let isolatedServer: PreviewServer;
+  let plainServer: Server;
+  let isolatedUrl: string;
+  let plainUrl: string;
+
+  beforeAll(async () => {
+    await build({ configFile: config, logLevel: 'error' });
+    isolatedServer = await preview({
+      configFile: config,
+      logLevel: 'error',
+      preview: { port: 4300, strictPort: false, host: '127.0.0.1' },
+    });
+    isolatedUrl = isolatedServer.resolvedUrls?.local[0] ?? '';
+    plainServer = await serveWithoutIsolation(webDist);
+    plainUrl = `http://127.0.0.1:${(plainServer.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox'],
+    });
+    mkdirSync(shots, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await isolatedServer?.close();
+    plainServer?.close();
+  });
+
+  /** A fresh page, failing the test on any uncaught page error. */
+  async function open(url: string): Promise<{ page: Page; errors: string[]; workers: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    const workers: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Chromium reports nested workers too: the fit worker's thread pool starts from blob: URLs.
+    page.on('worker', (worker) => workers.push(worker.url()));
+    await page.goto(url);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+    return { page, errors, workers };
+  }
+
+  async function setOptions(page: Page, options: Record<string, string>): Promise<void> {
+    for (const [id, value] of Object.entries(options)) {
+      const tag = await page.$eval(`#${id}`, (element) => element.tagName);
+      if (tag === 'SELECT') await page.selectOption(`#${id}`, value);
+      else await page.fill(`#${id}`, value);
+    }
+  }
+
+  async function runAndWait(page: Page, timeout = 60_000): Promise<string> {
+    await page.click('#run');
+    await page.waitForSelector(
+      'body[data-state="done"], body[data-state="error"], body[data-state="stopped"]',
+      { timeout },
+    );
+    return (await page.getAttribute('body', 'data-state')) ?? '';
+  }
+
+  const shownNumber = async (page: Page, id: string) =>
+    Number(await page.getAttribute(`#${id}`, 'data-value'));
+
+  it('iris k=3: the shown inertia is the Node result for the same seed, bit for bit', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    expect(await page.textContent('#isolation')).toContain('Cross-origin isolated');
+    await setOptions(page, { k: '3', seed: '7', 'n-init': '2' });
+    expect(await runAndWait(page)).toBe('done');
+    await page.waitForSelector('#plot-scatter svg');
+    await page.waitForSelector('#plot-contingency svg');
+    const iris = await loadDataset('iris');
+    const node = new KMeans({ nClusters: 3, randomState: 7, nInit: 2 }).fit(iris.X);
+    expect(await shownNumber(page, 'inertia')).toBe(node.inertia);
+    expect(await shownNumber(page, 'n-iter')).toBe(node.nIter);
+    expect(await page.textContent('#sizes')).toBe(clusterSizes(node.labels, 3));
+    expect(await shownNumber(page, 'purity')).toBeGreaterThan(0.85);
+    await page.screenshot({ path: join(shots, 'iris.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('MNIST k=10 on two threads: finishes, draws, and matches Node; the page stays responsive', async () => {
+    const { page, errors, workers } = await open(isolatedUrl);
+    await page.selectOption('#dataset', 'mnist');
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.textContent('#data-info')).toContain('10,000 rows x 784 columns');
+    await setOptions(page, { k: '10', seed: '0', threads: '2', dtype: 'float32' });
+    // The longest gap between timer ticks on the page's thread while the fit runs.
+    await page.evaluate(() => {
+      const w = window as unknown as { longestGap: number; last: number };
+      w.longestGap = 0;
+      w.last = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        w.longestGap = Math.max(w.longestGap, now - w.last);
+        w.last = now;
+      }, 20);
+    });
+    expect(await runAndWait(page, 120_000)).toBe('done');
+    const longestGap = await page.evaluate(
+      () => (window as unknown as { longestGap: number }).longestGap,
+    );
+    await page.waitForSelector('#plot-scatter svg', { timeout: 60_000 });
+    await page.waitForSelector('#plot-contingency svg');
+    await page.waitForSelector('#plot-centroid-images svg');
+    const mnist = await loadDataset('mnist', { dtype: 'float32' });
+    const node = new KMeans({ nClusters: 10, randomState: 0, dtype: 'float32', threads: 1 }).fit(
+      mnist.X,
+    );
+    expect(await shownNumber(page, 'inertia')).toBe(node.inertia);
+    expect(await shownNumber(page, 'n-iter')).toBe(node.nIter);
+    // A frozen page would show gaps of seconds; this bound only catches a freeze, not slowness.
+    expect(longestGap).toBeLessThan(1500);
+    expect(workers.filter((url) => url.startsWith('blob:'))).toHaveLength(1);
+    await page.screenshot({ path: join(shots, 'mnist.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Stop ends a long fit cleanly with the result so far, and the page runs again after', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    await page.selectOption('#dataset', 'mnist');
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await setOptions(page, { k: '64', 'n-init': '3', 'max-iter': '300' });
+    await page.click('#run');
+    await page.waitForFunction(
+      () => /iteration 2/.test(document.querySelector('#progress')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.click('#stop');
+    await page.waitForSelector('body[data-state="stopped"]', { timeout: 30_000 });
+    expect(await page.textContent('#progress')).toMatch(/Stopped at iteration \d+/);
+    expect(await page.isDisabled('#stop')).toBe(true);
+    await page.screenshot({ path: join(shots, 'stopped.png'), fullPage: true });
+    await setOptions(page, { k: '3', 'n-init': '1' });
+    await page.selectOption('#dataset', 'iris');
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await runAndWait(page)).toBe('done');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a broken CSV gets a clear message on the page, and the page stays usable', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    await page.setInputFiles('#file', {
+      name: 'broken.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('a,b,c\n1,2,3\n4,oops,6\n'),
+    });
+    await page.waitForSelector('body[data-state="error"]');
+    const message = await page.textContent('#error');
+    expect(message).toContain('broken.csv, line 3');
+    expect(message).toContain('"oops"');
+    expect(await page.isVisible('#error')).toBe(true);
+    expect(await page.isDisabled('#run')).toBe(true);
+    await page.screenshot({ path: join(shots, 'broken-csv.png'), fullPage: true });
+    // A good CSV with a text class column afterwards: the column is taken as the true classes.
+    await page.setInputFiles('#file', {
+      name: 'good.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('x,y,kind\n0,0,a\n0,1,a\n10,10,b\n10,11,b\n'),
+    });
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.isVisible('#error')).toBe(false);
+    expect(await page.textContent('#data-info')).toContain('2 true classes');
+    await setOptions(page, { k: '2' });
+    expect(await runAndWait(page)).toBe('done');
+    expect(await shownNumber(page, 'purity')).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('quantises a small image to k colours, shown beside the original', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    await page.setInputFiles('#file', {
+      name: 'blocks.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(blocksPng()),
+    });
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#data-info')).toContain('48x32 image');
+    expect(await page.inputValue('#k')).toBe('8');
+    await setOptions(page, { k: '4' });
+    expect(await runAndWait(page)).toBe('done');
+    expect(await page.isVisible('#quantised')).toBe(true);
+    expect(await page.getAttribute('#recoloured', 'data-colours')).toBe('4');
+    // Four flat blocks: k=4 recovers each block's colour exactly, so the redrawn image is the original.
+    const same = await page.evaluate(() => {
+      const read = (id: string) => {
+        const canvas = document.getElementById(id) as HTMLCanvasElement;
+        const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+        return Array.from(context.getImageData(0, 0, canvas.width, canvas.height).data);
+      };
+      const a = read('original');
+      const b = read('recoloured');
+      return a.length > 0 && a.every((v, i) => v === b[i]);
+    });
+    expect(same).toBe(true);
+    await page.waitForSelector('#plot-scatter svg');
+    await page.screenshot({ path: join(shots, 'quantised.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the elbow curve on demand', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    await page.click('#elbow');
+    await page.waitForSelector('#elbow-plot svg', { timeout: 60_000 });
+    expect(await page.textContent('#progress')).toMatch(/Knee at k = \d+|no clear knee/);
+    await page.screenshot({ path: join(shots, 'elbow.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('without isolation headers: says so, runs on one worker, same inertia', async () => {
+    const { page, errors, workers } = await open(plainUrl);
+    expect(await page.textContent('#isolation')).toContain('Not cross-origin isolated');
+    expect(await page.isDisabled('#threads')).toBe(true);
+    await setOptions(page, { k: '3', seed: '7', 'n-init': '2' });
+    const state = await runAndWait(page);
+    expect(await page.textContent('#error')).toBe('');
+    expect(state).toBe('done');
+    const iris = await loadDataset('iris');
+    const node = new KMeans({ nClusters: 3, randomState: 7, nInit: 2 }).fit(iris.X);
+    expect(await shownNumber(page, 'inertia')).toBe(node.inertia);
+    expect(workers.some((url) => url.startsWith('blob:'))).toBe(false);
+    await page.screenshot({ path: join(shots, 'not-isolated.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+function clusterSizes(labels: Int32Array, k: number): string {
+  const sizes = new Array<number>(k).fill(0);
+  for (const label of labels) sizes[label]++;
+  return sizes.join(', ');
+}
+
+/** A 48x32 PNG of four flat colour blocks. */
+function blocksPng(): Uint8Array {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="48" height="32" shape-rendering="crispEdges">
+    <rect x="0" y="0" width="24" height="16" fill="#d62728"/>
+    <rect x="24" y="0" width="24" height="16" fill="#1f77b4"/>
+    <rect x="0" y="16" width="24" height="16" fill="#2ca02c"/>
+    <rect x="24" y="16" width="24" height="16" fill="#ffdd00"/>
+  </svg>`;
+  return new Resvg(svg).render().asPng();
+}
+
+/** A static server for the built page that sends no cross-origin isolation headers. */
+function serveWithoutIsolation(dir: string): Promise<Server> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.gz': 'application/gzip',
+  };
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
