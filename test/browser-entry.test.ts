@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -10,6 +12,7 @@ import {
   bundledDataset,
   dataFileKind,
   encodeNpy,
+  fetchDataset,
   gunzip,
   KMeans,
   loadDataset,
@@ -134,6 +137,35 @@ describe('parseDataFile and gunzip', () => {
     await expect(bundledDataset('nope', async () => new Uint8Array())).rejects.toThrow(
       /^dataset: unknown dataset "nope"/,
     );
+  });
+});
+
+describe('fetchDataset', () => {
+  it('fetches and gunzips the bundled files from a base URL, as a page would', async () => {
+    const dir = fileURLToPath(new URL('../data/', import.meta.url));
+    const server = createServer((request, response) => {
+      const name = (request.url ?? '').replace(/^\/static\//, '');
+      if (!/^[\w.-]+$/.test(name)) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200).end(readFileSync(join(dir, name)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/static/`;
+    try {
+      const iris = await fetchDataset('iris', { baseUrl: base, dtype: 'float32' });
+      expect(iris.X.data).toBeInstanceOf(Float32Array);
+      expect(iris.X.data).toEqual((await loadDataset('iris', { dtype: 'float32' })).X.data);
+      expect(iris.targetNames).toEqual(['setosa', 'versicolor', 'virginica']);
+      await expect(
+        fetchDataset('iris', {
+          baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/elsewhere/x/`,
+        }),
+      ).rejects.toThrow(/iris\.csv\.gz: HTTP 404/);
+    } finally {
+      server.close();
+    }
   });
 });
 
