@@ -188,6 +188,15 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     expect(await page.isVisible('#error')).toBe(true);
     expect(await page.isDisabled('#run')).toBe(true);
     await page.screenshot({ path: join(shots, 'broken-csv.png'), fullPage: true });
+    await page.setInputFiles('#file', {
+      name: 'broken.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('not a png at all'),
+    });
+    await page.waitForSelector('body[data-state="error"]');
+    expect(await page.textContent('#error')).toBe(
+      'broken.png: this browser cannot read it as an image',
+    );
     // A good CSV with a text class column afterwards: the column is taken as the true classes.
     await page.setInputFiles('#file', {
       name: 'good.csv',
@@ -197,8 +206,15 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.isVisible('#error')).toBe(false);
     expect(await page.textContent('#data-info')).toContain('2 true classes');
+    // A bad option is the library's own message, on the page.
+    await setOptions(page, { k: '9' });
+    expect(await runAndWait(page)).toBe('error');
+    expect(await page.textContent('#error')).toBe(
+      'nClusters: must be at most the number of rows of X (4); got 9',
+    );
     await setOptions(page, { k: '2' });
     expect(await runAndWait(page)).toBe('done');
+    expect(await page.isVisible('#error')).toBe(false);
     expect(await shownNumber(page, 'purity')).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
