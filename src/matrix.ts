@@ -45,6 +45,11 @@ export interface ToMatrixOptions {
   rows?: number;
   /** Supplies the (zeroed) matrix to fill, e.g. one in a backend's memory; default: a new one. */
   into?: (rows: number, cols: number) => Matrix;
+  /**
+   * Whether to check that every value is finite (default true). A caller that turns it off must
+   * check itself (then `assertFinite` for the message), as `fit` does with a backend's fast pass.
+   */
+  checkFinite?: boolean;
 }
 
 /**
@@ -128,7 +133,7 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
       }
     }
   }
-  assertFinite(result, name);
+  if (options.checkFinite !== false) assertFinite(result, name);
   return result;
 }
 

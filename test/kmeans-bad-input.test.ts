@@ -29,6 +29,24 @@ describe('bad input gets a clear error naming the parameter', () => {
     expect(fitError([[], []]).parameter).toBe('X');
   });
 
+  it('a non-finite value deep in a large matrix, found by the backend pass on every thread', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const rows = 40_000;
+      const cols = 13;
+      const data = new Float64Array(rows * cols).map((_, i) => (i % 97) / 7);
+      data[31_111 * cols + 12] = Number.NEGATIVE_INFINITY;
+      const error = fitError({ data, rows, cols }, { dtype, threads: 2 });
+      expect(error.message, dtype).toBe(
+        'X: row 31111, column 12 is -Infinity; every value must be a finite number',
+      );
+      // A float64 value too large for float32 is caught after conversion.
+      data[31_111 * cols + 12] = 1e39;
+      const converted = fitError({ data, rows, cols }, { dtype: 'float32', threads: 2 });
+      expect(converted.message).toMatch(/row 31111, column 12 is Infinity/);
+      data[31_111 * cols + 12] = 0;
+    }
+  });
+
   it('ragged rows', () => {
     expect(fitError([[1, 2], [3]]).message).toMatch(
       /X: rows must all have the same length: row 0 has 2 values, row 1 has 1/,

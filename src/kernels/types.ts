@@ -25,6 +25,11 @@ export interface KernelBackend {
 /** A matrix in a backend's memory: fill `matrix`, then `bind` it, or `release` it unused. */
 export interface AllocatedMatrix {
   readonly matrix: Matrix;
+  /**
+   * Whether every value of the matrix is finite, by a fast pass in the backend (filled matrices
+   * skip toMatrix's own check and call this instead).
+   */
+  allFinite(): boolean;
   bind(): BoundKernels;
   release(): void;
 }

@@ -2,6 +2,7 @@ import { NotFittedError, ValidationError } from '../errors.js';
 import { compensatedWeightedSum } from '../kernels/summation.js';
 import type { AllocatedMatrix, BoundKernels } from '../kernels/types.js';
 import {
+  assertFinite,
   type DType,
   flatToRows,
   isMatrix,
@@ -350,7 +351,9 @@ function bindData(
       }
     : undefined;
   try {
-    const data = toMatrix(X, { name: 'X', dtype, cols, into });
+    // A matrix in the backend's memory is checked there, in a SIMD pass on every thread.
+    const data = toMatrix(X, { name: 'X', dtype, cols, into, checkFinite: false });
+    if (!allocated?.allFinite()) assertFinite(data, 'X');
     prepare(data);
     return { data, kernels: allocated ? allocated.bind() : backend.bind(data, { threads }) };
   } catch (error) {

@@ -38,6 +38,8 @@ export const POOL_KERNELS = [
   'pairwiseF64',
   'sumBlocksF32',
   'sumBlocksF64',
+  'finiteRowsF32',
+  'finiteRowsF64',
 ] as const;
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];
@@ -186,8 +188,11 @@ export class WorkerPool {
   private readonly workers: PoolWorker[];
   /** Whether a bound matrix is using the pool's memory now. */
   busy = false;
-  /** Whether every worker started; a pool that did not is closed and never used. */
-  started = false;
+  /**
+   * 'starting' until every worker reported in. A pool whose workers did not start ('failed') runs
+   * its current work on the caller's thread alone, and is closed when released.
+   */
+  state: 'starting' | 'ready' | 'failed' = 'starting';
 
   constructor(module: WebAssembly.Module, threads: number, spawn: SpawnWorker) {
     this.threads = threads;
@@ -208,9 +213,9 @@ export class WorkerPool {
 
   /** Blocks until the workers started (Node threads start on their own while this one waits). */
   startBlocking(): boolean {
-    this.started =
-      this.waitForWorkers(STARTUP_TIMEOUT_MS) && Atomics.load(this.control, FAILED) === 0;
-    return this.started;
+    const ok = this.waitForWorkers(STARTUP_TIMEOUT_MS) && Atomics.load(this.control, FAILED) === 0;
+    this.state = ok ? 'ready' : 'failed';
+    return ok;
   }
 
   /**
@@ -220,15 +225,20 @@ export class WorkerPool {
   async startAsync(): Promise<boolean> {
     const deadline = performance.now() + STARTUP_TIMEOUT_MS;
     while (Atomics.load(this.control, DONE) < this.workers.length) {
-      if (performance.now() > deadline) return false;
+      if (performance.now() > deadline) {
+        this.state = 'failed';
+        return false;
+      }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    this.started = Atomics.load(this.control, FAILED) === 0;
-    return this.started;
+    this.state = Atomics.load(this.control, FAILED) === 0 ? 'ready' : 'failed';
+    return this.state === 'ready';
   }
 
   /** Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread; returns when all are done. */
   run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {
+    if (this.state === 'starting') this.startBlocking();
+    const alone = this.state === 'failed';
     const { control } = this;
     control[COMMAND] = POOL_KERNELS.indexOf(kernel);
     control[CHUNKS] = Math.ceil(rows / chunkRows);
@@ -237,6 +247,10 @@ export class WorkerPool {
     control[ARG_COUNT] = args.length;
     this.args.set(args);
     Atomics.store(control, NEXT_CHUNK, 0);
+    if (alone) {
+      drainChunks(control, this.args, this.exports[kernel]);
+      return;
+    }
     Atomics.store(control, DONE, 0);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
@@ -268,28 +282,29 @@ export class WorkerPool {
 
 const pools = new Map<number, WorkerPool>();
 
-/** Hands out a started, idle pool, or undefined. */
+/** Hands out an idle pool that has not failed, or undefined. */
 function claim(pool: WorkerPool | undefined): WorkerPool | undefined {
-  if (!pool || pool.busy || !pool.started) return undefined;
+  if (!pool || pool.busy || pool.state === 'failed') return undefined;
   pool.busy = true;
   return pool;
 }
 
 /**
  * A free pool of `threads` threads, created on first use and kept for later fits; undefined when
- * threads cannot be had here or the pool is in use. In Node the pool starts here, blocking for
- * the tens of milliseconds that takes. In a browser worker it must have been started with
- * {@link preparePool} first; a page's main thread never gets one (it may not block).
+ * threads cannot be had here or the pool is in use. In Node the pool starts here and its first
+ * run waits for its workers (tens of milliseconds, overlapping whatever the caller does first).
+ * In a browser worker it must have been started with {@link preparePool} first (a browser starts
+ * workers only while their creator is idle); a page's main thread never gets one (it may not block).
  */
 export function acquirePool(module: WebAssembly.Module, threads: number): WorkerPool | undefined {
   if (threads <= 1 || typeof SharedArrayBuffer === 'undefined') return undefined;
-  const existing = pools.get(threads);
-  if (existing) return claim(existing);
   const spawn = nodeSpawner();
+  const existing = pools.get(threads);
+  if (existing) return existing.state === 'starting' && !spawn ? undefined : claim(existing);
   if (!spawn) return undefined;
+  // The workers start while the caller goes on (copying X in, typically); the first run waits.
   const pool = new WorkerPool(module, threads, spawn);
   pools.set(threads, pool);
-  if (!pool.startBlocking()) void pool.close();
   return claim(pool);
 }
 
@@ -301,7 +316,8 @@ export function acquirePool(module: WebAssembly.Module, threads: number): Worker
 export async function preparePool(module: WebAssembly.Module, threads: number): Promise<number> {
   if (threads <= 1 || typeof SharedArrayBuffer === 'undefined') return 1;
   const existing = pools.get(threads);
-  if (existing) return existing.started ? threads : 1;
+  if (existing?.state === 'starting' && !existing.busy) await existing.startAsync();
+  if (existing) return existing.state === 'failed' ? 1 : threads;
   const spawn = nodeSpawner() ?? webSpawner();
   if (!spawn) return 1;
   const pool = new WorkerPool(module, threads, spawn);
@@ -321,7 +337,7 @@ const RETAIN_MEMORY_BYTES = 256 * 2 ** 20;
  */
 export function releasePool(pool: WorkerPool): void {
   pool.busy = false;
-  if (pool.memory.buffer.byteLength <= RETAIN_MEMORY_BYTES) return;
+  if (pool.state !== 'failed' && pool.memory.buffer.byteLength <= RETAIN_MEMORY_BYTES) return;
   if (pools.get(pool.threads) === pool) pools.delete(pool.threads);
   void pool.close();
 }

@@ -60,6 +60,7 @@ export const wasmBackend: KernelBackend = {
     const matrix = layout.matrix();
     return {
       matrix,
+      allFinite: () => layout.allFinite(),
       bind: () => new WasmKernels(layout, matrix),
       release: () => layout.runtime.release(),
     };
@@ -129,6 +130,21 @@ class WasmLayout {
     this.dynamicStart = at;
     this.runtime = acquireRuntime(threads);
     this.runtime.reserve(at);
+  }
+
+  /** Whether every value of X is finite: a SIMD pass on every thread, per-row flags summed here. */
+  allFinite(): boolean {
+    const { rows, cols } = this;
+    const chunkRows = Math.max(16, Math.floor(WORK_PER_CALL / cols));
+    this.runtime.run(this.f32 ? 'finiteRowsF32' : 'finiteRowsF64', rows, chunkRows, [
+      this.xPtr,
+      cols,
+      this.distPtr,
+    ]);
+    const flags = new Float64Array(this.runtime.memory.buffer, this.distPtr, rows);
+    let probe = 0;
+    for (let i = 0; i < rows; i++) probe += flags[i];
+    return probe === 0;
   }
 
   /** X as a matrix viewing the module's memory. */
