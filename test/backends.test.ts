@@ -155,6 +155,42 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     );
   });
 
+  it('float64 rows scanned in float32 still settle near ties, tiny and huge values exactly', () => {
+    // Centres in pairs; rows at their midpoints moved by far less than float32 can resolve, so
+    // only the exact float64 settle can tell which centre is nearer.
+    const d = 37;
+    const k = 6;
+    const rows = 9000;
+    let s = 7;
+    const next = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
+    const base = new Float64Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const a = centres[i % k];
+      const b = centres[(i + 1) % k];
+      const nudge = ((i % 5) - 2) * 1e-12;
+      for (let t = 0; t < d; t++) base[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
+    }
+    for (const scale of [1, 1e-36, 1e30]) {
+      const data = base.map((v) => v * scale);
+      // Some rows out of float32's safe range beside in-range ones.
+      if (scale === 1) for (let i = 0; i < rows; i += 97) data[i * d] = 3e12;
+      const X: Matrix = { data, rows, cols: d };
+      const init = centres.map((c) => c.map((v) => v * scale));
+      for (const algorithm of ['lloyd', 'hamerly'] as const) {
+        const options = { nClusters: k, init, maxIter: 3, tol: 0, algorithm } as const;
+        const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
+        const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
+        expect(Array.from(b.labels), `${scale} ${algorithm}`).toEqual(Array.from(a.labels));
+        expect(b.centroids).toEqual(a.centroids);
+        expect(b.inertia).toBe(a.inertia);
+      }
+    }
+  });
+
   it("Hamerly's bounds match the golden fixtures, with threads", () => {
     const golden = kmeansGolden();
     for (const c of golden.cases) {

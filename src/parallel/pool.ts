@@ -17,6 +17,9 @@ const CHUNK_ROWS = 5;
 const ROWS = 6;
 const ARG_COUNT = 7;
 const FAILED = 8;
+/** Each thread's scratch: SCRATCH_BASE + thread index x SCRATCH_STRIDE (bytes, unsigned). */
+const SCRATCH_BASE = 9;
+const SCRATCH_STRIDE = 10;
 const ARGS_BYTE_OFFSET = 64;
 /** Workers start in tens of milliseconds; past this, threads are given up for this process. */
 const STARTUP_TIMEOUT_MS = 10_000;
@@ -47,15 +50,17 @@ export type PoolKernel = (typeof POOL_KERNELS)[number];
 type Kernel = (...args: number[]) => number | undefined;
 
 /**
- * Runs `kernel(args[0], start, end, ...args.slice(1))` over chunks of rows taken from the
- * shared counter, until none are left. Shared by the caller's thread and the workers' code.
+ * Runs `kernel(args[0], start, end, ...args.slice(1), scratch)` over chunks of rows taken from
+ * the shared counter, until none are left; `scratch` is this thread's own scratch memory (kernels
+ * that need none ignore it). Shared by the caller's thread (index 0) and the workers' code.
  */
-function drainChunks(control: Int32Array, args: Float64Array, kernel: Kernel): void {
+function drainChunks(control: Int32Array, args: Float64Array, kernel: Kernel, index: number): void {
   const chunks = control[CHUNKS];
   const chunkRows = control[CHUNK_ROWS];
   const rows = control[ROWS];
   const count = control[ARG_COUNT];
   const rest = Array.from(args.subarray(1, count));
+  rest.push((control[SCRATCH_BASE] >>> 0) + index * control[SCRATCH_STRIDE]);
   for (;;) {
     const chunk = Atomics.add(control, NEXT_CHUNK, 1);
     if (chunk >= chunks) return;
@@ -69,7 +74,7 @@ function drainChunks(control: Int32Array, args: Float64Array, kernel: Kernel): v
  * browsers from a Blob URL. `start` receives the module, the shared memory and the control block.
  */
 const WORKER_BODY = `
-function start({ module, memory, control: controlBuffer, kernels }) {
+function start({ module, memory, control: controlBuffer, kernels, index }) {
   const control = new Int32Array(controlBuffer);
   let exports;
   try {
@@ -79,6 +84,7 @@ function start({ module, memory, control: controlBuffer, kernels }) {
   }
   const args = new Float64Array(controlBuffer, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
   const CHUNKS = ${CHUNKS}, CHUNK_ROWS = ${CHUNK_ROWS}, ROWS = ${ROWS}, ARG_COUNT = ${ARG_COUNT}, NEXT_CHUNK = ${NEXT_CHUNK};
+  const SCRATCH_BASE = ${SCRATCH_BASE}, SCRATCH_STRIDE = ${SCRATCH_STRIDE};
   const drain = ${drainChunks.toString()};
   let seen = 0;
   Atomics.add(control, ${DONE}, 1);
@@ -88,7 +94,7 @@ function start({ module, memory, control: controlBuffer, kernels }) {
     seen = Atomics.load(control, ${GENERATION});
     const command = control[${COMMAND}];
     if (command < 0) break;
-    drain(control, args, exports[kernels[command]]);
+    drain(control, args, exports[kernels[command]], index);
     Atomics.add(control, ${DONE}, 1);
     Atomics.notify(control, ${DONE});
   }
@@ -110,6 +116,8 @@ interface WorkerInit {
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   kernels: readonly string[];
+  /** The worker's thread index (the caller's thread is 0). */
+  index: number;
 }
 
 interface PoolWorker {
@@ -202,13 +210,8 @@ export class WorkerPool {
     const controlBuffer = new SharedArrayBuffer(ARGS_BYTE_OFFSET + MAX_ARGS * 8);
     this.control = new Int32Array(controlBuffer);
     this.args = new Float64Array(controlBuffer, ARGS_BYTE_OFFSET, MAX_ARGS);
-    const init: WorkerInit = {
-      module,
-      memory: this.memory,
-      control: controlBuffer,
-      kernels: POOL_KERNELS,
-    };
-    this.workers = Array.from({ length: threads - 1 }, () => spawn(init));
+    const init = { module, memory: this.memory, control: controlBuffer, kernels: POOL_KERNELS };
+    this.workers = Array.from({ length: threads - 1 }, (_, w) => spawn({ ...init, index: w + 1 }));
   }
 
   /** Blocks until the workers started (Node threads start on their own while this one waits). */
@@ -248,14 +251,20 @@ export class WorkerPool {
     this.args.set(args);
     Atomics.store(control, NEXT_CHUNK, 0);
     if (alone) {
-      drainChunks(control, this.args, this.exports[kernel]);
+      drainChunks(control, this.args, this.exports[kernel], 0);
       return;
     }
     Atomics.store(control, DONE, 0);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    drainChunks(control, this.args, this.exports[kernel]);
+    drainChunks(control, this.args, this.exports[kernel], 0);
     this.waitForWorkers();
+  }
+
+  /** Where each thread's scratch memory is: `base + index * stride` bytes. */
+  setScratch(base: number, stride: number): void {
+    this.control[SCRATCH_BASE] = base | 0;
+    this.control[SCRATCH_STRIDE] = stride;
   }
 
   /** Stops the workers. */

@@ -438,14 +438,12 @@ class WasmKernels implements BoundKernels {
 
   /**
    * Loads the centres and returns the arguments every scanning kernel starts with: X, d, the
-   * centres (a float32 copy too for float32 data), their squared norms, k and the largest norm.
+   * centres (float32 for the fast scan, float64 for exact distances), their squared norms, k and
+   * the largest norm.
    */
   private scanArgs(centers: Float64Array, k: number): number[] {
     const cnMax = this.loadCenters(centers, k);
-    const d = this.cols;
-    return this.f32
-      ? [this.xPtr, d, this.c32, this.c64, this.cn, k, cnMax]
-      : [this.xPtr, d, this.c64, this.cn, k, cnMax];
+    return [this.xPtr, this.cols, this.c32, this.c64, this.cn, k, cnMax];
   }
 
   /** Copies centres in (float64, a float32 copy for the fast scan, their squared norms); returns the largest norm. */
@@ -453,7 +451,8 @@ class WasmKernels implements BoundKernels {
     this.layout(k);
     const d = this.cols;
     new Float64Array(this.buffer, this.c64, k * d).set(centers.subarray(0, k * d));
-    if (this.f32) new Float32Array(this.buffer, this.c32, k * d).set(centers.subarray(0, k * d));
+    // Float64 data is scanned in float32 too, within a wider rounding bound (see MIXED_LIMIT).
+    new Float32Array(this.buffer, this.c32, k * d).set(centers.subarray(0, k * d));
     const norms = new Float64Array(this.buffer, this.cn, k);
     let largest = 0;
     for (let j = 0; j < k; j++) {
@@ -483,6 +482,9 @@ class WasmKernels implements BoundKernels {
     this.cw = take(blocks * k * 8);
     this.halfPtr = take(k * 8);
     this.movePtr = take(k * 8);
+    // Per thread: two float32 copies of rows, for the float32 scan of float64 data.
+    const scratchStride = 2 * align(d * 4);
+    this.runtime.setScratch(take(this.runtime.threads * scratchStride), scratchStride);
     this.pairOut = at;
     this.runtime.reserve(at);
     this.laidOutK = k;

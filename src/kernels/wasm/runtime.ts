@@ -18,6 +18,11 @@ export interface KernelRuntime {
   run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void;
   /** Makes sure memory holds at least `bytes`. */
   reserve(bytes: number): void;
+  /**
+   * Gives each thread its own scratch memory, `stride` bytes from `base` per thread (threads x
+   * stride in all); kernels receive their thread's as a last argument.
+   */
+  setScratch(base: number, stride: number): void;
   release(): void;
 }
 
@@ -85,15 +90,21 @@ class PrivateRuntime implements KernelRuntime {
       .exports as unknown as Record<PoolKernel, Kernel>;
   }
 
+  private scratch = 0;
+
   run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {
     const run = this.exports[kernel];
-    const rest = args.slice(1);
+    const rest = [...args.slice(1), this.scratch];
     for (let start = 0; start < rows; start += chunkRows)
       run(args[0], start, Math.min(rows, start + chunkRows), ...rest);
   }
 
   reserve(bytes: number): void {
     grow(this.memory, bytes);
+  }
+
+  setScratch(base: number): void {
+    this.scratch = base;
   }
 
   release(): void {}
@@ -117,6 +128,10 @@ class PooledRuntime implements KernelRuntime {
 
   reserve(bytes: number): void {
     grow(this.memory, bytes);
+  }
+
+  setScratch(base: number, stride: number): void {
+    this.pool.setScratch(base, stride);
   }
 
   release(): void {

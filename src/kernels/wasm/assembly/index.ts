@@ -449,6 +449,57 @@ let second1: f64 = 0;
   }
 }
 
+// Float64 rows are scanned in float32 (twice the lanes) when their values and the centres' are
+// within 2^40 of zero (squared norms within 2^80), so no product overflows float32; the rounding
+// bound then covers float32 rounding of the row too, plus an absolute term for float32 underflow.
+const MIXED_LIMIT: f64 = 1.2089258196146292e24; // 2^80
+const EPS32: f64 = 1.1920928955078125e-7; // 2^-23
+const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
+
+/** Writes a float64 row as float32 values at `out`. */
+@inline function toF32(row: usize, out: usize, d: i32): void {
+  const d4 = d & ~3;
+  for (let t = 0; t < d4; t += 4) {
+    const lo = f32x4.demote_f64x2_zero(v128.load(row + <usize>t * 8));
+    const hi = f32x4.demote_f64x2_zero(v128.load(row + <usize>t * 8 + 16));
+    v128.store(out + <usize>t * 4, i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+  }
+  for (let t = d4; t < d; t++) store<f32>(out + <usize>t * 4, <f32>load<f64>(row + <usize>t * 8));
+}
+
+/** The rounding bound of a float32 scan of a float64 row (see MIXED_LIMIT). */
+@inline function mixedBound(d: i32, xnorm: f64, cnMax: f64): f64 {
+  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
+  return <f64>(d + 16) * EPS32 * scale * scale + <f64>d * UNDERFLOW;
+}
+
+/**
+ * As {@link settleF64}, after a float32 scan of the row's float32 copy `row32`: rescored from
+ * that copy (so the same scores), settled by exact float64 distance to the float64 row.
+ */
+@inline function settleMixed(row32: usize, row64: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64): void {
+  const rowBytes32 = <usize>d * 4;
+  const bound = mixedBound(d, xnorm, cnMax);
+  fastBestIndex = best;
+  exact = -1;
+  if (second - bestScore > bound) return;
+  const limit = bestScore + bound;
+  exact = Infinity;
+  for (let q = 0; q < k; q++) {
+    if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row32, c32 + <usize>q * rowBytes32, d) > limit) continue;
+    const candidate = directF64(row64, c64 + <usize>q * <usize>d * 8, d);
+    if (candidate < exact) {
+      exact = candidate;
+      best = q;
+    }
+  }
+}
+
+/** The second float32 copy in a thread's scratch: 16-byte aligned after the first. */
+@inline function scratchSecond(scratch: usize, d: i32): usize {
+  return scratch + ((<usize>d * 4 + 15) & ~15);
+}
+
 /** As {@link scanPairF32}, for two float64 rows. */
 @inline function scanPairF64(row0: usize, row1: usize, d: i32, c64: usize, cn: usize, k: i32): void {
   const k4 = k & ~3;
@@ -597,7 +648,7 @@ export function assignF32(
 /** As {@link assignF32}, for float64 rows. */
 export function assignF64(
   x: usize, start: i32, end: i32, d: i32,
-  c64: usize, cn: usize, k: i32, cnMax: f64,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
 ): void {
   for (let i = start; i < end; i++) {
@@ -658,21 +709,33 @@ export function assignSumF32(
 /** As {@link assignSumF32}, for float64 rows. */
 export function assignSumF64(
   x: usize, start: i32, end: i32, d: i32,
-  c64: usize, cn: usize, k: i32, cnMax: f64,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, scratch: usize,
 ): void {
+  const mixed = cnMax <= MIXED_LIMIT;
+  const copy1 = scratchSecond(scratch, d);
   let i = start;
   for (; i + 1 < end; i += 2) {
     const row0 = x + <usize>i * <usize>d * 8;
     const row1 = row0 + <usize>d * 8;
-    scanPairF64(row0, row1, d, c64, cn, k);
-    settleF64(row0, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
+    const xn0 = load<f64>(xn + <usize>i * 8);
+    const xn1 = load<f64>(xn + <usize>(i + 1) * 8);
+    if (mixed && xn0 <= MIXED_LIMIT && xn1 <= MIXED_LIMIT) {
+      toF32(row0, scratch, d);
+      toF32(row1, copy1, d);
+      scanPairF32(scratch, copy1, d, c32, cn, k);
+      settleMixed(scratch, row0, d, c32, c64, cn, k, cnMax, xn0);
+    } else {
+      scanPairF64(row0, row1, d, c64, cn, k);
+      settleF64(row0, d, c64, cn, k, cnMax, xn0, margin);
+    }
     finishRowF64(row0, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
     best = best1;
     bestScore = bestScore1;
     second = second1;
-    settleF64(row1, d, c64, cn, k, cnMax, load<f64>(xn + <usize>(i + 1) * 8), margin);
+    if (mixed && xn0 <= MIXED_LIMIT && xn1 <= MIXED_LIMIT) settleMixed(copy1, row1, d, c32, c64, cn, k, cnMax, xn1);
+    else settleF64(row1, d, c64, cn, k, cnMax, xn1, margin);
     finishRowF64(row1, i + 1, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
   }
   for (; i < end; i++) {
@@ -871,12 +934,14 @@ export function hamerlyF32(
 /** As {@link hamerlyF32}, for float64 rows. */
 export function hamerlyF64(
   x: usize, start: i32, end: i32, d: i32,
-  c64: usize, cn: usize, k: i32, cnMax: f64,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize,
+  pending: usize, scratch: usize,
 ): void {
+  const mixed = cnMax <= MIXED_LIMIT;
+  const copy1 = scratchSecond(scratch, d);
   const rootMax = Math.sqrt(cnMax);
   const rowBytes = <usize>d * 8;
   let count = 0;
@@ -905,12 +970,24 @@ export function hamerlyF64(
   for (; p + 1 < count; p += 2) {
     const i0 = load<i32>(pending + <usize>(start + p) * 4);
     const i1 = load<i32>(pending + <usize>(start + p + 1) * 4);
-    scanPairF64(x + <usize>i0 * rowBytes, x + <usize>i1 * rowBytes, d, c64, cn, k);
-    settleBoundsF64(x, i0, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+    const row0 = x + <usize>i0 * rowBytes;
+    const row1 = x + <usize>i1 * rowBytes;
+    const inRange =
+      mixed && load<f64>(xn + <usize>i0 * 8) <= MIXED_LIMIT && load<f64>(xn + <usize>i1 * 8) <= MIXED_LIMIT;
+    if (inRange) {
+      toF32(row0, scratch, d);
+      toF32(row1, copy1, d);
+      scanPairF32(scratch, copy1, d, c32, cn, k);
+      settleBoundsMixed(scratch, x, i0, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower);
+    } else {
+      scanPairF64(row0, row1, d, c64, cn, k);
+      settleBoundsF64(x, i0, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+    }
     best = best1;
     bestScore = bestScore1;
     second = second1;
-    settleBoundsF64(x, i1, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+    if (inRange) settleBoundsMixed(copy1, x, i1, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower);
+    else settleBoundsF64(x, i1, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
   }
   if (p < count) {
     const i0 = load<i32>(pending + <usize>(start + p) * 4);
@@ -929,6 +1006,19 @@ export function hamerlyF64(
     store<f64>(cw, load<f64>(cw) + w);
     accumulateF64(x + <usize>i * rowBytes, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
   }
+}
+
+/** As {@link settleBoundsF64}, after a float32 scan of the row's float32 copy `row32`. */
+@inline function settleBoundsMixed(
+  row32: usize, x: usize, i: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize,
+): void {
+  const xnorm = load<f64>(xn + <usize>i * 8);
+  settleMixed(row32, x + <usize>i * <usize>d * 8, d, c32, c64, cn, k, cnMax, xnorm);
+  store<i32>(labels + <usize>i * 4, best);
+  const bound = mixedBound(d, xnorm, cnMax);
+  store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
+  store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
 }
 
 /** As {@link settleBoundsF32}, for a float64 row. */
