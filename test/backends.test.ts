@@ -252,6 +252,22 @@ describe.runIf(wasmSimdSupported())('threads', () => {
     }
   });
 
+  it('a kernel that fails on a thread is an error, not a hang; the pool still works after', async () => {
+    const { acquireRuntime } = await import('../src/kernels/wasm/runtime.js');
+    const runtime = acquireRuntime(2);
+    try {
+      expect(runtime.threads).toBe(2);
+      runtime.reserve(1 << 20);
+      // Rows far past the end of memory: every chunk traps, on every thread.
+      expect(() => runtime.run('rowSqNormsF32', 4000, 10, [2 ** 31, 4, 65536])).toThrow();
+      runtime.run('rowSqNormsF32', 4000, 10, [65536, 4, 65536 + 64000]);
+      const norms = new Float64Array(runtime.memory.buffer, 65536 + 64000, 4000);
+      expect(norms.every((v) => v === 0)).toBe(true);
+    } finally {
+      runtime.release();
+    }
+  });
+
   it('never keep a Node process alive', async () => {
     const { execFileSync } = await import('node:child_process');
     const script = `

@@ -20,6 +20,8 @@ const FAILED = 8;
 /** Each thread's scratch: SCRATCH_BASE + thread index x SCRATCH_STRIDE (bytes, unsigned). */
 const SCRATCH_BASE = 9;
 const SCRATCH_STRIDE = 10;
+/** Set by a worker whose kernel threw (it still reports done, so the caller never waits forever). */
+const RUN_FAILED = 11;
 const ARGS_BYTE_OFFSET = 64;
 /** Workers start in tens of milliseconds; past this, threads are given up for this process. */
 const STARTUP_TIMEOUT_MS = 10_000;
@@ -94,7 +96,11 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
     seen = Atomics.load(control, ${GENERATION});
     const command = control[${COMMAND}];
     if (command < 0) break;
-    drain(control, args, exports[kernels[command]], index);
+    try {
+      drain(control, args, exports[kernels[command]], index);
+    } catch {
+      Atomics.store(control, ${RUN_FAILED}, 1);
+    }
     Atomics.add(control, ${DONE}, 1);
     Atomics.notify(control, ${DONE});
   }
@@ -255,10 +261,17 @@ export class WorkerPool {
       return;
     }
     Atomics.store(control, DONE, 0);
+    Atomics.store(control, RUN_FAILED, 0);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    drainChunks(control, this.args, this.exports[kernel], 0);
-    this.waitForWorkers();
+    try {
+      drainChunks(control, this.args, this.exports[kernel], 0);
+    } finally {
+      // Even when this thread's kernel threw: the workers must be done before the next run.
+      this.waitForWorkers();
+    }
+    if (Atomics.load(control, RUN_FAILED) !== 0)
+      throw new Error(`lloyd: a worker thread failed running ${kernel}`);
   }
 
   /** Where each thread's scratch memory is: `base + index * stride` bytes. */
