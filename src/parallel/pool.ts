@@ -45,6 +45,7 @@ export const POOL_KERNELS = [
   'sumBlocksF64',
   'finiteRowsF32',
   'finiteRowsF64',
+  'halfGapsF64',
 ] as const;
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];

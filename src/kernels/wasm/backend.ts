@@ -77,18 +77,6 @@ function squaredGap(A: Float64Array, a: number, B: Float64Array, b: number, d: n
   return s;
 }
 
-/** Half the distance from each centre to its nearest other centre (Infinity when k = 1). */
-function halfGaps(centers: Float64Array, k: number, d: number, out: Float64Array): void {
-  out.fill(Number.POSITIVE_INFINITY);
-  for (let a = 0; a < k; a++) {
-    for (let b = a + 1; b < k; b++) {
-      const gap = Math.sqrt(squaredGap(centers, a, centers, b, d)) / 2;
-      if (gap < out[a]) out[a] = gap;
-      if (gap < out[b]) out[b] = gap;
-    }
-  }
-}
-
 function threadsFor(rows: number, cols: number, options: BindOptions): number {
   if (rows * cols < THREADS_MIN_VALUES) return 1;
   return Math.max(1, Math.floor(options.threads ?? availableCores()));
@@ -278,9 +266,14 @@ class WasmKernels implements BoundKernels {
     const restart = reset || !previous || previous.length !== k * d;
     const head = this.scanArgs(centers, k);
     const blocks = this.prepareSums(weights, k);
-    const half = new Float64Array(this.buffer, this.halfPtr, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
-    halfGaps(centers, k, d, half);
+    // Half the gap from each centre to its nearest other one: k² distances, on every thread.
+    this.runtime.run('halfGapsF64', k, Math.max(1, Math.floor(WORK_PER_CALL / (k * d))), [
+      this.c64,
+      d,
+      k,
+      this.halfPtr,
+    ]);
     let max1 = 0;
     let max2 = 0;
     let arg1 = -1;

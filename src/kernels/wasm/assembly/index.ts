@@ -844,6 +844,24 @@ export function sumBlocksF64(
 }
 
 /**
+ * Hamerly's half gaps: for each centre a in [start, end), half the distance to its nearest other
+ * centre (Infinity when k = 1), into out[a]. Each centre's value is computed by one thread alone.
+ */
+export function halfGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, out: usize): void {
+  const rowBytes = <usize>d * 8;
+  for (let a = start; a < end; a++) {
+    const ca = c64 + <usize>a * rowBytes;
+    let nearest = Infinity;
+    for (let b = 0; b < k; b++) {
+      if (b == a) continue;
+      const gap = directF64(ca, c64 + <usize>b * rowBytes, d);
+      if (gap < nearest) nearest = gap;
+    }
+    store<f64>(out + <usize>a * 8, Math.sqrt(nearest) / 2);
+  }
+}
+
+/**
  * One bounded Lloyd pass over float32 rows, fused with the cluster sums as assignSumF32.
  * `half` (k): half the distance from each centre to its nearest other centre; `move` (k): how far
  * each centre moved since the last pass; `moveMax1`/`moveMax2`: the largest and second largest
