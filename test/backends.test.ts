@@ -75,6 +75,11 @@ function compareKernels(
     kb.pairwise(kind, centers, k, pb);
     expect(Array.from(pb)).toEqual(Array.from(pa));
   }
+  const fa = new Float64Array(n * k);
+  const fb = new Float64Array(n * k);
+  ka.pairwiseFast?.(centers, k, fa);
+  kb.pairwiseFast?.(centers, k, fb);
+  expect(Array.from(fb)).toEqual(Array.from(fa));
   const labels = Int32Array.from({ length: n }, (_, i) => (i * 31 + centerSeed) % k);
   const weights = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 5));
   const sa = new Float64Array(k * d);
@@ -189,6 +194,39 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
         expect(b.inertia).toBe(a.inertia);
       }
     }
+  });
+
+  it('float32 values too large for float32 products take the exact path, with the same results', () => {
+    const rows = 3000;
+    const d = 9;
+    const data = new Float32Array(rows * d);
+    for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 101) - 50;
+    // Rows past 2^40 in value: their squared norms pass 2^80, and x·c would overflow float32.
+    for (let i = 0; i < rows; i += 50) data[i * d + (i % d)] = 3e25;
+    const X: Matrix = { data, rows, cols: d };
+    for (const algorithm of ['lloyd', 'hamerly'] as const) {
+      const options = { nClusters: 8, randomState: 3, dtype: 'float32', algorithm } as const;
+      const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
+      const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
+      expect(Array.from(b.labels), algorithm).toEqual(Array.from(a.labels));
+      expect(b.centroids).toEqual(a.centroids);
+      expect(b.inertia).toBe(a.inertia);
+      expect(Number.isFinite(b.inertia)).toBe(true);
+    }
+    compareKernels(referenceBackend, wasmBackend, X, 5, 1);
+    // x·c overflows float32 for the far centre, whose fast score would then be -Infinity: the
+    // row (1e20, 0, ...) is nearest the origin, not the centre (1e19, 1e30, ...).
+    const far = new Float32Array(rows * d);
+    far.set(data);
+    far.fill(0, 0, d);
+    far[0] = 1e20;
+    const init = [Array.from({ length: d }, (_, t) => (t === 0 ? 1e19 : t === 1 ? 1e30 : 0))];
+    init.push(new Array(d).fill(0), new Array(d).fill(-1e6));
+    const options = { nClusters: 3, init, maxIter: 1, dtype: 'float32' } as const;
+    const exact = new KMeans({ ...options, backend: 'reference' }).fit({ ...X, data: far });
+    const fast = new KMeans({ ...options, backend: 'wasm' }).fit({ ...X, data: far });
+    expect(exact.labels[0]).toBe(1);
+    expect(Array.from(fast.labels)).toEqual(Array.from(exact.labels));
   });
 
   it("Hamerly's bounds match the golden fixtures, with threads", () => {

@@ -65,6 +65,12 @@ export interface BoundKernels {
   /** Every row-to-centre distance, row-major rows x k, into `out`. */
   pairwise(kind: DistanceKind, centers: Float64Array, k: number, out: Float64Array): void;
   /**
+   * Every row-to-centre squared euclidean distance by the fast form, in the exact arithmetic of
+   * `fastSquaredDistances` (reference/fast-distances.ts), so all backends agree bit for bit.
+   * k-means++ uses it where present (exact `pairwise` otherwise).
+   */
+  pairwiseFast?(centers: Float64Array, k: number, out: Float64Array): void;
+  /**
    * Weighted sums of the rows of each cluster into `sums` (k x cols) and the total weight of each
    * cluster into `clusterWeights`; both are overwritten. Rows with a label outside [0, k) are skipped.
    * Summed in blocks of SUM_BLOCK_ROWS rows, reduced in block order (see blocks.ts).

@@ -73,11 +73,17 @@ export const kMeansPlusPlus: InitStrategy = {
   choose({ X, kernels, k, weights, rng, metric }) {
     const n = X.rows;
     const trials = 2 + Math.floor(Math.log(k));
+    // As scikit-learn, squared euclidean distances here come from the fast form: they only weigh
+    // the draws, and the fast form costs a third of exact distances.
+    const pairwise = (centers: Float64Array, count: number, out: Float64Array) =>
+      metric.distance === 'sqeuclidean' && kernels.pairwiseFast
+        ? kernels.pairwiseFast(centers, count, out)
+        : kernels.pairwise(metric.distance, centers, count, out);
     const weightCumulative = cumulativeSum(weights);
     const first = searchCumulative(weightCumulative, rng.nextFloat() * weightCumulative[n - 1]);
     const chosen = [first];
     let closest = new Float64Array(n);
-    kernels.pairwise(metric.distance, copyRows(X, [first]), 1, closest);
+    pairwise(copyRows(X, [first]), 1, closest);
     let potential = dot(closest, weights);
     const candidateDistances = new Float64Array(n * trials);
     for (let c = 1; c < k; c++) {
@@ -85,7 +91,7 @@ export const kMeansPlusPlus: InitStrategy = {
       const candidates: number[] = [];
       for (let t = 0; t < trials; t++)
         candidates.push(searchCumulative(cumulative, rng.nextFloat() * potential));
-      kernels.pairwise(metric.distance, copyRows(X, candidates), trials, candidateDistances);
+      pairwise(copyRows(X, candidates), trials, candidateDistances);
       let bestTrial = 0;
       let bestPotential = Number.POSITIVE_INFINITY;
       for (let t = 0; t < trials; t++) {

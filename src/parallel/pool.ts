@@ -46,6 +46,8 @@ export const POOL_KERNELS = [
   'finiteRowsF32',
   'finiteRowsF64',
   'halfGapsF64',
+  'pairwiseFastF32',
+  'pairwiseFastF64',
 ] as const;
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];

@@ -2,6 +2,7 @@ import type { Matrix } from '../../matrix.js';
 import { reduceBlocks, SUM_BLOCK_ROWS } from '../blocks.js';
 import type { BoundKernels, DistanceKind, KernelBackend } from '../types.js';
 import { rowCenterDistance } from './distances.js';
+import { fastSquaredDistances } from './fast-distances.js';
 
 /**
  * The plain TypeScript backend: always available, written for clarity, and the oracle every
@@ -64,6 +65,10 @@ class ReferenceKernels implements BoundKernels {
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < k; j++) out[i * k + j] = rowCenterDistance(kind, X, i, centers, j, cols);
     }
+  }
+
+  pairwiseFast(centers: Float64Array, k: number, out: Float64Array): void {
+    fastSquaredDistances(this.X, this.rows, this.cols, centers, k, out);
   }
 
   sumByCluster(

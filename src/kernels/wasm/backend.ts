@@ -1,6 +1,7 @@
 import type { DType, Matrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
 import { reduceBlocks, SUM_BLOCK_ROWS } from '../blocks.js';
+import { FAST_FORM_LIMIT } from '../reference/fast-distances.js';
 import { referenceBackend } from '../reference/index.js';
 import type {
   AllocatedMatrix,
@@ -176,6 +177,10 @@ class WasmKernels implements BoundKernels {
   private halfPtr = 0;
   private movePtr = 0;
   private released = false;
+  /** The largest squared norm of a row of X. */
+  private maxRowNorm = 0;
+  /** The largest squared norm of the centres last loaded. */
+  private cnMax = 0;
 
   /** `source`: the same values as X in memory, readable from JS for as long as this is bound. */
   constructor(layout: WasmLayout, source: Matrix) {
@@ -198,7 +203,9 @@ class WasmKernels implements BoundKernels {
       this.cols,
       this.normsPtr,
     ]);
-    // Only the manhattan passes use it.
+    const norms = new Float64Array(this.buffer, this.normsPtr, this.rows);
+    for (let i = 0; i < this.rows; i++) this.maxRowNorm = Math.max(this.maxRowNorm, norms[i]);
+    // The manhattan passes use it, and float32 passes whose products could overflow.
     this.fallback = referenceBackend.bind(source);
   }
 
@@ -214,6 +221,10 @@ class WasmKernels implements BoundKernels {
       return;
     }
     const head = this.scanArgs(centers, k);
+    if (this.beyondFloat32()) {
+      this.fallback.assign(kind, centers, k, labels, distances);
+      return;
+    }
     const tail = [this.normsPtr, this.labelsPtr, this.distPtr, this.margin];
     this.run(this.f32 ? 'assignF32' : 'assignF64', k * this.cols, [...head, ...tail]);
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
@@ -230,6 +241,10 @@ class WasmKernels implements BoundKernels {
     clusterWeights: Float64Array,
   ): void {
     const head = this.scanArgs(centers, k);
+    if (this.beyondFloat32()) {
+      this.exactAssignAndSum(centers, k, weights, labels, distances, sums, clusterWeights);
+      return;
+    }
     const blocks = this.prepareSums(weights, k);
     const dist = distances ? this.distPtr : 0;
     const tail = [
@@ -265,6 +280,11 @@ class WasmKernels implements BoundKernels {
     const previous = this.previousCenters;
     const restart = reset || !previous || previous.length !== k * d;
     const head = this.scanArgs(centers, k);
+    if (this.beyondFloat32()) {
+      this.exactAssignAndSum(centers, k, weights, labels, null, sums, clusterWeights);
+      this.previousCenters = undefined; // the bounds were not kept: the next pass starts afresh
+      return;
+    }
     const blocks = this.prepareSums(weights, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
     // Half the gap from each centre to its nearest other one: k² distances, on every thread.
@@ -358,6 +378,32 @@ class WasmKernels implements BoundKernels {
     out.set(new Float64Array(this.buffer, this.pairOut, this.rows * k));
   }
 
+  /** The reference's exact assignment and sums, for passes beyond the fast scan's range. */
+  private exactAssignAndSum(
+    centers: Float64Array,
+    k: number,
+    weights: Float64Array,
+    labels: Int32Array,
+    distances: Float64Array | null,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void {
+    const dist = distances ?? new Float64Array(this.rows);
+    this.fallback.assign('sqeuclidean', centers, k, labels, dist);
+    this.fallback.sumByCluster(weights, labels, k, sums, clusterWeights);
+  }
+
+  pairwiseFast(centers: Float64Array, k: number, out: Float64Array): void {
+    const head = this.scanArgs(centers, k);
+    this.runtime.reserve(this.pairOut + this.rows * k * 8);
+    this.run(this.f32 ? 'pairwiseFastF32' : 'pairwiseFastF64', k * this.cols, [
+      ...head,
+      this.normsPtr,
+      this.pairOut,
+    ]);
+    out.set(new Float64Array(this.buffer, this.pairOut, this.rows * k));
+  }
+
   sumByCluster(
     weights: Float64Array,
     labels: Int32Array,
@@ -435,8 +481,17 @@ class WasmKernels implements BoundKernels {
    * the largest norm.
    */
   private scanArgs(centers: Float64Array, k: number): number[] {
-    const cnMax = this.loadCenters(centers, k);
-    return [this.xPtr, this.cols, this.c32, this.c64, this.cn, k, cnMax];
+    this.cnMax = this.loadCenters(centers, k);
+    return [this.xPtr, this.cols, this.c32, this.c64, this.cn, k, this.cnMax];
+  }
+
+  /**
+   * Whether float32 data is beyond the fast scan's range (values past 2^40, where float32
+   * products overflow) for the centres last loaded: such passes take the reference's exact path.
+   * Float64 kernels check row by row themselves.
+   */
+  private beyondFloat32(): boolean {
+    return this.f32 && (this.maxRowNorm > FAST_FORM_LIMIT || this.cnMax > FAST_FORM_LIMIT);
   }
 
   /** Copies centres in (float64, a float32 copy for the fast scan, their squared norms); returns the largest norm. */

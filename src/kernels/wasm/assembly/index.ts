@@ -844,6 +844,53 @@ export function sumBlocksF64(
 }
 
 /**
+ * Squared distances by the fast form ||x||² + (||c||² − 2 x·c) for float32 rows, x·c as dotF32
+ * sums it (the reference's fastSquaredDistances, bit for bit); exact distances for rows or
+ * centres past MIXED_LIMIT. Into out[i * k + j].
+ */
+export function pairwiseFastF32(
+  x: usize, start: i32, end: i32, d: i32,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, out: usize,
+): void {
+  const rowBytes = <usize>d * 4;
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * rowBytes;
+    const xnorm = load<f64>(xn + <usize>i * 8);
+    const o = out + <usize>i * <usize>k * 8;
+    const fast = cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT;
+    for (let j = 0; j < k; j++) {
+      const value = fast
+        ? Math.max(0, xnorm + (load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d)))
+        : directF32(row, c64 + <usize>j * <usize>d * 8, d);
+      store<f64>(o + <usize>j * 8, value);
+    }
+  }
+}
+
+/** As {@link pairwiseFastF32}, for float64 rows (each scanned from its float32 copy in `scratch`). */
+export function pairwiseFastF64(
+  x: usize, start: i32, end: i32, d: i32,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, out: usize, scratch: usize,
+): void {
+  const rowBytes = <usize>d * 8;
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * rowBytes;
+    const xnorm = load<f64>(xn + <usize>i * 8);
+    const o = out + <usize>i * <usize>k * 8;
+    const fast = cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT;
+    if (fast) toF32(row, scratch, d);
+    for (let j = 0; j < k; j++) {
+      const value = fast
+        ? Math.max(0, xnorm + (load<f64>(cn + <usize>j * 8) - 2 * dotF32(scratch, c32 + <usize>j * <usize>d * 4, d)))
+        : directF64(row, c64 + <usize>j * rowBytes, d);
+      store<f64>(o + <usize>j * 8, value);
+    }
+  }
+}
+
+/**
  * Hamerly's half gaps: for each centre a in [start, end), half the distance to its nearest other
  * centre (Infinity when k = 1), into out[a]. Each centre's value is computed by one thread alone.
  */
