@@ -240,17 +240,26 @@ let fastBestIndex: i32 = 0;
  * within the bound of the best by exact distance, leaving it in `exact`.
  */
 @inline function settleF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
-  const rowBytes = <usize>d * 4;
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
-  const bound = margin * scale * scale;
+  settleScan(row, row, false, d, c32, c64, cn, k, margin * scale * scale);
+}
+
+/**
+ * The settle step shared by float32 rows and float64 rows scanned in float32: `row32` is what the
+ * scan read (rescored the same way, so the same scores), `rowExact` the row exact distances are
+ * taken from (float64 when `exactF64`, a constant after inlining), `bound` the scores' rounding bound.
+ */
+@inline function settleScan(row32: usize, rowExact: usize, exactF64: bool, d: i32, c32: usize, c64: usize, cn: usize, k: i32, bound: f64): void {
+  const rowBytes32 = <usize>d * 4;
   fastBestIndex = best;
   exact = -1;
   if (second - bestScore > bound) return;
   const limit = bestScore + bound;
   exact = Infinity;
   for (let q = 0; q < k; q++) {
-    if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row, c32 + <usize>q * rowBytes, d) > limit) continue;
-    const candidate = directF32(row, c64 + <usize>q * <usize>d * 8, d);
+    if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row32, c32 + <usize>q * rowBytes32, d) > limit) continue;
+    const centre = c64 + <usize>q * <usize>d * 8;
+    const candidate = exactF64 ? directF64(rowExact, centre, d) : directF32(rowExact, centre, d);
     if (candidate < exact) {
       exact = candidate;
       best = q;
@@ -478,21 +487,7 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
  * that copy (so the same scores), settled by exact float64 distance to the float64 row.
  */
 @inline function settleMixed(row32: usize, row64: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64): void {
-  const rowBytes32 = <usize>d * 4;
-  const bound = mixedBound(d, xnorm, cnMax);
-  fastBestIndex = best;
-  exact = -1;
-  if (second - bestScore > bound) return;
-  const limit = bestScore + bound;
-  exact = Infinity;
-  for (let q = 0; q < k; q++) {
-    if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row32, c32 + <usize>q * rowBytes32, d) > limit) continue;
-    const candidate = directF64(row64, c64 + <usize>q * <usize>d * 8, d);
-    if (candidate < exact) {
-      exact = candidate;
-      best = q;
-    }
-  }
+  settleScan(row32, row64, true, d, c32, c64, cn, k, mixedBound(d, xnorm, cnMax));
 }
 
 /** The second float32 copy in a thread's scratch: 16-byte aligned after the first. */
