@@ -1,4 +1,4 @@
-// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python]
+// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python] [--repeat N]
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
@@ -54,13 +54,27 @@ if (!withFaiss) notes.push('faiss skipped: no python3 with faiss (apt-get instal
 const cores = availableCores();
 const tsx = join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
+/** Runs per row: this shared VM's timings vary by about ±30%, so a row keeps its fastest run. */
+const repeat = args.includes('--repeat')
+  ? Math.max(1, Number(args[args.indexOf('--repeat') + 1]))
+  : 1;
+
 function runJson(
   command: string,
   commandArgs: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Omit<Row, 'case' | 'dtype' | 'system' | 'threads'> {
-  const out = execFileSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-  return JSON.parse(out.trim().split('\n').pop() ?? '{}');
+  let best: Omit<Row, 'case' | 'dtype' | 'system' | 'threads'> | undefined;
+  let peak = 0;
+  for (let run = 0; run < repeat; run++) {
+    const out = execFileSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}');
+    peak = Math.max(peak, result.maxRssMB);
+    if (!best || result.msPerIter < best.msPerIter) best = result;
+  }
+  if (!best) throw new Error('unreachable: repeat >= 1');
+  // The largest peak of any run, so memory is never understated.
+  return { ...best, maxRssMB: peak };
 }
 
 const rows: Row[] = [];
@@ -139,7 +153,7 @@ for (const row of rows) {
 }
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
-  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest).`,
   '',
   '| case | dtype | system | threads | ms / iteration | x scikit-learn | peak RSS (MB) | inertia | iterations |',
   '|---|---|---|---|---|---|---|---|---|',
@@ -157,7 +171,7 @@ if (!flag('--smoke') && !chosen && !flag('--quick')) {
   mkdirSync(results, { recursive: true });
   writeFileSync(
     join(results, 'latest.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), rows, notes }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), repeat, rows, notes }, null, 2)}\n`,
   );
   writeFileSync(join(results, 'latest.md'), markdown);
 }
