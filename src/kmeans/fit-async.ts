@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { nodeBuiltin } from '../platform.js';
 import type { FitRequest, FitResponse } from './fit-protocol.js';
 import type { IterationCallback } from './lloyd.js';
 import type { KMeansJSON } from './model-json.js';
@@ -27,12 +28,7 @@ function startWorker(
   handle: (message: FitResponse) => void,
   fail: (error: Error) => void,
 ): AnyWorker {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
-    .process?.getBuiltinModule;
-  const threads =
-    typeof getBuiltin === 'function'
-      ? (getBuiltin('node:worker_threads') as { Worker: NodeWorkerConstructor })
-      : undefined;
+  const threads = nodeBuiltin<{ Worker: NodeWorkerConstructor }>('node:worker_threads');
   if (threads) {
     // A name in a variable, so bundlers do not copy the worker a second time for this branch.
     const worker = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url));

@@ -5,6 +5,7 @@
  */
 
 import { prepareThreads } from '../kernels/wasm/runtime.js';
+import { nodeBuiltin } from '../platform.js';
 import type { FitRequest, FitResponse } from './fit-protocol.js';
 import { KMeans } from './kmeans.js';
 import type { KMeansOptions } from './options.js';
@@ -31,13 +32,9 @@ function run(request: FitRequest, port: Port): void {
   }
 }
 
-const nodeThreads = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:worker_threads') as
-  | {
-      parentPort?: Port & { once(event: 'message', listener: (message: FitRequest) => void): void };
-    }
-  | undefined;
+const nodeThreads = nodeBuiltin<{
+  parentPort?: Port & { once(event: 'message', listener: (message: FitRequest) => void): void };
+}>('node:worker_threads');
 
 if (nodeThreads?.parentPort) {
   const port = nodeThreads.parentPort;

@@ -7,6 +7,8 @@
  * number of threads. Workers are unref'd: they never keep a Node process alive.
  */
 
+import { nodeBuiltin } from '../platform.js';
+
 /** Control block slots (Int32). */
 const GENERATION = 0;
 const COMMAND = 1;
@@ -54,20 +56,38 @@ export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 type Kernel = (...args: number[]) => number | undefined;
 
+/** Where drainChunks finds what it reads in the control block, in the order it takes them. */
+const DRAIN_SLOTS = [
+  CHUNKS,
+  CHUNK_ROWS,
+  ROWS,
+  ARG_COUNT,
+  NEXT_CHUNK,
+  SCRATCH_BASE,
+  SCRATCH_STRIDE,
+] as const;
+
 /**
  * Runs `kernel(args[0], start, end, ...args.slice(1), scratch)` over chunks of rows taken from
  * the shared counter, until none are left; `scratch` is this thread's own scratch memory (kernels
- * that need none ignore it). Shared by the caller's thread (index 0) and the workers' code.
+ * that need none ignore it). Shared by the caller's thread (index 0) and the workers, which get
+ * its source text: so it names nothing outside itself (a bundler may rename module constants).
  */
-function drainChunks(control: Int32Array, args: Float64Array, kernel: Kernel, index: number): void {
-  const chunks = control[CHUNKS];
-  const chunkRows = control[CHUNK_ROWS];
-  const rows = control[ROWS];
-  const count = control[ARG_COUNT];
-  const rest = Array.from(args.subarray(1, count));
-  rest.push((control[SCRATCH_BASE] >>> 0) + index * control[SCRATCH_STRIDE]);
+function drainChunks(
+  control: Int32Array,
+  args: Float64Array,
+  kernel: Kernel,
+  index: number,
+  slots: readonly number[],
+): void {
+  const [chunksAt, chunkRowsAt, rowsAt, countAt, nextAt, scratchAt, strideAt] = slots;
+  const chunks = control[chunksAt];
+  const chunkRows = control[chunkRowsAt];
+  const rows = control[rowsAt];
+  const rest = Array.from(args.subarray(1, control[countAt]));
+  rest.push((control[scratchAt] >>> 0) + index * control[strideAt]);
   for (;;) {
-    const chunk = Atomics.add(control, NEXT_CHUNK, 1);
+    const chunk = Atomics.add(control, nextAt, 1);
     if (chunk >= chunks) return;
     const start = chunk * chunkRows;
     kernel(args[0], start, Math.min(rows, start + chunkRows), ...rest);
@@ -88,8 +108,7 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
     Atomics.store(control, ${FAILED}, 1);
   }
   const args = new Float64Array(controlBuffer, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
-  const CHUNKS = ${CHUNKS}, CHUNK_ROWS = ${CHUNK_ROWS}, ROWS = ${ROWS}, ARG_COUNT = ${ARG_COUNT}, NEXT_CHUNK = ${NEXT_CHUNK};
-  const SCRATCH_BASE = ${SCRATCH_BASE}, SCRATCH_STRIDE = ${SCRATCH_STRIDE};
+  const slots = ${JSON.stringify(DRAIN_SLOTS)};
   const drain = ${drainChunks.toString()};
   let seen = 0;
   Atomics.add(control, ${DONE}, 1);
@@ -100,7 +119,7 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
     const command = control[${COMMAND}];
     if (command < 0) break;
     try {
-      drain(control, args, exports[kernels[command]], index);
+      drain(control, args, exports[kernels[command]], index, slots);
     } catch {
       Atomics.store(control, ${RUN_FAILED}, 1);
     }
@@ -143,15 +162,9 @@ type NodeWorkerConstructor = new (
 
 type WebWorkerConstructor = new (url: string) => PoolWorker & { postMessage(m: unknown): void };
 
-function getBuiltin(id: string): unknown {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule;
-  return typeof get === 'function' ? get(id) : undefined;
-}
-
 /** Node worker threads from eval'd source, unref'd so they never keep the process alive. */
 function nodeSpawner(): SpawnWorker | undefined {
-  const Worker = (getBuiltin('node:worker_threads') as { Worker?: NodeWorkerConstructor })?.Worker;
+  const Worker = nodeBuiltin<{ Worker?: NodeWorkerConstructor }>('node:worker_threads')?.Worker;
   if (!Worker) return undefined;
   return (workerData) => {
     const worker = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData });
@@ -189,7 +202,7 @@ function mayBlock(): boolean {
 
 /** Cores this process may use (1 where it cannot tell). */
 export function availableCores(): number {
-  const os = getBuiltin('node:os') as { availableParallelism?: () => number } | undefined;
+  const os = nodeBuiltin<{ availableParallelism?: () => number }>('node:os');
   if (os?.availableParallelism) return os.availableParallelism();
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   return Math.max(1, nav?.hardwareConcurrency ?? 1);
@@ -260,7 +273,7 @@ export class WorkerPool {
     this.args.set(args);
     Atomics.store(control, NEXT_CHUNK, 0);
     if (alone) {
-      drainChunks(control, this.args, this.exports[kernel], 0);
+      drainChunks(control, this.args, this.exports[kernel], 0, DRAIN_SLOTS);
       return;
     }
     Atomics.store(control, DONE, 0);
@@ -268,7 +281,7 @@ export class WorkerPool {
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
     try {
-      drainChunks(control, this.args, this.exports[kernel], 0);
+      drainChunks(control, this.args, this.exports[kernel], 0, DRAIN_SLOTS);
     } finally {
       // Even when this thread's kernel threw: the workers must be done before the next run.
       this.waitForWorkers();
