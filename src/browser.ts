@@ -7,7 +7,13 @@ export * from './data/index.js';
 export { NotFittedError, ValidationError } from './errors.js';
 export { referenceBackend } from './kernels/reference/index.js';
 export { type BackendOption, resolveBackend } from './kernels/select.js';
-export type { BindOptions, BoundKernels, DistanceKind, KernelBackend } from './kernels/types.js';
+export type {
+  BindOptions,
+  BoundKernels,
+  BoundsMethod,
+  DistanceKind,
+  KernelBackend,
+} from './kernels/types.js';
 export { wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
 export { prepareThreads } from './kernels/wasm/runtime.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';

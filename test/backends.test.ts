@@ -129,7 +129,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     });
   }
 
-  it(`Hamerly's bounds give exactly Lloyd's labels, centroids, inertia and nIter (${'every dtype'})`, () => {
+  it(`Hamerly's and Elkan's bounds give exactly Lloyd's labels, centroids, inertia and nIter (${'every dtype'})`, () => {
     fc.assert(
       fc.property(
         fc.constantFrom('float64', 'float32' as const),
@@ -149,11 +149,13 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
             backend: 'wasm',
           } as const;
           const a = new KMeans({ ...options, algorithm: 'lloyd' }).fit(X);
-          const b = new KMeans({ ...options, algorithm: 'hamerly' }).fit(X);
-          expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
-          expect(b.centroids).toEqual(a.centroids);
-          expect(b.inertia).toBe(a.inertia);
-          expect(b.nIter).toBe(a.nIter);
+          for (const algorithm of ['hamerly', 'elkan'] as const) {
+            const b = new KMeans({ ...options, algorithm }).fit(X);
+            expect(Array.from(b.labels), algorithm).toEqual(Array.from(a.labels));
+            expect(b.centroids).toEqual(a.centroids);
+            expect(b.inertia).toBe(a.inertia);
+            expect(b.nIter).toBe(a.nIter);
+          }
         },
       ),
       { numRuns: 150 },
@@ -185,7 +187,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
       if (scale === 1) for (let i = 0; i < rows; i += 97) data[i * d] = 3e12;
       const X: Matrix = { data, rows, cols: d };
       const init = centres.map((c) => c.map((v) => v * scale));
-      for (const algorithm of ['lloyd', 'hamerly'] as const) {
+      for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
         const options = { nClusters: k, init, maxIter: 3, tol: 0, algorithm } as const;
         const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
         const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
@@ -204,7 +206,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     // Rows past 2^40 in value: their squared norms pass 2^80, and x·c would overflow float32.
     for (let i = 0; i < rows; i += 50) data[i * d + (i % d)] = 3e25;
     const X: Matrix = { data, rows, cols: d };
-    for (const algorithm of ['lloyd', 'hamerly'] as const) {
+    for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
       const options = { nClusters: 8, randomState: 3, dtype: 'float32', algorithm } as const;
       const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
       const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
@@ -229,20 +231,23 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     expect(Array.from(fast.labels)).toEqual(Array.from(exact.labels));
   });
 
-  it("Hamerly's bounds match the golden fixtures, with threads", () => {
+  it("Hamerly's and Elkan's bounds match the golden fixtures, with threads", () => {
     const golden = kmeansGolden();
-    for (const c of golden.cases) {
-      const km = new KMeans({
-        nClusters: c.k,
-        init: c.init,
-        maxIter: c.maxIter,
-        tol: c.tol,
-        algorithm: 'hamerly',
-        threads: 2,
-      });
-      km.fit(golden.datasets[c.data], { sampleWeight: c.sampleWeight ?? undefined });
-      expect(Array.from(km.labels), c.name).toEqual(c.labels);
-      expect(km.nIter, c.name).toBe(c.nIter);
+    for (const algorithm of ['hamerly', 'elkan'] as const) {
+      for (const c of golden.cases) {
+        const km = new KMeans({
+          nClusters: c.k,
+          init: c.init,
+          maxIter: c.maxIter,
+          tol: c.tol,
+          algorithm,
+          threads: 2,
+        });
+        km.fit(golden.datasets[c.data], { sampleWeight: c.sampleWeight ?? undefined });
+        expect(Array.from(km.labels), `${algorithm} ${c.name}`).toEqual(c.labels);
+        expect(km.nIter, c.name).toBe(c.nIter);
+        expect(Math.abs(km.inertia - c.inertia) / c.inertia, c.name).toBeLessThan(1e-9);
+      }
     }
   });
 

@@ -144,8 +144,8 @@ describe('bad input gets a clear error naming the parameter', () => {
     expect(errorOf(() => new KMeans({ onIteration: 3 as unknown as () => void })).parameter).toBe(
       'onIteration',
     );
-    expect(errorOf(() => new KMeans({ algorithm: 'elkan' as 'lloyd' })).message).toBe(
-      'algorithm: must be one of auto, lloyd, hamerly; got "elkan"',
+    expect(errorOf(() => new KMeans({ algorithm: 'yinyang' as 'lloyd' })).message).toBe(
+      'algorithm: must be one of auto, lloyd, hamerly, elkan; got "yinyang"',
     );
     expect(errorOf(() => new KMeans({ threads: 0 })).parameter).toBe('threads');
   });

@@ -4,6 +4,12 @@ import type { DType, Matrix } from '../matrix.js';
 export type DistanceKind = 'sqeuclidean' | 'manhattan';
 
 /**
+ * Bounds an accelerated pass keeps: Hamerly's (one lower bound a row, O(n) memory) or Elkan's (one
+ * a row and centre, n x k float32).
+ */
+export type BoundsMethod = 'hamerly' | 'elkan';
+
+/**
  * A compute backend. `bind` takes the data once per fit, so a backend that keeps X in its own
  * memory (WebAssembly, workers) copies it only once; every pass then works on caller-owned buffers.
  */
@@ -97,9 +103,9 @@ export interface BoundKernels {
     clusterWeights: Float64Array,
   ): void;
   /**
-   * Optional: `assignAndSum` with Hamerly's bounds, kept between calls, so most rows skip the
-   * scan; the labels are exactly those of a full scan. `reset` scans every row (the first pass of
-   * a run); later calls must pass the labels the previous call returned.
+   * Optional: `assignAndSum` with bounds kept between calls (Hamerly's, or Elkan's), so most rows
+   * or distances are skipped; the labels are exactly those of a full scan. `reset` scans every row
+   * (the first pass of a run); later calls must pass the labels the previous call returned.
    */
   assignAndSumBounded?(
     centers: Float64Array,
@@ -109,6 +115,7 @@ export interface BoundKernels {
     sums: Float64Array,
     clusterWeights: Float64Array,
     reset: boolean,
+    method?: BoundsMethod,
   ): void;
   /** Frees what `bind` took; the bound object must not be used afterwards. */
   release(): void;

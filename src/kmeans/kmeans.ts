@@ -94,7 +94,7 @@ export class KMeans {
           tolerance,
           metric: opts.metric,
           restart,
-          bounded: opts.bounded,
+          bounds: opts.bounds,
           onIteration: opts.onIteration,
         });
         // As scikit-learn: a restart wins only with lower inertia and a different partition, so

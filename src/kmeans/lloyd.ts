@@ -1,5 +1,5 @@
 import { compensatedWeightedSum } from '../kernels/summation.js';
-import type { BoundKernels } from '../kernels/types.js';
+import type { BoundKernels, BoundsMethod } from '../kernels/types.js';
 import type { Matrix } from '../matrix.js';
 import type { MetricStrategy } from './metric-strategies.js';
 
@@ -33,7 +33,8 @@ export interface LloydRun {
   metric: MetricStrategy;
   restart: number;
   /** Use Hamerly's bounds where the backend has them (same results, fewer distance computations). */
-  bounded: boolean;
+  /** Bounds to keep between passes, where the backend can. */
+  bounds: BoundsMethod | undefined;
   onIteration?: IterationCallback;
 }
 
@@ -76,7 +77,7 @@ export function runLloyd(run: LloydRun): LloydResult {
   while (iteration < run.maxIter) {
     iteration++;
     let haveDistances = true;
-    if (sums && clusterWeights && run.bounded && kernels.assignAndSumBounded) {
+    if (sums && clusterWeights && run.bounds && kernels.assignAndSumBounded) {
       haveDistances = false;
       kernels.assignAndSumBounded(
         centers,
@@ -86,6 +87,7 @@ export function runLloyd(run: LloydRun): LloydResult {
         sums,
         clusterWeights,
         iteration === 1,
+        run.bounds,
       );
     } else if (sums && clusterWeights && kernels.assignAndSum) {
       haveDistances = onIteration !== undefined;

@@ -1,6 +1,6 @@
 import { describeValue, ValidationError } from '../errors.js';
 import { type BackendOption, resolveBackend } from '../kernels/select.js';
-import type { KernelBackend } from '../kernels/types.js';
+import type { BoundsMethod, KernelBackend } from '../kernels/types.js';
 import type { DType } from '../matrix.js';
 import { availableCores } from '../parallel/pool.js';
 import { type InitOption, type InitStrategy, initStrategy } from './init.js';
@@ -8,9 +8,9 @@ import type { IterationCallback } from './lloyd.js';
 import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
 
 /** How each iteration finds the nearest centres; every choice gives the same result. */
-export type AlgorithmName = 'auto' | 'lloyd' | 'hamerly';
+export type AlgorithmName = 'auto' | 'lloyd' | 'hamerly' | 'elkan';
 
-const ALGORITHMS: readonly AlgorithmName[] = ['auto', 'lloyd', 'hamerly'];
+const ALGORITHMS: readonly AlgorithmName[] = ['auto', 'lloyd', 'hamerly', 'elkan'];
 
 /** From this k on, 'auto' keeps Hamerly's bounds (see bench/results). */
 const HAMERLY_FROM_K = 8;
@@ -36,8 +36,9 @@ export interface KMeansOptions {
   /** Compute backend: 'auto' (default: WebAssembly SIMD where available), 'wasm', 'reference', or your own. */
   backend?: BackendOption;
   /**
-   * 'lloyd' computes every distance each iteration; 'hamerly' keeps Hamerly's bounds and skips
-   * most of them, with exactly the same result. 'auto' (default) uses the bounds from k >= 8.
+   * 'lloyd' computes every distance each iteration; 'hamerly' keeps Hamerly's bounds (O(n)) and
+   * 'elkan' Elkan's (n x k float32 lower bounds: more memory, fewer distances) to skip most of
+   * them, with exactly the same result. 'auto' (default) uses Hamerly's bounds from k >= 8.
    */
   algorithm?: AlgorithmName;
   /** Threads for the WebAssembly backend, the caller's included. Default: every available core. */
@@ -59,8 +60,8 @@ export interface ResolvedOptions {
   dtype: DType;
   backend: KernelBackend;
   algorithm: AlgorithmName;
-  /** Whether this fit uses Hamerly's bounds ('auto' resolved against nClusters). */
-  bounded: boolean;
+  /** The bounds this fit keeps, if any ('auto' resolved against nClusters). */
+  bounds: BoundsMethod | undefined;
   threads: number;
   onIteration: IterationCallback | undefined;
 }
@@ -138,7 +139,12 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
       `must be one of ${ALGORITHMS.join(', ')}; got ${describeValue(algorithm)}`,
     );
   }
-  const bounded = algorithm === 'hamerly' || (algorithm === 'auto' && nClusters >= HAMERLY_FROM_K);
+  const bounds: BoundsMethod | undefined =
+    algorithm === 'hamerly' || algorithm === 'elkan'
+      ? algorithm
+      : algorithm === 'auto' && nClusters >= HAMERLY_FROM_K
+        ? 'hamerly'
+        : undefined;
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new ValidationError(
@@ -158,7 +164,7 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     dtype,
     backend,
     algorithm,
-    bounded,
+    bounds,
     threads,
     onIteration,
   };

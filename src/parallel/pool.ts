@@ -50,6 +50,9 @@ export const POOL_KERNELS = [
   'halfGapsF64',
   'pairwiseFastF32',
   'pairwiseFastF64',
+  'centreGapsF64',
+  'elkanF32',
+  'elkanF64',
 ] as const;
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];

@@ -7,6 +7,7 @@ import type {
   AllocatedMatrix,
   BindOptions,
   BoundKernels,
+  BoundsMethod,
   DistanceKind,
   KernelBackend,
 } from '../types.js';
@@ -177,6 +178,11 @@ class WasmKernels implements BoundKernels {
   private halfPtr = 0;
   private movePtr = 0;
   private released = false;
+  /** Which bounds the previous bounded pass kept. */
+  private lastMethod: BoundsMethod = 'hamerly';
+  private elkanLaidOut = false;
+  private elkanLowerPtr = 0;
+  private gapsPtr = 0;
   /** The largest squared norm of a row of X. */
   private maxRowNorm = 0;
   /** The largest squared norm of the centres last loaded. */
@@ -275,10 +281,16 @@ class WasmKernels implements BoundKernels {
     sums: Float64Array,
     clusterWeights: Float64Array,
     reset: boolean,
+    method: BoundsMethod = 'hamerly',
   ): void {
     const d = this.cols;
     const previous = this.previousCenters;
-    const restart = reset || !previous || previous.length !== k * d;
+    const restart = reset || !previous || previous.length !== k * d || method !== this.lastMethod;
+    this.lastMethod = method;
+    if (method === 'elkan' && !this.elkanLaidOut) {
+      this.elkanLaidOut = true;
+      this.laidOutK = -1; // lay out again, with room for Elkan's bounds
+    }
     const head = this.scanArgs(centers, k);
     if (this.beyondFloat32()) {
       this.exactAssignAndSum(centers, k, weights, labels, null, sums, clusterWeights);
@@ -287,13 +299,12 @@ class WasmKernels implements BoundKernels {
     }
     const blocks = this.prepareSums(weights, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
-    // Half the gap from each centre to its nearest other one: k² distances, on every thread.
-    this.runtime.run('halfGapsF64', k, Math.max(1, Math.floor(WORK_PER_CALL / (k * d))), [
-      this.c64,
-      d,
-      k,
-      this.halfPtr,
-    ]);
+    const gapChunk = Math.max(1, Math.floor(WORK_PER_CALL / (k * d)));
+    // Half the gap from each centre to its nearest other one (and for Elkan to every other one):
+    // k² distances, on every thread.
+    if (method === 'elkan')
+      this.runtime.run('centreGapsF64', k, gapChunk, [this.c64, d, k, this.gapsPtr, this.halfPtr]);
+    else this.runtime.run('halfGapsF64', k, gapChunk, [this.c64, d, k, this.halfPtr]);
     let max1 = 0;
     let max2 = 0;
     let arg1 = -1;
@@ -309,6 +320,43 @@ class WasmKernels implements BoundKernels {
       }
     }
     if (!restart) new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
+    if (method === 'elkan') {
+      // Exact distances only, so the float32 centre copy is not read.
+      this.runtime.run(this.f32 ? 'elkanF32' : 'elkanF64', this.rows, SUM_BLOCK_ROWS, [
+        this.xPtr,
+        d,
+        this.c64,
+        k,
+        this.cnMax,
+        this.normsPtr,
+        this.labelsPtr,
+        this.upperPtr,
+        this.elkanLowerPtr,
+        this.gapsPtr,
+        this.halfPtr,
+        this.movePtr,
+        this.weightsPtr,
+        this.sums,
+        this.cw,
+        SUM_BLOCK_ROWS,
+        restart ? 1 : 0,
+      ]);
+    } else {
+      this.hamerlyPass(head, max1, max2, arg1, restart);
+    }
+    labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
+    this.reduceSums(blocks, k, sums, clusterWeights);
+    this.previousCenters = centers.slice(0, k * d);
+  }
+
+  /** Hamerly's pass: one lower bound per row, against every other centre. */
+  private hamerlyPass(
+    head: number[],
+    max1: number,
+    max2: number,
+    arg1: number,
+    restart: boolean,
+  ): void {
     const bounds = [
       this.normsPtr,
       this.labelsPtr,
@@ -334,9 +382,6 @@ class WasmKernels implements BoundKernels {
       ...bounds,
       ...tail,
     ]);
-    labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
-    this.reduceSums(blocks, k, sums, clusterWeights);
-    this.previousCenters = centers.slice(0, k * d);
   }
 
   distancesToAssigned(
@@ -530,6 +575,11 @@ class WasmKernels implements BoundKernels {
     this.cw = take(blocks * k * 8);
     this.halfPtr = take(k * 8);
     this.movePtr = take(k * 8);
+    if (this.elkanLaidOut) {
+      // Elkan's bounds: rows x k float32 lower bounds, and the k x k centre half gaps.
+      this.elkanLowerPtr = take(this.rows * k * 4);
+      this.gapsPtr = take(k * k * 8);
+    }
     // Per thread: two float32 copies of rows, for the float32 scan of float64 data.
     const scratchStride = 2 * align(d * 4);
     this.runtime.setScratch(take(this.runtime.threads * scratchStride), scratchStride);

@@ -1096,3 +1096,124 @@ export function hamerlyF64(
   store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
   store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
 }
+
+/**
+ * Centre-to-centre half distances for Elkan's bounds: gaps[a * k + b] = ||c_a − c_b|| / 2 for the
+ * centres a in [start, end), and half[a] the smallest of them over b ≠ a (Infinity when k = 1).
+ */
+export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, gaps: usize, half: usize): void {
+  const rowBytes = <usize>d * 8;
+  for (let a = start; a < end; a++) {
+    const ca = c64 + <usize>a * rowBytes;
+    let nearest = Infinity;
+    for (let b = 0; b < k; b++) {
+      const gap = b == a ? 0 : Math.sqrt(directF64(ca, c64 + <usize>b * rowBytes, d)) / 2;
+      store<f64>(gaps + (<usize>a * <usize>k + <usize>b) * 8, gap);
+      if (b != a && gap < nearest) nearest = gap;
+    }
+    store<f64>(half + <usize>a * 8, nearest);
+  }
+}
+
+// The exact squared distance from row i to centre j, in the reference's order.
+@inline function exactDistance(x: usize, i: i32, d: i32, c64: usize, j: i32, f64Rows: bool): f64 {
+  const centre = c64 + <usize>j * <usize>d * 8;
+  return f64Rows
+    ? directF64(x + <usize>i * <usize>d * 8, centre, d)
+    : directF32(x + <usize>i * <usize>d * 4, centre, d);
+}
+
+/**
+ * One pass of Elkan's algorithm, fused with the cluster sums as assignSumF32: per row an upper
+ * bound on the distance to its centre (`upper`) and a lower bound on the distance to every centre
+ * (`lower`, rows x k float32, rounded down). A centre is passed over only when a bound shows it
+ * strictly farther than the row's centre by more than `slack`, so ties are always computed; every
+ * distance computed is exact (the reference's), compared squared, ties to the lower index: the
+ * labels are exactly those of a full scan. `reset` computes every distance and sets the bounds.
+ */
+@inline function elkanPass(
+  x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, f64Rows: bool,
+): void {
+  const rootMax = Math.sqrt(cnMax);
+  for (let i = start; i < end; i++) {
+    const slack = 1e-9 * (Math.sqrt(load<f64>(xn + <usize>i * 8)) + rootMax);
+    const bounds = lower + <usize>i * <usize>k * 4;
+    let a = 0;
+    if (reset != 0) {
+      let bestSq = Infinity;
+      for (let j = 0; j < k; j++) {
+        const sq = exactDistance(x, i, d, c64, j, f64Rows);
+        store<f32>(bounds + <usize>j * 4, roundDown(Math.sqrt(sq)));
+        if (sq < bestSq) {
+          bestSq = sq;
+          a = j;
+        }
+      }
+      store<f64>(upper + <usize>i * 8, Math.sqrt(bestSq));
+    } else {
+      a = load<i32>(labels + <usize>i * 4);
+      let u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>a * 8);
+      for (let j = 0; j < k; j++) {
+        const p = bounds + <usize>j * 4;
+        store<f32>(p, roundDown(Math.max(0, <f64>load<f32>(p) - load<f64>(move + <usize>j * 8))));
+      }
+      if (u + slack >= load<f64>(half + <usize>a * 8)) {
+        let uSq = -1.0; // the exact squared distance to `a` once computed
+        for (let j = 0; j < k; j++) {
+          if (j == a) continue;
+          if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
+          if (u + slack < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8)) continue;
+          if (uSq < 0) {
+            uSq = exactDistance(x, i, d, c64, a, f64Rows);
+            u = Math.sqrt(uSq);
+            store<f32>(bounds + <usize>a * 4, roundDown(u));
+            if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
+            if (u + slack < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8)) continue;
+          }
+          const sq = exactDistance(x, i, d, c64, j, f64Rows);
+          store<f32>(bounds + <usize>j * 4, roundDown(Math.sqrt(sq)));
+          if (sq < uSq || (sq == uSq && j < a)) {
+            a = j;
+            uSq = sq;
+            u = Math.sqrt(sq);
+          }
+        }
+      }
+      store<f64>(upper + <usize>i * 8, u);
+    }
+    store<i32>(labels + <usize>i * 4, a);
+    const block = <usize>(i / blockRows);
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + (block * <usize>k + <usize>a) * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    const s = sums + (block * <usize>k + <usize>a) * <usize>d * 8;
+    if (f64Rows) accumulateF64(x + <usize>i * <usize>d * 8, s, d, w);
+    else accumulateF32(x + <usize>i * <usize>d * 4, s, d, w);
+  }
+}
+
+/** The largest float32 not above v (v >= 0), so a stored lower bound never rises. */
+@inline function roundDown(v: f64): f32 {
+  const r = <f32>v;
+  return <f64>r > v ? <f32>(<f64>r - <f64>r * 1.1920928955078125e-7) : r;
+}
+
+/** Elkan's pass over float32 rows (see elkanPass). */
+export function elkanF32(
+  x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+): void {
+  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, false);
+}
+
+/** Elkan's pass over float64 rows (see elkanPass). */
+export function elkanF64(
+  x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+): void {
+  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, true);
+}
