@@ -23,7 +23,8 @@ if (system.startsWith('lloyd')) {
     dtype: dtype as 'float64' | 'float32',
     threads,
     backend: system === 'lloyd-reference' ? 'reference' : 'wasm',
-    algorithm: system === 'lloyd-hamerly' ? 'hamerly' : 'lloyd',
+    algorithm:
+      system === 'lloyd-hamerly' ? 'hamerly' : system === 'lloyd-elkan' ? 'elkan' : 'lloyd',
   });
   const started = performance.now();
   km.fit(X);
