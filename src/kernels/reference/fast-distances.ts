@@ -10,7 +10,7 @@ export const FAST_FORM_LIMIT = 2 ** 80;
 /**
  * Squared euclidean distances by the fast form ||x||² + (||c||² − 2 x·c), with x·c in float32
  * products summed as the WebAssembly SIMD kernels sum them (four float32 lanes over t mod 4, the
- * lanes added in float64, then the tail in float64), so every backend gets the same bits. Rows or
+ * lanes added in float32 as (l0 + l2) + (l1 + l3), then the tail in float64), so every backend gets the same bits. Rows or
  * centres too large for float32 products get exact distances instead. Used where distances only
  * weigh a random draw (k-means++), as scikit-learn uses its fast euclidean distances there.
  */
@@ -53,7 +53,7 @@ export function fastSquaredDistances(
         l2 = Math.fround(l2 + Math.fround(row[t + 2] * c32[c + t + 2]));
         l3 = Math.fround(l3 + Math.fround(row[t + 3] * c32[c + t + 3]));
       }
-      let s = l0 + l1 + l2 + l3;
+      let s = Math.fround(Math.fround(l0 + l2) + Math.fround(l1 + l3));
       for (let t = d4; t < d; t++) s += row[t] * c32[c + t];
       out[i * k + j] = Math.max(0, xn + (cn[j] - 2 * s));
     }

@@ -13,6 +13,21 @@
   );
 }
 
+// The fast scan's lane sum: (l0 + l2) + (l1 + l3) in float32, as a float64. Four centres'
+// accumulators are reduced at once by reduce4 in exactly this order (two shuffles and an add a
+// step), so every score of the scan, the rescore and the reference's emulation agree.
+@inline function scanSum(v: v128): f64 {
+  const t = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return <f64>(f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1));
+}
+
+// [scanSum(a0), scanSum(a1), scanSum(a2), scanSum(a3)] as float32 lanes.
+@inline function reduce4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const t0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 1, 4, 5), v128.shuffle<f32>(a0, a1, 2, 3, 6, 7));
+  const t1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 1, 4, 5), v128.shuffle<f32>(a2, a3, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(t0, t1, 0, 2, 4, 6), v128.shuffle<f32>(t0, t1, 1, 3, 5, 7));
+}
+
 @inline function sum2(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
@@ -162,7 +177,7 @@ export function finiteRowsF64(x: usize, start: i32, end: i32, d: i32, out: usize
   const d4 = d & ~3;
   let a = f32x4.splat(0);
   for (let t = 0; t < d4; t += 4) a = f32x4.add(a, f32x4.mul(v128.load(row + <usize>t * 4), v128.load(c + <usize>t * 4)));
-  let s = sum4(a);
+  let s = scanSum(a);
   for (let t = d4; t < d; t++) s += <f64>load<f32>(row + <usize>t * 4) * <f64>load<f32>(c + <usize>t * 4);
   return s;
 }
@@ -213,10 +228,11 @@ let fastBestIndex: i32 = 0;
       a2 = f32x4.add(a2, f32x4.mul(v, v128.load(c2 + off)));
       a3 = f32x4.add(a3, f32x4.mul(v, v128.load(c3 + off)));
     }
-    let s0 = sum4(a0);
-    let s1 = sum4(a1);
-    let s2 = sum4(a2);
-    let s3 = sum4(a3);
+    const r = reduce4(a0, a1, a2, a3);
+    let s0 = <f64>f32x4.extract_lane(r, 0);
+    let s1 = <f64>f32x4.extract_lane(r, 1);
+    let s2 = <f64>f32x4.extract_lane(r, 2);
+    let s3 = <f64>f32x4.extract_lane(r, 3);
     for (let t = d4; t < d; t++) {
       const v = <f64>load<f32>(row + <usize>t * 4);
       const off = <usize>t * 4;
@@ -328,14 +344,16 @@ let second1: f64 = 0;
       a3 = f32x4.add(a3, f32x4.mul(u, w3));
       b3 = f32x4.add(b3, f32x4.mul(v, w3));
     }
-    let s0 = sum4(a0);
-    let s1 = sum4(a1);
-    let s2 = sum4(a2);
-    let s3 = sum4(a3);
-    let r0 = sum4(b0);
-    let r1 = sum4(b1);
-    let r2 = sum4(b2);
-    let r3 = sum4(b3);
+    const ra = reduce4(a0, a1, a2, a3);
+    const rb = reduce4(b0, b1, b2, b3);
+    let s0 = <f64>f32x4.extract_lane(ra, 0);
+    let s1 = <f64>f32x4.extract_lane(ra, 1);
+    let s2 = <f64>f32x4.extract_lane(ra, 2);
+    let s3 = <f64>f32x4.extract_lane(ra, 3);
+    let r0 = <f64>f32x4.extract_lane(rb, 0);
+    let r1 = <f64>f32x4.extract_lane(rb, 1);
+    let r2 = <f64>f32x4.extract_lane(rb, 2);
+    let r3 = <f64>f32x4.extract_lane(rb, 3);
     for (let t = d4; t < d; t++) {
       const off = <usize>t * 4;
       const u = <f64>load<f32>(row0 + off);
@@ -378,8 +396,8 @@ let second1: f64 = 0;
       a = f32x4.add(a, f32x4.mul(v128.load(row0 + off), w));
       b = f32x4.add(b, f32x4.mul(v128.load(row1 + off), w));
     }
-    let s = sum4(a);
-    let r = sum4(b);
+    let s = scanSum(a);
+    let r = scanSum(b);
     for (let t = d4; t < d; t++) {
       const w = <f64>load<f32>(c + <usize>t * 4);
       s += <f64>load<f32>(row0 + <usize>t * 4) * w;
