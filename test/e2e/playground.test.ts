@@ -206,6 +206,20 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.isVisible('#error')).toBe(false);
     expect(await page.textContent('#data-info')).toContain('2 true classes');
+    // All numeric: no classes, until a column is named as the labels (the file is read again).
+    await page.setInputFiles('#file', {
+      name: 'numbers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('x,y,c\n0,0,1\n0,1,1\n10,10,2\n10,11,2\n'),
+    });
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#data-info')).toBe('numbers.csv: 4 rows x 3 columns.');
+    await page.fill('#label-column', 'c');
+    await page.press('#label-column', 'Enter');
+    await page.waitForFunction(() =>
+      /2 true classes/.test(document.querySelector('#data-info')?.textContent ?? ''),
+    );
+    expect(await page.textContent('#data-info')).toContain('4 rows x 2 columns');
     // A bad option is the library's own message, on the page.
     await setOptions(page, { k: '9' });
     expect(await runAndWait(page)).toBe('error');

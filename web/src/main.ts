@@ -112,6 +112,13 @@ ui.file.addEventListener('change', () => {
   if (file) void useSource(() => loadFile(file, ui.labelColumn.value));
 });
 
+// A new label column re-reads the file already chosen.
+ui.labelColumn.addEventListener('change', () => {
+  const file = ui.file.files?.[0];
+  if (file && document.body.dataset.state !== 'running')
+    void useSource(() => loadFile(file, ui.labelColumn.value));
+});
+
 ui.drop.addEventListener('dragover', (event) => {
   event.preventDefault();
   ui.drop.classList.add('over');
