@@ -24,13 +24,7 @@ export function fastSquaredDistances(
 ): void {
   const c32 = Float32Array.from(centers.subarray(0, k * d));
   const cn = new Float64Array(k);
-  let cnMax = 0;
-  for (let j = 0; j < k; j++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) s += centers[j * d + t] * centers[j * d + t];
-    cn[j] = s;
-    cnMax = Math.max(cnMax, s);
-  }
+  const cnMax = centreSquaredNorms(centers, k, d, cn);
   const row = new Float32Array(d);
   const d4 = d & ~3;
   for (let i = 0; i < rows; i++) {
@@ -72,4 +66,24 @@ export function rowSquaredNorm(X: Matrix['data'], i: number, d: number): number 
   let s = even + odd;
   for (; t < d; t++) s += X[i * d + t] * X[i * d + t];
   return s;
+}
+
+/**
+ * The squared norm of each centre into `out`, summed in order (the scores' ||c||², the same in
+ * every backend); returns the largest.
+ */
+export function centreSquaredNorms(
+  centers: Float64Array,
+  k: number,
+  d: number,
+  out: Float64Array,
+): number {
+  let largest = 0;
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += centers[j * d + t] * centers[j * d + t];
+    out[j] = s;
+    largest = Math.max(largest, s);
+  }
+  return largest;
 }

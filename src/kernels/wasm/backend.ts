@@ -1,7 +1,7 @@
 import type { DType, Matrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
 import { reduceBlocks, SUM_BLOCK_ROWS } from '../blocks.js';
-import { FAST_FORM_LIMIT } from '../reference/fast-distances.js';
+import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
 import { referenceBackend } from '../reference/index.js';
 import type {
   AllocatedMatrix,
@@ -546,15 +546,7 @@ class WasmKernels implements BoundKernels {
     new Float64Array(this.buffer, this.c64, k * d).set(centers.subarray(0, k * d));
     // Float64 data is scanned in float32 too, within a wider rounding bound (see MIXED_LIMIT).
     new Float32Array(this.buffer, this.c32, k * d).set(centers.subarray(0, k * d));
-    const norms = new Float64Array(this.buffer, this.cn, k);
-    let largest = 0;
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) s += centers[j * d + t] * centers[j * d + t];
-      norms[j] = s;
-      largest = Math.max(largest, s);
-    }
-    return largest;
+    return centreSquaredNorms(centers, k, d, new Float64Array(this.buffer, this.cn, k));
   }
 
   /** Lays out the buffers that depend on k (the pairwise output goes last), growing memory when needed. */
