@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { type CsvOptions, type LoadedData, TableBuilder } from './table.js';
+import { type CsvOptions, csvDelimiter, type LoadedData, TableBuilder } from './table.js';
 
 /** Options of {@link parseCsv}: the reader's options, and a name for error messages. */
 export interface ParseCsvOptions extends CsvOptions {
@@ -14,7 +14,7 @@ export interface ParseCsvOptions extends CsvOptions {
  */
 export function parseCsv(text: string, options: ParseCsvOptions = {}): LoadedData {
   const source = options.source ?? 'CSV';
-  const delimiter = options.delimiter ?? (/\.tsv(\.gz)?$/i.test(source) ? '\t' : ',');
+  const delimiter = options.delimiter ?? csvDelimiter(source);
   const builder = new TableBuilder(source, options);
   for (const { record, line } of records(text, delimiter, source)) builder.add(record, line);
   return builder.finish();

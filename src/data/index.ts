@@ -20,4 +20,10 @@ export {
   parseDataFile,
   parseJsonRows,
 } from './parse-file.js';
-export { type CsvOptions, type LoadedData, parseNumber, TableBuilder } from './table.js';
+export {
+  type CsvOptions,
+  csvDelimiter,
+  type LoadedData,
+  parseNumber,
+  TableBuilder,
+} from './table.js';

@@ -25,6 +25,11 @@ export interface CsvOptions {
   dtype?: 'float64' | 'float32';
 }
 
+/** The delimiter a file name implies: tab for .tsv (optionally .gz), otherwise comma. */
+export function csvDelimiter(name: string): string {
+  return /\.tsv(\.gz)?$/i.test(name) ? '\t' : ',';
+}
+
 /** Parses one CSV field as a number, or returns undefined. Empty fields and NaN/Infinity are not numbers. */
 export function parseNumber(text: string): number | undefined {
   const t = text.trim();

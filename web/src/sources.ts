@@ -3,6 +3,7 @@
 import {
   BUNDLED_FILES,
   bundledDataset,
+  csvDelimiter,
   type Dataset,
   dataFileKind,
   gunzip,
@@ -98,7 +99,7 @@ function chooseLabelColumn(
   const head = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
   const lines = head.split(/\r?\n/).filter((line) => line.trim() !== '');
   if (lines.length < 2) return undefined;
-  const delimiter = /\.tsv(\.gz)?$/i.test(name) ? '\t' : ',';
+  const delimiter = csvDelimiter(name);
   const first = lines[0].split(delimiter);
   const headerless = first.every((f) => parseNumber(f) !== undefined);
   const row = (headerless ? lines[0] : lines[1]).split(delimiter);

@@ -14,7 +14,7 @@ import {
   parseDataFile,
   parseJsonRows,
 } from '../parse-file.js';
-import { type CsvOptions, type LoadedData, TableBuilder } from '../table.js';
+import { type CsvOptions, csvDelimiter, type LoadedData, TableBuilder } from '../table.js';
 
 /** Reads a whole file, gunzipping it when it is gzip data. */
 export async function readBytes(path: string): Promise<Uint8Array> {
@@ -32,7 +32,7 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 
 /** Streams a delimited text file (optionally .gz) into a matrix, with an optional label column. */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<LoadedData> {
-  const delimiter = options.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
+  const delimiter = options.delimiter ?? csvDelimiter(path);
   const builder = new TableBuilder(path, options);
   const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
     throw new ValidationError('file', `${path}: cannot be read (${error.code ?? error.message})`);
