@@ -24,6 +24,8 @@ const SCRATCH_BASE = 9;
 const SCRATCH_STRIDE = 10;
 /** Set by a worker whose kernel threw (it still reports done, so the caller never waits forever). */
 const RUN_FAILED = 11;
+/** Rows per kernel call within a chunk (see `run`). */
+const CALL_ROWS = 12;
 const ARGS_BYTE_OFFSET = 64;
 /** Workers start in tens of milliseconds; past this, threads are given up for this process. */
 const STARTUP_TIMEOUT_MS = 10_000;
@@ -68,12 +70,13 @@ const DRAIN_SLOTS = [
   NEXT_CHUNK,
   SCRATCH_BASE,
   SCRATCH_STRIDE,
+  CALL_ROWS,
 ] as const;
 
 /**
  * Runs `kernel(args[0], start, end, ...args.slice(1), scratch)` over chunks of rows taken from
- * the shared counter, until none are left; `scratch` is this thread's own scratch memory (kernels
- * that need none ignore it). Shared by the caller's thread (index 0) and the workers, which get
+ * the shared counter, until none are left, each chunk in calls of at most the call rows, in row
+ * order; `scratch` is this thread's own scratch memory (kernels that need none ignore it). Shared by the caller's thread (index 0) and the workers, which get
  * its source text: so it names nothing outside itself (a bundler may rename module constants).
  */
 function drainChunks(
@@ -83,9 +86,10 @@ function drainChunks(
   index: number,
   slots: readonly number[],
 ): void {
-  const [chunksAt, chunkRowsAt, rowsAt, countAt, nextAt, scratchAt, strideAt] = slots;
+  const [chunksAt, chunkRowsAt, rowsAt, countAt, nextAt, scratchAt, strideAt, callRowsAt] = slots;
   const chunks = control[chunksAt];
   const chunkRows = control[chunkRowsAt];
+  const callRows = control[callRowsAt];
   const rows = control[rowsAt];
   const rest = Array.from(args.subarray(1, control[countAt]));
   rest.push((control[scratchAt] >>> 0) + index * control[strideAt]);
@@ -93,7 +97,9 @@ function drainChunks(
     const chunk = Atomics.add(control, nextAt, 1);
     if (chunk >= chunks) return;
     const start = chunk * chunkRows;
-    kernel(args[0], start, Math.min(rows, start + chunkRows), ...rest);
+    const end = Math.min(rows, start + chunkRows);
+    for (let from = start; from < end; from += callRows)
+      kernel(args[0], from, Math.min(end, from + callRows), ...rest);
   }
 }
 
@@ -263,14 +269,24 @@ export class WorkerPool {
     return this.state === 'ready';
   }
 
-  /** Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread; returns when all are done. */
-  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {
+  /**
+   * Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread, each chunk in
+   * calls of at most `callRows` rows on the thread that took it; returns when all are done.
+   */
+  run(
+    kernel: PoolKernel,
+    rows: number,
+    chunkRows: number,
+    args: number[],
+    callRows = chunkRows,
+  ): void {
     if (this.state === 'starting') this.startBlocking();
     const alone = this.state === 'failed';
     const { control } = this;
     control[COMMAND] = POOL_KERNELS.indexOf(kernel);
     control[CHUNKS] = Math.ceil(rows / chunkRows);
     control[CHUNK_ROWS] = chunkRows;
+    control[CALL_ROWS] = Math.max(1, Math.min(callRows, chunkRows));
     control[ROWS] = rows;
     control[ARG_COUNT] = args.length;
     this.args.set(args);

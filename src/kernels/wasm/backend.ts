@@ -263,11 +263,7 @@ class WasmKernels implements BoundKernels {
       this.cw,
       SUM_BLOCK_ROWS,
     ];
-    // One chunk per sum block: each block's partial sums are written by one thread only.
-    this.runtime.run(this.f32 ? 'assignSumF32' : 'assignSumF64', this.rows, SUM_BLOCK_ROWS, [
-      ...head,
-      ...tail,
-    ]);
+    this.runBlocks(this.f32 ? 'assignSumF32' : 'assignSumF64', k * this.cols, [...head, ...tail]);
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     if (distances) distances.set(new Float64Array(this.buffer, this.distPtr, this.rows));
     this.reduceSums(blocks, k, sums, clusterWeights);
@@ -322,7 +318,7 @@ class WasmKernels implements BoundKernels {
     if (!restart) new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
     if (method === 'elkan') {
       // Exact distances only, so the float32 centre copy is not read.
-      this.runtime.run(this.f32 ? 'elkanF32' : 'elkanF64', this.rows, SUM_BLOCK_ROWS, [
+      this.runBlocks(this.f32 ? 'elkanF32' : 'elkanF64', k * d, [
         this.xPtr,
         d,
         this.c64,
@@ -342,7 +338,7 @@ class WasmKernels implements BoundKernels {
         restart ? 1 : 0,
       ]);
     } else {
-      this.hamerlyPass(head, max1, max2, arg1, restart);
+      this.hamerlyPass(head, k, max1, max2, arg1, restart);
     }
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     this.reduceSums(blocks, k, sums, clusterWeights);
@@ -352,6 +348,7 @@ class WasmKernels implements BoundKernels {
   /** Hamerly's pass: one lower bound per row, against every other centre. */
   private hamerlyPass(
     head: number[],
+    k: number,
     max1: number,
     max2: number,
     arg1: number,
@@ -377,7 +374,7 @@ class WasmKernels implements BoundKernels {
       restart ? 1 : 0,
       this.pendingPtr,
     ];
-    this.runtime.run(this.f32 ? 'hamerlyF32' : 'hamerlyF64', this.rows, SUM_BLOCK_ROWS, [
+    this.runBlocks(this.f32 ? 'hamerlyF32' : 'hamerlyF64', k * this.cols, [
       ...head,
       ...bounds,
       ...tail,
@@ -469,7 +466,7 @@ class WasmKernels implements BoundKernels {
       this.cw,
       SUM_BLOCK_ROWS,
     ];
-    this.runtime.run(this.f32 ? 'sumBlocksF32' : 'sumBlocksF64', this.rows, SUM_BLOCK_ROWS, args);
+    this.runBlocks(this.f32 ? 'sumBlocksF32' : 'sumBlocksF64', this.cols, args);
     this.reduceSums(blocks, k, sums, clusterWeights);
   }
 
@@ -509,6 +506,20 @@ class WasmKernels implements BoundKernels {
 
   private get buffer(): ArrayBufferLike {
     return this.runtime.memory.buffer;
+  }
+
+  /**
+   * Runs a kernel that adds to the sum blocks: one chunk per block, so each block's partial sums
+   * are written by one thread only, called in pieces of about WORK_PER_CALL (an even number of
+   * rows, as the scans take rows in pairs).
+   */
+  private runBlocks(
+    kernel: Parameters<KernelRuntime['run']>[0],
+    workPerRow: number,
+    args: number[],
+  ): void {
+    const callRows = 2 * Math.max(8, Math.floor(WORK_PER_CALL / (2 * Math.max(1, workPerRow))));
+    this.runtime.run(kernel, this.rows, SUM_BLOCK_ROWS, args, callRows);
   }
 
   private run(

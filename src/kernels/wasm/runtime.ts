@@ -14,8 +14,12 @@ type Kernel = (...args: number[]) => number | undefined;
 export interface KernelRuntime {
   readonly memory: WebAssembly.Memory;
   readonly threads: number;
-  /** Runs `kernel(args[0], start, end, ...args.slice(1))` over rows [0, rows) in chunks. */
-  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void;
+  /**
+   * Runs `kernel(args[0], start, end, ...args.slice(1))` over rows [0, rows) in chunks of
+   * `chunkRows` (each chunk on one thread), called in pieces of at most `callRows` rows: V8
+   * optimises a WebAssembly function for its next call, so a long first call runs unoptimised.
+   */
+  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[], callRows?: number): void;
   /** Makes sure memory holds at least `bytes`. */
   reserve(bytes: number): void;
   /**
@@ -92,11 +96,19 @@ class PrivateRuntime implements KernelRuntime {
 
   private scratch = 0;
 
-  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {
+  run(
+    kernel: PoolKernel,
+    rows: number,
+    chunkRows: number,
+    args: number[],
+    callRows?: number,
+  ): void {
     const run = this.exports[kernel];
     const rest = [...args.slice(1), this.scratch];
-    for (let start = 0; start < rows; start += chunkRows)
-      run(args[0], start, Math.min(rows, start + chunkRows), ...rest);
+    // Chunks run in row order on this one thread, so calls need not stop at chunk boundaries.
+    const step = Math.max(1, Math.min(callRows ?? chunkRows, chunkRows));
+    for (let start = 0; start < rows; start += step)
+      run(args[0], start, Math.min(rows, start + step), ...rest);
   }
 
   reserve(bytes: number): void {
@@ -122,8 +134,14 @@ class PooledRuntime implements KernelRuntime {
     this.threads = pool.threads;
   }
 
-  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[]): void {
-    this.pool.run(kernel, rows, chunkRows, args);
+  run(
+    kernel: PoolKernel,
+    rows: number,
+    chunkRows: number,
+    args: number[],
+    callRows?: number,
+  ): void {
+    this.pool.run(kernel, rows, chunkRows, args, callRows);
   }
 
   reserve(bytes: number): void {

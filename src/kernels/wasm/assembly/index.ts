@@ -650,26 +650,16 @@ export function assignF32(
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
 ): void {
-  for (let i = start; i < end; i++) {
-    const row = x + <usize>i * <usize>d * 4;
-    nearestF32(row, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
-    store<i32>(labels + <usize>i * 4, best);
-    store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF32(row, c64 + <usize>best * <usize>d * 8, d));
-  }
+  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, false);
 }
 
 /** As {@link assignF32}, for float64 rows. */
 export function assignF64(
   x: usize, start: i32, end: i32, d: i32,
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, dist: usize, margin: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64, scratch: usize,
 ): void {
-  for (let i = start; i < end; i++) {
-    const row = x + <usize>i * <usize>d * 8;
-    nearestF64(row, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
-    store<i32>(labels + <usize>i * 4, best);
-    store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF64(row, c64 + <usize>best * <usize>d * 8, d));
-  }
+  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, scratch, false);
 }
 
 /**
@@ -683,6 +673,16 @@ export function assignSumF32(
   xn: usize, labels: usize, dist: usize, margin: f64,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
 ): void {
+  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, true);
+}
+
+// The scan of assignF32 and assignSumF32 (`withSums`, a constant after inlining).
+@inline function scanRowsF32(
+  x: usize, start: i32, end: i32, d: i32,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
+): void {
   let i = start;
   // Rows two at a time share the centres' loads; the second row's result waits in best1/...
   for (; i + 1 < end; i += 2) {
@@ -690,28 +690,29 @@ export function assignSumF32(
     const row1 = row0 + <usize>d * 4;
     scanPairF32(row0, row1, d, c32, cn, k);
     settleF32(row0, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
-    finishRowF32(row0, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    finishRowF32(row0, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
     best = best1;
     bestScore = bestScore1;
     second = second1;
     settleF32(row1, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>(i + 1) * 8), margin);
-    finishRowF32(row1, i + 1, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    finishRowF32(row1, i + 1, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
   }
   for (; i < end; i++) {
     const row = x + <usize>i * <usize>d * 4;
     nearestF32(row, d, c32, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
-    finishRowF32(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    finishRowF32(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
   }
 }
 
-// Stores a settled row's label (and distance when asked) and adds it to its block's sums.
+// Stores a settled row's label (and distance when asked) and, `withSums`, adds it to its block's sums.
 @inline function finishRowF32(
   row: usize, i: i32, d: i32, c64: usize, k: i32, labels: usize, dist: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
 ): void {
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
   if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d));
+  if (!withSums) return;
   const block = <usize>(i / blockRows);
   const w = load<f64>(weights + <usize>i * 8);
   const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
@@ -725,6 +726,16 @@ export function assignSumF64(
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, scratch: usize,
+): void {
+  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, scratch, true);
+}
+
+// The scan of assignF64 and assignSumF64 (`withSums`, a constant after inlining).
+@inline function scanRowsF64(
+  x: usize, start: i32, end: i32, d: i32,
+  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, scratch: usize, withSums: bool,
 ): void {
   const mixed = cnMax <= MIXED_LIMIT;
   const copy1 = scratchSecond(scratch, d);
@@ -743,29 +754,30 @@ export function assignSumF64(
       scanPairF64(row0, row1, d, c64, cn, k);
       settleF64(row0, d, c64, cn, k, cnMax, xn0, margin);
     }
-    finishRowF64(row0, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    finishRowF64(row0, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
     best = best1;
     bestScore = bestScore1;
     second = second1;
     if (mixed && xn0 <= MIXED_LIMIT && xn1 <= MIXED_LIMIT) settleMixed(copy1, row1, d, c32, c64, cn, k, cnMax, xn1);
     else settleF64(row1, d, c64, cn, k, cnMax, xn1, margin);
-    finishRowF64(row1, i + 1, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    finishRowF64(row1, i + 1, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
   }
   for (; i < end; i++) {
     const row = x + <usize>i * <usize>d * 8;
     nearestF64(row, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
-    finishRowF64(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows);
+    finishRowF64(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
   }
 }
 
 /** As {@link finishRowF32}, for a float64 row. */
 @inline function finishRowF64(
   row: usize, i: i32, d: i32, c64: usize, k: i32, labels: usize, dist: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
 ): void {
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
   if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d));
+  if (!withSums) return;
   const block = <usize>(i / blockRows);
   const w = load<f64>(weights + <usize>i * 8);
   const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
