@@ -1,6 +1,7 @@
 // Runs one system on one case and prints one JSON line; run by bench/run.ts in a child process so
 // peak memory is this run's alone.
 import { createRequire } from 'node:module';
+import { wasmKernelVariant } from '../src/kernels/wasm/runtime.js';
 import { KMeans } from '../src/kmeans/kmeans.js';
 import { matrixToRows } from '../src/matrix.js';
 import { CASES, initialCenters } from './cases.js';
@@ -15,6 +16,10 @@ let msPerIter: number;
 let inertia: number;
 let nIter: number;
 if (system.startsWith('lloyd')) {
+  // The relaxed row must run the relaxed build, the others the SIMD128 one (Node 20 without flags).
+  const expected = system === 'lloyd-relaxed' ? 'relaxed-simd' : 'simd128';
+  if (!system.endsWith('reference') && wasmKernelVariant() !== expected)
+    throw new Error(`${system} expected the ${expected} kernels, got ${wasmKernelVariant()}`);
   const km = new KMeans({
     nClusters: bench.k,
     init,

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeNpy } from '../src/data/npy.js';
 import { availableCores } from '../src/parallel/pool.js';
 import { CASES, initialCenters } from './cases.js';
@@ -52,7 +52,8 @@ if (!withSklearn)
   notes.push('scikit-learn skipped: no python3 with sklearn (apt-get install python3-sklearn)');
 if (!withFaiss) notes.push('faiss skipped: no python3 with faiss (apt-get install python3-faiss)');
 const cores = availableCores();
-const tsx = join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// tsx as a loader in the measured process itself (its CLI would start another node, without our flags).
+const tsxLoader = pathToFileURL(join(here, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 /** Runs per row: this shared VM's timings vary by about ±30%, so a row keeps its fastest run. */
 const repeat = args.includes('--repeat')
@@ -93,7 +94,10 @@ for (const bench of cases) {
         system,
         threads,
         runJson(process.execPath, [
-          tsx,
+          // Node 20 runs the relaxed-SIMD (fused multiply-add) build only with this flag.
+          ...(system === 'lloyd-relaxed' ? ['--experimental-wasm-relaxed-simd'] : []),
+          '--import',
+          tsxLoader,
           join(here, 'one.ts'),
           bench.name,
           system,
@@ -104,6 +108,7 @@ for (const bench of cases) {
     lloyd('lloyd', 1);
     if (cores > 1) lloyd('lloyd', cores);
     lloyd('lloyd-hamerly', cores);
+    lloyd('lloyd-relaxed', cores);
     // Elkan's bounds pay off over many iterations: the run to convergence shows them.
     if (bench.tol) lloyd('lloyd-elkan', cores);
     if (bench.peers && dtype === 'float64') {

@@ -1,8 +1,11 @@
 // Builds the WebAssembly kernels: AssemblyScript (src/kernels/wasm/assembly) -> build/*.wasm, then
 // embeds the bytes as base64 in src/kernels/wasm/kernels-binary.generated.ts, so the module loads
 // synchronously in Node and in browsers, with no file to locate at run time.
-// Two builds of the same source: one importing ordinary memory, one importing shared memory for
-// the worker pool (browsers allow shared memory only when the page is cross-origin isolated).
+// Three builds of the same source: one importing ordinary memory, one importing shared memory for
+// the worker pool (browsers allow shared memory only when the page is cross-origin isolated), and
+// that one again with relaxed SIMD, whose fused multiply-add the fast scan uses (runtime.ts picks
+// it where the engine validates it: Chromium, Node >= 22, Node 20 with
+// --experimental-wasm-relaxed-simd).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,6 +32,10 @@ const variants = {
   KERNELS_SHARED_WASM_BASE64: [
     'kernels-shared.wasm',
     ['--sharedMemory', '--maximumMemory', '65536'],
+  ],
+  KERNELS_SHARED_RELAXED_WASM_BASE64: [
+    'kernels-shared-relaxed.wasm',
+    ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'relaxed-simd'],
   ],
 };
 const lines = [

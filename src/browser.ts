@@ -15,7 +15,7 @@ export type {
   KernelBackend,
 } from './kernels/types.js';
 export { wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
-export { prepareThreads } from './kernels/wasm/runtime.js';
+export { prepareThreads, wasmKernelVariant } from './kernels/wasm/runtime.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
 export { type FitAsyncOptions, type FitOptions, KMeans } from './kmeans/kmeans.js';
 export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';

@@ -6,6 +6,7 @@ import {
   type Matrix,
   referenceBackend,
   wasmBackend,
+  wasmKernelVariant,
   wasmSimdSupported,
 } from '../src/index.js';
 import { kmeansGolden } from './helpers/fixtures.js';
@@ -259,6 +260,13 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     );
     expect(Array.from(km.labels)).toEqual(c.labels);
     expect(Math.abs(km.inertia - c.inertia) / c.inertia).toBeLessThan(1e-5);
+  });
+
+  it('runs the kernels build this test project asks for (vitest.config.ts runs both)', () => {
+    // Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd; Node >= 22 always.
+    const major = Number(process.versions.node.split('.')[0]);
+    const expected = process.env.LLOYD_EXPECT_KERNELS ?? (major >= 22 ? 'relaxed-simd' : 'simd128');
+    expect(wasmKernelVariant()).toBe(expected);
   });
 
   it("'auto' picks the WebAssembly backend here", () => {

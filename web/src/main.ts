@@ -4,7 +4,13 @@
  * plots in the analysis worker), so the page never freezes.
  */
 
-import { type IterationInfo, KMeans, type KMeansOptions, type MetricName } from 'lloyd';
+import {
+  type IterationInfo,
+  KMeans,
+  type KMeansOptions,
+  type MetricName,
+  wasmKernelVariant,
+} from 'lloyd';
 import type { AnalysisRequest, AnalysisResponse } from './analysis-protocol';
 import { loadBundled, loadFile, type Source } from './sources';
 
@@ -408,7 +414,7 @@ ui.threads.max = String(cores);
 ui.threads.value = String(isolated ? cores : 1);
 ui.threads.disabled = !isolated;
 ui.isolation.textContent = isolated
-  ? `Cross-origin isolated: a fit may use up to ${cores} threads (Web Workers over shared WebAssembly memory).`
+  ? `Cross-origin isolated: a fit may use up to ${cores} threads (Web Workers over shared WebAssembly memory), with ${wasmKernelVariant() === 'relaxed-simd' ? 'the relaxed-SIMD kernels (fused multiply-add)' : 'the SIMD128 kernels'}.`
   : 'Not cross-origin isolated (the server sends no COOP/COEP headers): SharedArrayBuffer is unavailable, so each fit runs in one Web Worker, on one thread.';
 ui.isolation.dataset.isolated = String(isolated);
 void useSource(() => loadBundled(ui.dataset.value));

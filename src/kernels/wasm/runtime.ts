@@ -6,7 +6,11 @@ import {
   releasePool,
   type WorkerPool,
 } from '../../parallel/pool.js';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-binary.generated.js';
+import {
+  KERNELS_SHARED_RELAXED_WASM_BASE64,
+  KERNELS_SHARED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+} from './kernels-binary.generated.js';
 
 type Kernel = (...args: number[]) => number | undefined;
 
@@ -51,6 +55,35 @@ function compile(base64: string): WebAssembly.Module {
   return module;
 }
 
+/** The relaxed-SIMD build once compiled; null where the engine does not validate it. */
+let relaxed: WebAssembly.Module | null | undefined;
+
+/** Compiles the relaxed-SIMD build where the engine validates it; undefined where it does not. */
+function compileRelaxed(): WebAssembly.Module | undefined {
+  if (relaxed === undefined) {
+    try {
+      relaxed = compile(KERNELS_SHARED_RELAXED_WASM_BASE64);
+    } catch {
+      relaxed = null;
+    }
+  }
+  return relaxed ?? undefined;
+}
+
+/** The shared-memory kernels: the relaxed-SIMD build where the engine runs it, else SIMD128. */
+function sharedModule(): WebAssembly.Module {
+  return compileRelaxed() ?? compile(KERNELS_SHARED_WASM_BASE64);
+}
+
+/**
+ * Which WebAssembly kernels fits with shared memory use: 'relaxed-simd' (the fast scan with fused
+ * multiply-add; Chromium, Node >= 22, or Node 20 run with --experimental-wasm-relaxed-simd) or
+ * 'simd128'. Results are the same either way; only speed differs.
+ */
+export function wasmKernelVariant(): 'relaxed-simd' | 'simd128' {
+  return compileRelaxed() ? 'relaxed-simd' : 'simd128';
+}
+
 /** Whether this engine runs the SIMD128 kernels (every current browser and Node >= 16 does). */
 export function wasmSimdSupported(): boolean {
   try {
@@ -84,7 +117,7 @@ class PrivateRuntime implements KernelRuntime {
     let module: WebAssembly.Module;
     try {
       memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-      module = compile(KERNELS_SHARED_WASM_BASE64);
+      module = sharedModule();
     } catch {
       memory = new WebAssembly.Memory({ initial: 2 });
       module = compile(KERNELS_WASM_BASE64);
@@ -159,7 +192,7 @@ class PooledRuntime implements KernelRuntime {
 
 /** A runtime with `threads` threads where a pool can be had, else a private single-threaded one. */
 export function acquireRuntime(threads: number): KernelRuntime {
-  const pool = threads > 1 ? acquirePool(compile(KERNELS_SHARED_WASM_BASE64), threads) : undefined;
+  const pool = threads > 1 ? acquirePool(sharedModule(), threads) : undefined;
   return pool ? new PooledRuntime(pool) : new PrivateRuntime();
 }
 
@@ -171,7 +204,7 @@ export function acquireRuntime(threads: number): KernelRuntime {
  */
 export async function prepareThreads(threads = availableCores()): Promise<number> {
   try {
-    return await preparePool(compile(KERNELS_SHARED_WASM_BASE64), Math.floor(threads));
+    return await preparePool(sharedModule(), Math.floor(threads));
   } catch {
     return 1;
   }

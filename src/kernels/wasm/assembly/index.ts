@@ -171,9 +171,28 @@ export function finiteRowsF64(x: usize, start: i32, end: i32, d: i32, out: usize
   return s;
 }
 
+// acc + a·b in float32 lanes for the fast scan: one fused multiply-add in the relaxed-SIMD build
+// (where the engine has it; the build is picked at load time), a multiply and an add otherwise.
+// Either way a score is within the scan's rounding bound, which is all the exact settle needs.
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 // x·c as the scan's single-centre loop computes it (float32 lanes, summed in float64). The
 // four-centre loop sums each centre's lanes in the same order, so both give the same score.
 @inline function dotF32(row: usize, c: usize, d: i32): f64 {
+  const d4 = d & ~3;
+  let a = f32x4.splat(0);
+  for (let t = 0; t < d4; t += 4) a = madd(v128.load(row + <usize>t * 4), v128.load(c + <usize>t * 4), a);
+  let s = scanSum(a);
+  for (let t = d4; t < d; t++) s += <f64>load<f32>(row + <usize>t * 4) * <f64>load<f32>(c + <usize>t * 4);
+  return s;
+}
+
+// As dotF32 with a multiply and an add in every build: k-means++ weighs its draws with these,
+// and the reference backend reproduces them bit for bit (fastSquaredDistances).
+@inline function plainDotF32(row: usize, c: usize, d: i32): f64 {
   const d4 = d & ~3;
   let a = f32x4.splat(0);
   for (let t = 0; t < d4; t += 4) a = f32x4.add(a, f32x4.mul(v128.load(row + <usize>t * 4), v128.load(c + <usize>t * 4)));
@@ -223,10 +242,10 @@ let fastBestIndex: i32 = 0;
     for (let t = 0; t < d4; t += 4) {
       const off = <usize>t * 4;
       const v = v128.load(row + off);
-      a0 = f32x4.add(a0, f32x4.mul(v, v128.load(c0 + off)));
-      a1 = f32x4.add(a1, f32x4.mul(v, v128.load(c1 + off)));
-      a2 = f32x4.add(a2, f32x4.mul(v, v128.load(c2 + off)));
-      a3 = f32x4.add(a3, f32x4.mul(v, v128.load(c3 + off)));
+      a0 = madd(v, v128.load(c0 + off), a0);
+      a1 = madd(v, v128.load(c1 + off), a1);
+      a2 = madd(v, v128.load(c2 + off), a2);
+      a3 = madd(v, v128.load(c3 + off), a3);
     }
     const r = reduce4(a0, a1, a2, a3);
     let s0 = <f64>f32x4.extract_lane(r, 0);
@@ -335,14 +354,14 @@ let second1: f64 = 0;
       const w1 = v128.load(c1 + off);
       const w2 = v128.load(c2 + off);
       const w3 = v128.load(c3 + off);
-      a0 = f32x4.add(a0, f32x4.mul(u, w0));
-      b0 = f32x4.add(b0, f32x4.mul(v, w0));
-      a1 = f32x4.add(a1, f32x4.mul(u, w1));
-      b1 = f32x4.add(b1, f32x4.mul(v, w1));
-      a2 = f32x4.add(a2, f32x4.mul(u, w2));
-      b2 = f32x4.add(b2, f32x4.mul(v, w2));
-      a3 = f32x4.add(a3, f32x4.mul(u, w3));
-      b3 = f32x4.add(b3, f32x4.mul(v, w3));
+      a0 = madd(u, w0, a0);
+      b0 = madd(v, w0, b0);
+      a1 = madd(u, w1, a1);
+      b1 = madd(v, w1, b1);
+      a2 = madd(u, w2, a2);
+      b2 = madd(v, w2, b2);
+      a3 = madd(u, w3, a3);
+      b3 = madd(v, w3, b3);
     }
     const ra = reduce4(a0, a1, a2, a3);
     const rb = reduce4(b0, b1, b2, b3);
@@ -393,8 +412,8 @@ let second1: f64 = 0;
     for (let t = 0; t < d4; t += 4) {
       const off = <usize>t * 4;
       const w = v128.load(c + off);
-      a = f32x4.add(a, f32x4.mul(v128.load(row0 + off), w));
-      b = f32x4.add(b, f32x4.mul(v128.load(row1 + off), w));
+      a = madd(v128.load(row0 + off), w, a);
+      b = madd(v128.load(row1 + off), w, b);
     }
     let s = scanSum(a);
     let r = scanSum(b);
@@ -886,7 +905,7 @@ export function pairwiseFastF32(
     const fast = cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT;
     for (let j = 0; j < k; j++) {
       const value = fast
-        ? Math.max(0, xnorm + (load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d)))
+        ? Math.max(0, xnorm + (load<f64>(cn + <usize>j * 8) - 2 * plainDotF32(row, c32 + <usize>j * rowBytes, d)))
         : directF32(row, c64 + <usize>j * <usize>d * 8, d);
       store<f64>(o + <usize>j * 8, value);
     }
@@ -908,7 +927,7 @@ export function pairwiseFastF64(
     if (fast) toF32(row, scratch, d);
     for (let j = 0; j < k; j++) {
       const value = fast
-        ? Math.max(0, xnorm + (load<f64>(cn + <usize>j * 8) - 2 * dotF32(scratch, c32 + <usize>j * <usize>d * 4, d)))
+        ? Math.max(0, xnorm + (load<f64>(cn + <usize>j * 8) - 2 * plainDotF32(scratch, c32 + <usize>j * <usize>d * 4, d)))
         : directF64(row, c64 + <usize>j * rowBytes, d);
       store<f64>(o + <usize>j * 8, value);
     }
