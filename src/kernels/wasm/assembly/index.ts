@@ -403,7 +403,50 @@ let second1: f64 = 0;
     consider1(n2 - 2 * r2, j + 2);
     consider1(n3 - 2 * r3, j + 3);
   }
-  // The last k mod 4 centres: both rows share each load, each dot as dotF32 computes it.
+  // The last k mod 4 centres: two at a time while two are left (four independent sums, where one
+  // centre's two would wait on each other's latency), then one; both rows share each load, each
+  // dot as dotF32 computes it.
+  if (j + 2 <= k) {
+    const c0 = c32 + <usize>j * rowBytes;
+    const c1 = c0 + rowBytes;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let b0 = f32x4.splat(0);
+    let b1 = f32x4.splat(0);
+    for (let t = 0; t < d4; t += 4) {
+      const off = <usize>t * 4;
+      const u = v128.load(row0 + off);
+      const v = v128.load(row1 + off);
+      const w0 = v128.load(c0 + off);
+      const w1 = v128.load(c1 + off);
+      a0 = madd(u, w0, a0);
+      b0 = madd(v, w0, b0);
+      a1 = madd(u, w1, a1);
+      b1 = madd(v, w1, b1);
+    }
+    let s0 = scanSum(a0);
+    let s1 = scanSum(a1);
+    let r0 = scanSum(b0);
+    let r1 = scanSum(b1);
+    for (let t = d4; t < d; t++) {
+      const off = <usize>t * 4;
+      const u = <f64>load<f32>(row0 + off);
+      const v = <f64>load<f32>(row1 + off);
+      const w0 = <f64>load<f32>(c0 + off);
+      const w1 = <f64>load<f32>(c1 + off);
+      s0 += u * w0;
+      s1 += u * w1;
+      r0 += v * w0;
+      r1 += v * w1;
+    }
+    const n0 = load<f64>(cn + <usize>j * 8);
+    const n1 = load<f64>(cn + <usize>(j + 1) * 8);
+    consider(n0 - 2 * s0, j);
+    consider(n1 - 2 * s1, j + 1);
+    consider1(n0 - 2 * r0, j);
+    consider1(n1 - 2 * r1, j + 1);
+    j += 2;
+  }
   for (; j < k; j++) {
     const n = load<f64>(cn + <usize>j * 8);
     const c = c32 + <usize>j * rowBytes;
