@@ -79,7 +79,7 @@ export interface BoundKernels {
   /**
    * Weighted sums of the rows of each cluster into `sums` (k x cols) and the total weight of each
    * cluster into `clusterWeights`; both are overwritten. Rows with a label outside [0, k) are skipped.
-   * Summed in blocks of SUM_BLOCK_ROWS rows, reduced in block order (see blocks.ts).
+   * Summed in blocks of sumBlockRows(n) rows, reduced in block order (see blocks.ts).
    */
   sumByCluster(
     weights: Float64Array,

@@ -1,5 +1,5 @@
 import type { Matrix } from '../../matrix.js';
-import { reduceBlocks, SUM_BLOCK_ROWS } from '../blocks.js';
+import { reduceBlocks, sumBlockRows } from '../blocks.js';
 import type { BoundKernels, DistanceKind, KernelBackend } from '../types.js';
 import { rowCenterDistance } from './distances.js';
 import { fastSquaredDistances } from './fast-distances.js';
@@ -79,13 +79,14 @@ class ReferenceKernels implements BoundKernels {
     clusterWeights: Float64Array,
   ): void {
     const { X, rows, cols } = this;
-    const blocks = Math.ceil(rows / SUM_BLOCK_ROWS);
+    const blockRows = sumBlockRows(rows);
+    const blocks = Math.ceil(rows / blockRows);
     const partialSums = new Float64Array(blocks * k * cols);
     const partialWeights = new Float64Array(blocks * k);
     for (let i = 0; i < rows; i++) {
       const label = labels[i];
       if (label < 0 || label >= k) continue;
-      const block = Math.floor(i / SUM_BLOCK_ROWS);
+      const block = Math.floor(i / blockRows);
       const w = weights[i];
       partialWeights[block * k + label] += w;
       const so = (block * k + label) * cols;

@@ -1,6 +1,6 @@
 import type { DType, Matrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
-import { reduceBlocks, SUM_BLOCK_ROWS } from '../blocks.js';
+import { reduceBlocks, sumBlockRows } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
 import { referenceBackend } from '../reference/index.js';
 import type {
@@ -165,6 +165,8 @@ class WasmKernels implements BoundKernels {
   private readonly dynamicStart: number;
   /** Rounding bound of the fast scores, relative to (||x|| + max ||c||)² (see nearestF32). */
   private readonly margin: number;
+  /** Rows per block of the cluster sums (see blocks.ts). */
+  private readonly blockRows: number;
   /** The centres of the previous bounded pass, to measure how far each moved. */
   private previousCenters: Float64Array | undefined;
   private lastWeights: Float64Array | undefined;
@@ -204,6 +206,7 @@ class WasmKernels implements BoundKernels {
     this.pendingPtr = layout.pendingPtr;
     this.dynamicStart = layout.dynamicStart;
     this.margin = (this.cols + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
+    this.blockRows = sumBlockRows(this.rows);
     this.run(this.f32 ? 'rowSqNormsF32' : 'rowSqNormsF64', this.cols, [
       this.xPtr,
       this.cols,
@@ -261,7 +264,7 @@ class WasmKernels implements BoundKernels {
       this.weightsPtr,
       this.sums,
       this.cw,
-      SUM_BLOCK_ROWS,
+      this.blockRows,
     ];
     this.runBlocks(this.f32 ? 'assignSumF32' : 'assignSumF64', k * this.cols, [...head, ...tail]);
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
@@ -334,7 +337,7 @@ class WasmKernels implements BoundKernels {
         this.weightsPtr,
         this.sums,
         this.cw,
-        SUM_BLOCK_ROWS,
+        this.blockRows,
         restart ? 1 : 0,
       ]);
     } else {
@@ -370,7 +373,7 @@ class WasmKernels implements BoundKernels {
       this.weightsPtr,
       this.sums,
       this.cw,
-      SUM_BLOCK_ROWS,
+      this.blockRows,
       restart ? 1 : 0,
       this.pendingPtr,
     ];
@@ -464,7 +467,7 @@ class WasmKernels implements BoundKernels {
       k,
       this.sums,
       this.cw,
-      SUM_BLOCK_ROWS,
+      this.blockRows,
     ];
     this.runBlocks(this.f32 ? 'sumBlocksF32' : 'sumBlocksF64', this.cols, args);
     this.reduceSums(blocks, k, sums, clusterWeights);
@@ -472,7 +475,7 @@ class WasmKernels implements BoundKernels {
 
   /** Copies the weights in (once per array) and zeroes the block partial sums; returns the block count. */
   private prepareSums(weights: Float64Array, k: number): number {
-    const blocks = Math.ceil(this.rows / SUM_BLOCK_ROWS);
+    const blocks = Math.ceil(this.rows / this.blockRows);
     if (weights !== this.lastWeights) {
       new Float64Array(this.buffer, this.weightsPtr, this.rows).set(weights);
       this.lastWeights = weights;
@@ -519,7 +522,7 @@ class WasmKernels implements BoundKernels {
     args: number[],
   ): void {
     const callRows = 2 * Math.max(8, Math.floor(WORK_PER_CALL / (2 * Math.max(1, workPerRow))));
-    this.runtime.run(kernel, this.rows, SUM_BLOCK_ROWS, args, callRows);
+    this.runtime.run(kernel, this.rows, this.blockRows, args, callRows);
   }
 
   private run(
@@ -564,7 +567,7 @@ class WasmKernels implements BoundKernels {
   private layout(k: number): void {
     if (k <= this.laidOutK) return;
     const d = this.cols;
-    const blocks = Math.ceil(this.rows / SUM_BLOCK_ROWS);
+    const blocks = Math.ceil(this.rows / this.blockRows);
     let at = this.dynamicStart;
     const take = (bytes: number) => {
       const ptr = at;
