@@ -303,6 +303,47 @@ describe.runIf(wasmSimdSupported())('threads', () => {
     }
   });
 
+  it("a new pool's runs go ahead while its workers start, and workers join later runs: same results", async () => {
+    const { closePools } = await import('../src/index.js');
+    const { acquireRuntime } = await import('../src/kernels/wasm/runtime.js');
+    const { datasets } = kmeansGolden();
+    const X = [...datasets.digits, ...datasets.digits].map((row, i) =>
+      row.map((v) => v + i * 1e-3),
+    );
+    const estimator = (threads: number, backend: 'wasm' | 'reference' = 'wasm') =>
+      new KMeans({ nClusters: 9, randomState: 2, threads, backend });
+    const expected = estimator(1, 'reference').fit(X);
+    for (let round = 0; round < 4; round++) {
+      await closePools(); // a fresh pool each round: its workers join at whatever run they reach
+      const km = estimator(3).fit(X);
+      expect(Array.from(km.labels)).toEqual(Array.from(expected.labels));
+      expect(km.centroids).toEqual(expected.centroids);
+      expect(km.nIter).toBe(expected.nIter);
+    }
+    // Many tiny runs straight after the pool starts, each with its own input and output: a worker
+    // that wakes late must never run a chunk of the wrong run, nor one after its run ended.
+    await closePools();
+    const runtime = acquireRuntime(3);
+    try {
+      const rows = 8000;
+      const d = 8;
+      const runs = 50;
+      const inputAt = (r: number) => 65536 + r * rows * d * 4;
+      const outputAt = (r: number) => inputAt(runs) + r * rows * 8;
+      runtime.reserve(outputAt(runs));
+      const normsOf = (r: number) => new Float64Array(runtime.memory.buffer, outputAt(r), rows);
+      for (let r = 0; r < runs; r++) {
+        new Float32Array(runtime.memory.buffer, inputAt(r), rows * d).fill(r + 1);
+        runtime.run('rowSqNormsF32', rows, 64, [inputAt(r), d, outputAt(r)]);
+        expect(normsOf(r).every((v) => v === d * (r + 1) ** 2)).toBe(true);
+      }
+      for (let r = 0; r < runs; r++)
+        expect(normsOf(r).every((v) => v === d * (r + 1) ** 2)).toBe(true);
+    } finally {
+      runtime.release();
+    }
+  });
+
   it('a kernel that fails on a thread is an error, not a hang; the pool still works after', async () => {
     const { acquireRuntime } = await import('../src/kernels/wasm/runtime.js');
     const runtime = acquireRuntime(2);

@@ -4,7 +4,9 @@
  * caller writes the kernel and its arguments, bumps a generation counter, and every thread,
  * the caller's included, takes chunks of rows from a shared counter until none are left.
  * Which thread computes a chunk never changes its result, so results do not depend on the
- * number of threads. Workers are unref'd: they never keep a Node process alive.
+ * number of threads. A worker joins a run only while the caller has not closed it, so the
+ * caller never waits for workers that are still starting: a new pool's first runs go ahead on
+ * the threads that are there. Workers are unref'd: they never keep a Node process alive.
  */
 
 import { nodeBuiltin } from '../platform.js';
@@ -26,6 +28,11 @@ const SCRATCH_STRIDE = 10;
 const RUN_FAILED = 11;
 /** Rows per kernel call within a chunk (see `run`). */
 const CALL_ROWS = 12;
+/** Workers that have started (instantiated the module, or failed to: see FAILED). */
+const STARTED = 13;
+/** Workers that joined the current run, plus JOIN_CLOSED once the caller closed it to joiners. */
+const JOIN = 14;
+const JOIN_CLOSED = 1 << 30;
 const ARGS_BYTE_OFFSET = 64;
 /** Workers start in tens of milliseconds; past this, threads are given up for this process. */
 const STARTUP_TIMEOUT_MS = 10_000;
@@ -114,19 +121,37 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
   try {
     exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   } catch {
+    // A worker that cannot run the kernels never joins a run; the caller's runs go on without it.
     Atomics.store(control, ${FAILED}, 1);
+    Atomics.add(control, ${STARTED}, 1);
+    Atomics.notify(control, ${STARTED});
+    return;
   }
   const args = new Float64Array(controlBuffer, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
   const slots = ${JSON.stringify(DRAIN_SLOTS)};
   const drain = ${drainChunks.toString()};
-  let seen = 0;
-  Atomics.add(control, ${DONE}, 1);
-  Atomics.notify(control, ${DONE});
+  Atomics.add(control, ${STARTED}, 1);
+  Atomics.notify(control, ${STARTED});
+  // The first time round it does not wait: a run already under way (open) is joined at once.
+  let seen = -1;
   for (;;) {
-    Atomics.wait(control, ${GENERATION}, seen);
+    if (seen !== -1) Atomics.wait(control, ${GENERATION}, seen);
     seen = Atomics.load(control, ${GENERATION});
+    if (control[${COMMAND}] < 0) break;
+    // Join the open run, counted so the caller waits for this worker; never a closed one.
+    let join = Atomics.load(control, ${JOIN});
+    let joined = false;
+    while ((join & ${JOIN_CLOSED}) === 0) {
+      const before = Atomics.compareExchange(control, ${JOIN}, join, join + 1);
+      if (before === join) {
+        joined = true;
+        break;
+      }
+      join = before;
+    }
+    if (!joined) continue;
+    // Read after joining: the run joined may be newer than the generation seen.
     const command = control[${COMMAND}];
-    if (command < 0) break;
     try {
       drain(control, args, exports[kernels[command]], index, slots);
     } catch {
@@ -228,8 +253,8 @@ export class WorkerPool {
   /** Whether a bound matrix is using the pool's memory now. */
   busy = false;
   /**
-   * 'starting' until every worker reported in. A pool whose workers did not start ('failed') runs
-   * its current work on the caller's thread alone, and is closed when released.
+   * 'starting' until every worker reported in; runs do not wait for that (see `run`). A pool one
+   * of whose workers could not start ('failed') is closed when released.
    */
   state: 'starting' | 'ready' | 'failed' = 'starting';
 
@@ -241,37 +266,41 @@ export class WorkerPool {
     const controlBuffer = new SharedArrayBuffer(ARGS_BYTE_OFFSET + MAX_ARGS * 8);
     this.control = new Int32Array(controlBuffer);
     this.args = new Float64Array(controlBuffer, ARGS_BYTE_OFFSET, MAX_ARGS);
+    // Closed until the first run opens it, so no worker joins before there is work.
+    this.control[JOIN] = JOIN_CLOSED;
     const init = { module, memory: this.memory, control: controlBuffer, kernels: POOL_KERNELS };
     this.workers = Array.from({ length: threads - 1 }, (_, w) => spawn({ ...init, index: w + 1 }));
   }
 
-  /** Blocks until the workers started (Node threads start on their own while this one waits). */
-  startBlocking(): boolean {
-    const ok = this.waitForWorkers(STARTUP_TIMEOUT_MS) && Atomics.load(this.control, FAILED) === 0;
-    this.state = ok ? 'ready' : 'failed';
-    return ok;
+  /** Moves 'starting' on once every worker reported in. */
+  private updateState(): void {
+    if (this.state !== 'starting') return;
+    if (Atomics.load(this.control, STARTED) < this.workers.length) return;
+    this.state = Atomics.load(this.control, FAILED) === 0 ? 'ready' : 'failed';
   }
 
   /**
    * Waits for the workers without blocking: a browser starts a worker only when its creator
-   * returns to its event loop.
+   * returns to its event loop, so a browser pool must be started before a synchronous fit.
    */
   async startAsync(): Promise<boolean> {
     const deadline = performance.now() + STARTUP_TIMEOUT_MS;
-    while (Atomics.load(this.control, DONE) < this.workers.length) {
+    while (Atomics.load(this.control, STARTED) < this.workers.length) {
       if (performance.now() > deadline) {
         this.state = 'failed';
         return false;
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    this.state = Atomics.load(this.control, FAILED) === 0 ? 'ready' : 'failed';
+    this.updateState();
     return this.state === 'ready';
   }
 
   /**
-   * Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread, each chunk in
-   * calls of at most `callRows` rows on the thread that took it; returns when all are done.
+   * Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread that joins, each
+   * chunk in calls of at most `callRows` rows on the thread that took it; returns when all are
+   * done. The caller takes chunks too, then closes the run to joiners and waits only for the
+   * workers that joined: a worker still starting (a new pool's, in Node) joins a later run.
    */
   run(
     kernel: PoolKernel,
@@ -280,8 +309,7 @@ export class WorkerPool {
     args: number[],
     callRows = chunkRows,
   ): void {
-    if (this.state === 'starting') this.startBlocking();
-    const alone = this.state === 'failed';
+    this.updateState();
     const { control } = this;
     control[COMMAND] = POOL_KERNELS.indexOf(kernel);
     control[CHUNKS] = Math.ceil(rows / chunkRows);
@@ -290,20 +318,19 @@ export class WorkerPool {
     control[ROWS] = rows;
     control[ARG_COUNT] = args.length;
     this.args.set(args);
+    // Everything a joiner reads is written before the run opens (JOIN = 0).
     Atomics.store(control, NEXT_CHUNK, 0);
-    if (alone) {
-      drainChunks(control, this.args, this.exports[kernel], 0, DRAIN_SLOTS);
-      return;
-    }
     Atomics.store(control, DONE, 0);
     Atomics.store(control, RUN_FAILED, 0);
+    Atomics.store(control, JOIN, 0);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
     try {
       drainChunks(control, this.args, this.exports[kernel], 0, DRAIN_SLOTS);
     } finally {
-      // Even when this thread's kernel threw: the workers must be done before the next run.
-      this.waitForWorkers();
+      // Even when this thread's kernel threw: the joined workers must be done before the next run.
+      const joined = Atomics.or(control, JOIN, JOIN_CLOSED) & ~JOIN_CLOSED;
+      this.waitForDone(joined);
     }
     if (Atomics.load(control, RUN_FAILED) !== 0)
       throw new Error(`lloyd: a worker thread failed running ${kernel}`);
@@ -323,16 +350,12 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  /** Blocks until every worker reported done; false if `timeoutMs` passed first. */
-  private waitForWorkers(timeoutMs = Number.POSITIVE_INFINITY): boolean {
-    const expected = this.workers.length;
-    const deadline = performance.now() + timeoutMs;
+  /** Blocks until `joined` workers reported this run done. */
+  private waitForDone(joined: number): void {
     for (;;) {
       const done = Atomics.load(this.control, DONE);
-      if (done >= expected) return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      Atomics.wait(this.control, DONE, done, Math.min(left, 1000));
+      if (done >= joined) return;
+      Atomics.wait(this.control, DONE, done, 1000);
     }
   }
 }
@@ -348,8 +371,9 @@ function claim(pool: WorkerPool | undefined): WorkerPool | undefined {
 
 /**
  * A free pool of `threads` threads, created on first use and kept for later fits; undefined when
- * threads cannot be had here or the pool is in use. In Node the pool starts here and its first
- * run waits for its workers (tens of milliseconds, overlapping whatever the caller does first).
+ * threads cannot be had here or the pool is in use. In Node the pool starts here, and its runs
+ * go ahead on the caller's thread while the workers start (tens of milliseconds); each joins
+ * the runs after it has started.
  * In a browser worker it must have been started with {@link preparePool} first (a browser starts
  * workers only while their creator is idle); a page's main thread never gets one (it may not block).
  */
