@@ -1,5 +1,6 @@
 // Runs one system on one case and prints one JSON line; run by bench/run.ts in a child process so
 // peak memory is this run's alone.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { wasmKernelVariant } from '../src/kernels/wasm/runtime.js';
 import { KMeans } from '../src/kmeans/kmeans.js';
@@ -73,5 +74,20 @@ if (system.startsWith('lloyd')) {
     return total + best;
   }, 0);
 }
-const maxRssMB = process.resourceUsage().maxRSS / 1024;
+/**
+ * This process's own peak resident memory: Linux's VmHWM (per address space). getrusage's maxRSS
+ * also carries the parent's resident size at fork, so a child of the large bench runner would
+ * report the runner's memory, not its own.
+ */
+function peakRssMB(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    if (kb) return Number(kb[1]) / 1024;
+  } catch {
+    // not Linux: fall back below
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+const maxRssMB = peakRssMB();
 console.log(JSON.stringify({ msPerIter, inertia, nIter, maxRssMB }));

@@ -11,6 +11,18 @@ import time
 import numpy as np
 
 
+def peak_rss_mb():
+    """This process's own peak resident memory: Linux's VmHWM (ru_maxrss also carries the parent's size at fork)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main():
     x_path, init_path, iterations, system = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     tol = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
@@ -36,7 +48,7 @@ def main():
         n_iter = iterations
         distances, _ = km.index.search(Xf, 1)
         inertia = float(distances.sum())
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     print(json.dumps({"msPerIter": elapsed * 1000 / n_iter, "inertia": inertia, "nIter": n_iter, "maxRssMB": rss}))
 
 
