@@ -34,7 +34,7 @@ const STARTED = 13;
 const JOIN = 14;
 const JOIN_CLOSED = 1 << 30;
 const ARGS_BYTE_OFFSET = 64;
-/** Workers start in tens of milliseconds; past this, threads are given up for this process. */
+/** Workers start in tens of milliseconds; past this, a browser pool (startAsync) is given up. */
 const STARTUP_TIMEOUT_MS = 10_000;
 const MAX_ARGS = 32;
 
@@ -83,8 +83,9 @@ const DRAIN_SLOTS = [
 /**
  * Runs `kernel(args[0], start, end, ...args.slice(1), scratch)` over chunks of rows taken from
  * the shared counter, until none are left, each chunk in calls of at most the call rows, in row
- * order; `scratch` is this thread's own scratch memory (kernels that need none ignore it). Shared by the caller's thread (index 0) and the workers, which get
- * its source text: so it names nothing outside itself (a bundler may rename module constants).
+ * order; `scratch` is this thread's own scratch memory (kernels that need none ignore it). Shared
+ * by the caller's thread (index 0) and the workers, which get its source text: so it names
+ * nothing outside itself (a bundler may rename module constants).
  */
 function drainChunks(
   control: Int32Array,
