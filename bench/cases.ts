@@ -1,5 +1,5 @@
 import { loadDataset } from '../src/data/node/datasets.js';
-import type { Matrix } from '../src/matrix.js';
+import type { Matrix, MatrixAllocator } from '../src/matrix.js';
 import { Random } from '../src/random.js';
 
 /** A benchmark case: data, k, and the fixed initial centres every system starts from. */
@@ -11,7 +11,8 @@ export interface BenchCase {
   peers: boolean;
   /** Tolerance: 0 (fixed work: exactly `iterations`) unless the case runs to convergence. */
   tol?: number;
-  load(dtype: 'float64' | 'float32'): Promise<Matrix>;
+  /** X; `allocate` makes the matrix (lloyd's rows load into a shared matrix, fitted uncopied). */
+  load(dtype: 'float64' | 'float32', allocate?: MatrixAllocator): Promise<Matrix>;
 }
 
 /** The cases of issue 4, smallest first; 'smoke' is a tiny one for tests. */
@@ -21,14 +22,15 @@ export const CASES: BenchCase[] = [
     k: 5,
     iterations: 3,
     peers: true,
-    load: async (dtype) => (await loadDataset('blobs?n=2000&d=8&centers=5&seed=3', { dtype })).X,
+    load: async (dtype, allocate) =>
+      (await loadDataset('blobs?n=2000&d=8&centers=5&seed=3', { dtype, allocate })).X,
   },
   {
     name: 'mnist-10k k=10',
     k: 10,
     iterations: 10,
     peers: true,
-    load: async (dtype) => (await loadDataset('mnist', { dtype })).X,
+    load: async (dtype, allocate) => (await loadDataset('mnist', { dtype, allocate })).X,
   },
   {
     name: 'mnist-10k k=10 to convergence',
@@ -36,37 +38,37 @@ export const CASES: BenchCase[] = [
     iterations: 300,
     tol: 1e-4,
     peers: false,
-    load: async (dtype) => (await loadDataset('mnist', { dtype })).X,
+    load: async (dtype, allocate) => (await loadDataset('mnist', { dtype, allocate })).X,
   },
   {
     name: 'fashion-60k k=10',
     k: 10,
     iterations: 10,
     peers: false,
-    load: async (dtype) => (await loadDataset('fashion-mnist', { dtype })).X,
+    load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
   },
   {
     name: 'fashion-60k k=256',
     k: 256,
     iterations: 3,
     peers: false,
-    load: async (dtype) => (await loadDataset('fashion-mnist', { dtype })).X,
+    load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
   },
   {
     name: 'blobs-1M x16 k=64',
     k: 64,
     iterations: 5,
     peers: false,
-    load: async (dtype) =>
-      (await loadDataset('blobs?n=1000000&d=16&centers=64&seed=1', { dtype })).X,
+    load: async (dtype, allocate) =>
+      (await loadDataset('blobs?n=1000000&d=16&centers=64&seed=1', { dtype, allocate })).X,
   },
   {
     name: 'blobs-200k x128 k=1000',
     k: 1000,
     iterations: 2,
     peers: false,
-    load: async (dtype) =>
-      (await loadDataset('blobs?n=200000&d=128&centers=100&seed=2', { dtype })).X,
+    load: async (dtype, allocate) =>
+      (await loadDataset('blobs?n=200000&d=128&centers=100&seed=2', { dtype, allocate })).X,
   },
 ];
 

@@ -2,6 +2,7 @@
 // peak memory is this run's alone.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { sharedMatrix } from '../src/kernels/wasm/backend.js';
 import { wasmKernelVariant } from '../src/kernels/wasm/runtime.js';
 import { KMeans } from '../src/kmeans/kmeans.js';
 import { matrixToRows } from '../src/matrix.js';
@@ -10,7 +11,12 @@ import { CASES, initialCenters } from './cases.js';
 const [caseName, system, dtype, threadsText] = process.argv.slice(2);
 const bench = CASES.find((c) => c.name === caseName);
 if (!bench) throw new Error(`unknown case ${caseName}`);
-const X = await bench.load(dtype as 'float64' | 'float32');
+// lloyd loads X into a shared matrix, which its fits read where it lies (no copy of X); the
+// JavaScript peers take rows of numbers.
+const X = await bench.load(
+  dtype as 'float64' | 'float32',
+  system.startsWith('lloyd') && process.env.LLOYD_BENCH_COPY !== '1' ? sharedMatrix : undefined,
+);
 const init = initialCenters(X, bench.k);
 const threads = Number(threadsText);
 let msPerIter: number;

@@ -14,7 +14,7 @@ export type {
   DistanceKind,
   KernelBackend,
 } from './kernels/types.js';
-export { wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
+export { sharedMatrix, wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
 export { prepareThreads, wasmKernelVariant } from './kernels/wasm/runtime.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
 export { type FitAsyncOptions, type FitOptions, KMeans } from './kmeans/kmeans.js';
@@ -27,6 +27,7 @@ export {
   type FloatArray,
   isMatrix,
   type Matrix,
+  type MatrixAllocator,
   type MatrixLike,
   toMatrix,
 } from './matrix.js';

@@ -27,6 +27,12 @@ export function isMatrix(value: unknown): value is Matrix {
   );
 }
 
+/**
+ * Makes the zeroed matrix a loader fills: {@link zerosMatrix} by default, or `sharedMatrix`, so
+ * that fits use the loaded X where it lies (no copy).
+ */
+export type MatrixAllocator = (rows: number, cols: number, dtype: DType) => Matrix;
+
 /** Allocates a zeroed matrix. */
 export function zerosMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
   const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
@@ -46,6 +52,11 @@ export interface ToMatrixOptions {
   /** Supplies the (zeroed) matrix to fill, e.g. one in a backend's memory; default: a new one. */
   into?: (rows: number, cols: number) => Matrix;
   /**
+   * Offered a Matrix input once its shape is checked: returns it when it may be used as is (read,
+   * never written: a shared matrix the backend binds where it lies), or undefined to copy it.
+   */
+  adopt?: (input: Matrix) => Matrix | undefined;
+  /**
    * Whether to check that every value is finite (default true). A caller that turns it off must
    * check itself (then `assertFinite` for the message), as `fit` does with a backend's fast pass.
    */
@@ -53,14 +64,14 @@ export interface ToMatrixOptions {
 }
 
 /**
- * Validates `input` and copies it once into a fresh {@link Matrix}: the caller's data is never
- * kept or modified. Rejects empty input, ragged rows and any value that is not a finite number,
+ * Validates `input` and copies it once into a fresh {@link Matrix} (unless `adopt` takes a Matrix
+ * as is): the caller's data is never modified. Rejects empty input, ragged rows and any value that is not a finite number,
  * naming the row and column.
  */
 export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matrix {
   const name = options.name ?? 'X';
   const dtype = options.dtype ?? 'float64';
-  const allocate = (rows: number, cols: number): Matrix => {
+  const shapeChecked = (rows: number, cols: number): true => {
     if (rows === 0 || cols === 0) {
       throw new ValidationError(
         name,
@@ -73,6 +84,10 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
     if (options.cols !== undefined && cols !== options.cols) {
       throw new ValidationError(name, `must have ${options.cols} columns; got ${cols}`);
     }
+    return true;
+  };
+  const allocate = (rows: number, cols: number): Matrix => {
+    shapeChecked(rows, cols);
     return options.into ? options.into(rows, cols) : zerosMatrix(rows, cols, dtype);
   };
   let result: Matrix;
@@ -90,8 +105,13 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
         `data has ${input.data.length} values but rows x cols = ${rows} x ${cols} = ${rows * cols}`,
       );
     }
-    result = allocate(rows, cols);
-    result.data.set(input.data);
+    const adopted = options.adopt && shapeChecked(rows, cols) ? options.adopt(input) : undefined;
+    if (adopted) {
+      result = adopted;
+    } else {
+      result = allocate(rows, cols);
+      result.data.set(input.data);
+    }
   } else {
     if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
       throw new ValidationError(

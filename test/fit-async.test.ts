@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // fitAsync starts its worker from the built module beside it, so this test uses the build.
-import { KMeans, makeBlobs, ValidationError } from '../dist/index.js';
+import { KMeans, makeBlobs, sharedMatrix, ValidationError } from '../dist/index.js';
 
 describe('fitAsync', () => {
   const { X } = makeBlobs({
@@ -41,6 +41,16 @@ describe('fitAsync', () => {
     expect(km.nIter).toBeGreaterThanOrEqual(2);
     expect(km.nIter).toBeLessThan(full.nIter);
     expect(km.converged).toBe(false);
+  });
+
+  it('takes a shared matrix (its worker reads the shared memory) and gives the same model', async () => {
+    const S = sharedMatrix(X.rows, X.cols);
+    S.data.set(X.data);
+    const km = await new KMeans({ nClusters: 6, randomState: 1 }).fitAsync(S);
+    const sync = new KMeans({ nClusters: 6, randomState: 1 }).fit(X);
+    expect(km.inertia).toBe(sync.inertia);
+    expect(Array.from(km.labels)).toEqual(Array.from(sync.labels));
+    expect(Array.from(S.data)).toEqual(Array.from(X.data));
   });
 
   it('rejects bad input with the same errors as fit', async () => {

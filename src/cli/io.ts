@@ -4,6 +4,7 @@ import type { LoadedData } from '../data/index.js';
 import { loadDataset } from '../data/node/datasets.js';
 import { loadFile } from '../data/node/files.js';
 import { ValidationError } from '../errors.js';
+import { sharedMatrix } from '../kernels/wasm/backend.js';
 
 /** Where command output goes; tests swap these for buffers. */
 export interface Streams {
@@ -29,10 +30,15 @@ export interface ReadOptions {
   dtype?: 'float64' | 'float32';
 }
 
-/** Loads `dataset:NAME` or a file (CSV/TSV, NPY, JSON, IDX; optionally gzipped). */
+/**
+ * Loads `dataset:NAME` or a file (CSV/TSV, NPY, JSON, IDX; optionally gzipped), into a shared
+ * matrix: the fits that follow read it where it lies, so the process holds X once.
+ */
 export async function readInput(spec: string, options: ReadOptions = {}): Promise<CliData> {
+  const { dtype } = options;
   if (spec.startsWith('dataset:')) {
-    const dataset = await loadDataset(spec.slice('dataset:'.length), { dtype: options.dtype });
+    const name = spec.slice('dataset:'.length);
+    const dataset = await loadDataset(name, { dtype, allocate: sharedMatrix });
     return {
       source: spec,
       X: dataset.X,
@@ -47,8 +53,9 @@ export async function readInput(spec: string, options: ReadOptions = {}): Promis
     labelColumn: options.labelColumn,
     delimiter: options.delimiter,
     header: options.header,
-    dtype: options.dtype,
+    dtype,
     scale: true,
+    allocate: sharedMatrix,
   });
   return { ...loaded, source: spec, path: spec };
 }

@@ -1,5 +1,5 @@
 import { describeValue, ValidationError } from '../errors.js';
-import type { Matrix } from '../matrix.js';
+import { type DType, type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
 import { Random } from '../random.js';
 
 /** Options of {@link makeBlobs}. */
@@ -16,6 +16,10 @@ export interface BlobsOptions {
   centerBox?: number;
   /** Seed. Default 0, so a bare call is reproducible. */
   randomState?: number;
+  /** Element type of X (float32 holds the float64 draws rounded). Default float64. */
+  dtype?: DType;
+  /** Makes X (default: a new matrix); `sharedMatrix` lets fits use it where it lies. */
+  allocate?: MatrixAllocator;
 }
 
 /** Synthetic data and the blob each row came from. */
@@ -48,7 +52,8 @@ export function makeBlobs(options: BlobsOptions = {}): Blobs {
   const rng = new Random(randomState);
   const centers = new Float64Array(nCenters * nFeatures);
   for (let i = 0; i < centers.length; i++) centers[i] = (rng.nextFloat() * 2 - 1) * centerBox;
-  const data = new Float64Array(nSamples * nFeatures);
+  const X = (options.allocate ?? zerosMatrix)(nSamples, nFeatures, options.dtype ?? 'float64');
+  const { data } = X;
   const y = new Int32Array(nSamples);
   for (let i = 0; i < nSamples; i++) {
     const c = i % nCenters;
@@ -57,7 +62,7 @@ export function makeBlobs(options: BlobsOptions = {}): Blobs {
       data[i * nFeatures + t] = centers[c * nFeatures + t] + clusterStd * gaussian(rng);
   }
   return {
-    X: { data, rows: nSamples, cols: nFeatures },
+    X,
     y,
     centers: { data: centers, rows: nCenters, cols: nFeatures },
   };

@@ -1,5 +1,5 @@
 import { describeValue, ValidationError } from '../errors.js';
-import type { DType, Matrix } from '../matrix.js';
+import type { DType, Matrix, MatrixAllocator } from '../matrix.js';
 import { makeBlobs } from './blobs.js';
 import { parseCsv } from './csv-text.js';
 import { idxToMatrix, parseIdx } from './idx.js';
@@ -63,12 +63,13 @@ export async function bundledDataset(
   spec: string,
   read: ReadBundledFile,
   dtype?: DType,
+  allocate?: MatrixAllocator,
 ): Promise<Dataset> {
   const [name, query = ''] = spec.split('?', 2);
   switch (name) {
     case 'iris': {
       const text = new TextDecoder().decode(await read(BUNDLED_FILES.iris[0]));
-      const table = parseCsv(text, { source: 'iris.csv', labelColumn: 'species', dtype });
+      const table = parseCsv(text, { source: 'iris.csv', labelColumn: 'species', dtype, allocate });
       const species = (table.labels ?? []).map(String);
       const targetNames = [...new Set(species)];
       return {
@@ -92,10 +93,11 @@ export async function bundledDataset(
         scale: name === 'mnist',
         targetNames: DIGIT_NAMES,
         dtype,
+        allocate,
       });
     }
     case 'blobs':
-      return blobsDataset(new URLSearchParams(query), dtype);
+      return blobsDataset(new URLSearchParams(query), dtype, allocate);
     default:
       throw new ValidationError(
         'dataset',
@@ -113,10 +115,12 @@ export function imageDataset(parts: {
   scale: boolean;
   targetNames: string[];
   dtype?: DType;
+  allocate?: MatrixAllocator;
 }): Dataset {
   const X = idxToMatrix(parseIdx(parts.images, `${parts.name} images`), {
     scale: parts.scale,
     dtype: parts.dtype,
+    allocate: parts.allocate,
   });
   const y = Array.from(parseIdx(parts.labels, `${parts.name} labels`).data);
   const side = Math.round(Math.sqrt(X.cols));
@@ -131,7 +135,7 @@ export function imageDataset(parts: {
   };
 }
 
-function blobsDataset(params: URLSearchParams, dtype?: DType): Dataset {
+function blobsDataset(params: URLSearchParams, dtype?: DType, allocate?: MatrixAllocator): Dataset {
   const number = (key: string, fallback: number): number => {
     const raw = params.get(key);
     if (raw === null) return fallback;
@@ -146,8 +150,10 @@ function blobsDataset(params: URLSearchParams, dtype?: DType): Dataset {
     centers: number('centers', 3),
     clusterStd: number('std', 1),
     randomState: number('seed', 0),
+    dtype,
+    allocate,
   });
-  const X = dtype === 'float32' ? { ...blobs.X, data: Float32Array.from(blobs.X.data) } : blobs.X;
+  const { X } = blobs;
   return {
     name: 'blobs',
     description: DATASETS[4].description,

@@ -1,4 +1,4 @@
-import type { DType } from '../matrix.js';
+import type { DType, MatrixAllocator } from '../matrix.js';
 import { bundledDataset, type Dataset } from './bundled.js';
 import { gunzip } from './parse-file.js';
 
@@ -7,6 +7,8 @@ export interface FetchDatasetOptions {
   /** Where the package's data/ files are served (a URL ending in /). */
   baseUrl: string | URL;
   dtype?: DType;
+  /** Makes X (default: a new matrix); `sharedMatrix` lets fits use it where it lies, uncopied. */
+  allocate?: MatrixAllocator;
 }
 
 /**
@@ -24,5 +26,6 @@ export function fetchDataset(spec: string, options: FetchDatasetOptions): Promis
       return gunzip(new Uint8Array(await response.arrayBuffer()), file);
     },
     options.dtype,
+    options.allocate,
   );
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { Matrix } from '../matrix.js';
+import { type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
 
 /** A parsed IDX file: its dimensions and values in file order. */
 export interface IdxArray {
@@ -55,15 +55,17 @@ export interface IdxMatrixOptions {
   /** Divide byte values by 255, so pixels land in [0, 1]. */
   scale?: boolean;
   dtype?: 'float64' | 'float32';
+  /** Makes the matrix (default: a new one); `sharedMatrix` lets fits use it where it lies. */
+  allocate?: MatrixAllocator;
 }
 
 /** IDX values as a matrix: the first dimension is the rows, the others are flattened (28x28 images -> 784 columns). */
 export function idxToMatrix(idx: IdxArray, options: IdxMatrixOptions = {}): Matrix {
   const rows = idx.dims[0];
   const cols = idx.dims.slice(1).reduce((a, b) => a * b, 1);
-  const data =
-    options.dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+  const matrix = (options.allocate ?? zerosMatrix)(rows, cols, options.dtype ?? 'float64');
+  const { data } = matrix;
   const factor = options.scale ? 1 / 255 : 1;
   for (let i = 0; i < data.length; i++) data[i] = idx.data[i] * factor;
-  return { data, rows, cols };
+  return matrix;
 }

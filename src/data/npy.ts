@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { FloatArray, Matrix } from '../matrix.js';
+import { type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
 
 const READERS: Record<
   string,
@@ -21,11 +21,13 @@ const READERS: Record<
 /**
  * Parses a NumPy .npy file (format 1.0-3.0): float32/64 and integer types, C order; a 1-D array
  * becomes one column. Fortran order is rejected: save with `np.ascontiguousarray` first.
+ * `allocate` makes the matrix (e.g. `sharedMatrix`, so fits use it where it lies).
  */
 export function parseNpy(
   bytes: Uint8Array,
   source = 'NPY data',
   dtype: 'float64' | 'float32' = 'float64',
+  allocate: MatrixAllocator = zerosMatrix,
 ): Matrix {
   const fail = (message: string): never => {
     throw new ValidationError('file', `${source}: ${message}`);
@@ -65,11 +67,11 @@ export function parseNpy(
   if (bytes.length - dataStart < rows * cols * reader.size)
     fail(`holds fewer values than its shape ${rows} x ${cols}`);
   const little = descr[1] !== '>';
-  const data: FloatArray =
-    dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+  const matrix = allocate(rows, cols, dtype);
+  const { data } = matrix;
   for (let i = 0; i < rows * cols; i++)
     data[i] = reader.read(view, dataStart + i * reader.size, little);
-  return { data, rows, cols };
+  return matrix;
 }
 
 /** Encodes a matrix as a version 1.0 .npy file (float64 or float32, little-endian, C order). */

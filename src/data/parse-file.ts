@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { type DType, type Matrix, toMatrix } from '../matrix.js';
+import { type DType, type Matrix, type MatrixAllocator, toMatrix } from '../matrix.js';
 import { parseCsv } from './csv-text.js';
 import { idxToMatrix, parseIdx } from './idx.js';
 import { parseNpy } from './npy.js';
@@ -53,21 +53,28 @@ export function parseDataFile(
   bytes: Uint8Array,
   options: LoadFileOptions = {},
 ): LoadedData {
-  const dtype = options.dtype;
+  const { dtype, allocate } = options;
   switch (dataFileKind(name)) {
     case 'npy':
-      return withNames(parseNpy(bytes, name, dtype));
+      return withNames(parseNpy(bytes, name, dtype, allocate));
     case 'json':
-      return withNames(parseJsonRows(new TextDecoder().decode(bytes), name, dtype));
-    case 'idx':
-      return withNames(idxToMatrix(parseIdx(bytes, name), { scale: options.scale, dtype }));
+      return withNames(parseJsonRows(new TextDecoder().decode(bytes), name, dtype, allocate));
+    case 'idx': {
+      const idx = parseIdx(bytes, name);
+      return withNames(idxToMatrix(idx, { scale: options.scale, dtype, allocate }));
+    }
     default:
       return parseCsv(new TextDecoder().decode(bytes), { ...options, source: name });
   }
 }
 
 /** Parses JSON text holding an array of rows. */
-export function parseJsonRows(text: string, source: string, dtype: DType = 'float64'): Matrix {
+export function parseJsonRows(
+  text: string,
+  source: string,
+  dtype: DType = 'float64',
+  allocate?: MatrixAllocator,
+): Matrix {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -76,7 +83,8 @@ export function parseJsonRows(text: string, source: string, dtype: DType = 'floa
   }
   if (!Array.isArray(parsed))
     throw new ValidationError('file', `${source}: expected a JSON array of rows`);
-  return toMatrix(parsed as number[][], { name: source, dtype });
+  const into = allocate && ((rows: number, cols: number) => allocate(rows, cols, dtype));
+  return toMatrix(parsed as number[][], { name: source, dtype, into });
 }
 
 function withNames(X: Matrix): LoadedData {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { Matrix } from '../matrix.js';
+import { type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
 
 /** Rows read from a file: features, the optional label column kept apart, and column names. */
 export interface LoadedData {
@@ -23,6 +23,8 @@ export interface CsvOptions {
   labelColumn?: string | number;
   /** Element type of X. Default float64. */
   dtype?: 'float64' | 'float32';
+  /** Makes X (default: a new matrix); `sharedMatrix` lets fits use it where it lies. */
+  allocate?: MatrixAllocator;
 }
 
 /** The delimiter a file name implies: tab for .tsv (optionally .gz), otherwise comma. */
@@ -89,12 +91,11 @@ export class TableBuilder {
   finish(): LoadedData {
     if (this.rows === 0) throw new ValidationError('file', `${this.source}: no data rows`);
     const cols = this.featureIndex.length;
-    const data =
-      this.options.dtype === 'float32'
-        ? Float32Array.from(this.values.subarray(0, this.count))
-        : this.values.slice(0, this.count);
+    const allocate = this.options.allocate ?? zerosMatrix;
+    const X = allocate(this.rows, cols, this.options.dtype ?? 'float64');
+    X.data.set(this.values.subarray(0, this.count));
     const result: LoadedData = {
-      X: { data, rows: this.rows, cols },
+      X,
       columnNames: this.featureIndex.map((j) => this.names[j]),
     };
     if (this.labelIndex >= 0) {

@@ -26,6 +26,11 @@ export interface KernelBackend {
     dtype: DType,
     options?: BindOptions,
   ): AllocatedMatrix | undefined;
+  /**
+   * Optional: X where it lies, when it already lives in this backend's memory (a shared matrix)
+   * as `dtype` and is not bound elsewhere: check and bind it with no copy. Undefined otherwise.
+   */
+  adopt?(X: Matrix, dtype: DType, options?: BindOptions): AllocatedMatrix | undefined;
 }
 
 /** A matrix in a backend's memory: fill `matrix`, then `bind` it, or `release` it unused. */

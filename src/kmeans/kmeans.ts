@@ -69,7 +69,7 @@ export class KMeans {
         );
       }
       weights = resolveSampleWeight(fitOptions.sampleWeight, matrix.rows);
-      opts.metric.prepareData(matrix, 'X');
+      opts.metric.prepareData?.(matrix, 'X');
       tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(matrix);
     });
     const rng =
@@ -312,7 +312,7 @@ export class KMeans {
     const state = this.fitted(`${what}()`);
     const metric = this.metric;
     const { data, kernels } = bindData(X, this.options, state.dtype, state.cols, (matrix) =>
-      metric.prepareData(matrix, 'X'),
+      metric.prepareData?.(matrix, 'X'),
     );
     return { state, data, kernels };
   }
@@ -332,8 +332,9 @@ export class KMeans {
 
 /**
  * Validates and converts X once, straight into the backend's own memory where it offers room
- * (so a fit holds one copy of X), runs `prepare` on it, and binds it. Nothing is left held when
- * validation fails.
+ * (so a fit holds one copy of X), runs `prepare` on it, and binds it. A matrix already in the
+ * backend's memory (a shared matrix) is bound where it lies when the metric leaves X as given.
+ * Nothing is left held when validation fails.
  */
 function bindData(
   X: MatrixLike,
@@ -342,7 +343,7 @@ function bindData(
   cols: number | undefined,
   prepare: (matrix: Matrix) => void,
 ): { data: Matrix; kernels: BoundKernels } {
-  const { backend, threads } = options;
+  const { backend, threads, metric } = options;
   let allocated: AllocatedMatrix | undefined;
   const into = backend.allocate
     ? (rows: number, columns: number): Matrix => {
@@ -350,9 +351,16 @@ function bindData(
         return allocated?.matrix ?? zerosMatrix(rows, columns, dtype);
       }
     : undefined;
+  const adopt =
+    backend.adopt && !metric.prepareData
+      ? (matrix: Matrix): Matrix | undefined => {
+          allocated = backend.adopt?.(matrix, dtype, { threads });
+          return allocated?.matrix;
+        }
+      : undefined;
   try {
     // A matrix in the backend's memory is checked there, in a SIMD pass on every thread.
-    const data = toMatrix(X, { name: 'X', dtype, cols, into, checkFinite: false });
+    const data = toMatrix(X, { name: 'X', dtype, cols, into, adopt, checkFinite: false });
     if (!allocated?.allFinite()) assertFinite(data, 'X');
     prepare(data);
     return { data, kernels: allocated ? allocated.bind() : backend.bind(data, { threads }) };

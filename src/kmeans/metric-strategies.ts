@@ -35,8 +35,11 @@ export interface MetricStrategy {
   readonly distance: DistanceKind;
   /** Whether the update starts from the clusters' weighted sums (so assignment can compute them on the way). */
   readonly usesSums: boolean;
-  /** Readies a matrix the model owns (may change it in place), e.g. L2-normalises rows for cosine. */
-  prepareData(X: Matrix, parameter: string): void;
+  /**
+   * Readies a matrix the model owns, in place, e.g. L2-normalises rows for cosine. Absent where X
+   * is used as given, so a fit may read the caller's matrix where it lies (a shared matrix).
+   */
+  prepareData?(X: Matrix, parameter: string): void;
   /** Readies centres the model owns, in place. */
   prepareCenters(centers: Float64Array, k: number, cols: number, parameter: string): void;
   /** Computes `newCenters` from the assignment, relocating empty clusters. */
@@ -127,7 +130,6 @@ const euclidean: MetricStrategy = {
   name: 'euclidean',
   distance: 'sqeuclidean',
   usesSums: true,
-  prepareData() {},
   prepareCenters() {},
   updateCenters: meanUpdate,
   cost: (distance) => distance,
@@ -168,7 +170,6 @@ const manhattan: MetricStrategy = {
   name: 'manhattan',
   distance: 'manhattan',
   usesSums: false,
-  prepareData() {},
   prepareCenters() {},
   updateCenters(context) {
     const { X, weights, k, newCenters } = context;

@@ -254,14 +254,25 @@ export class WorkerPool {
   /** Whether a bound matrix is using the pool's memory now. */
   busy = false;
   /**
+   * Whether the pool runs over a memory it was given (a shared matrix's, see dedicatedPool): such
+   * a pool serves one bound matrix and is closed when released.
+   */
+  readonly dedicated: boolean;
+  /**
    * 'starting' until every worker reported in; runs do not wait for that (see `run`). A pool one
    * of whose workers could not start ('failed') is closed when released.
    */
   state: 'starting' | 'ready' | 'failed' = 'starting';
 
-  constructor(module: WebAssembly.Module, threads: number, spawn: SpawnWorker) {
+  constructor(
+    module: WebAssembly.Module,
+    threads: number,
+    spawn: SpawnWorker,
+    memory?: WebAssembly.Memory,
+  ) {
     this.threads = threads;
-    this.memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+    this.dedicated = memory !== undefined;
+    this.memory = memory ?? new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
       .exports as unknown as Record<PoolKernel, Kernel>;
     const controlBuffer = new SharedArrayBuffer(ARGS_BYTE_OFFSET + MAX_ARGS * 8);
@@ -409,17 +420,40 @@ export async function preparePool(module: WebAssembly.Module, threads: number): 
   return 1;
 }
 
+/**
+ * A pool of `threads` threads of its own over `memory` (a shared matrix's), for one bound matrix:
+ * closed when released. Node only: its runs go ahead while the workers start, as a new pool's do.
+ * Undefined where workers cannot be started synchronously (a browser: there a shared matrix is
+ * fitted on one thread, or copied into a prepared pool's memory).
+ */
+export function dedicatedPool(
+  module: WebAssembly.Module,
+  threads: number,
+  memory: WebAssembly.Memory,
+): WorkerPool | undefined {
+  if (threads <= 1) return undefined;
+  const spawn = nodeSpawner();
+  if (!spawn) return undefined;
+  const pool = new WorkerPool(module, threads, spawn, memory);
+  pool.busy = true;
+  return pool;
+}
+
 /** Shared memory cannot shrink: a pool whose memory grew past this is retired when it is released. */
 const RETAIN_MEMORY_BYTES = 256 * 2 ** 20;
 
 /**
  * Hands a pool back after a bound matrix is done with it. A pool that grew large is closed and
  * forgotten, so a long-lived process does not keep its biggest fit's memory; the next fit that
- * wants threads starts a fresh pool (tens of milliseconds).
+ * wants threads starts a fresh pool (tens of milliseconds). A dedicated pool is closed.
  */
 export function releasePool(pool: WorkerPool): void {
   pool.busy = false;
-  if (pool.state !== 'failed' && pool.memory.buffer.byteLength <= RETAIN_MEMORY_BYTES) return;
+  const keep =
+    !pool.dedicated &&
+    pool.state !== 'failed' &&
+    pool.memory.buffer.byteLength <= RETAIN_MEMORY_BYTES;
+  if (keep) return;
   if (pools.get(pool.threads) === pool) pools.delete(pool.threads);
   void pool.close();
 }

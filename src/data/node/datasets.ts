@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../../errors.js';
+import type { MatrixAllocator } from '../../matrix.js';
 import { bundledDataset, DATASETS, type Dataset, imageDataset } from '../bundled.js';
 import { readBytes } from './files.js';
 
@@ -31,6 +32,8 @@ export interface LoadDatasetOptions {
   fashionMnistDir?: string;
   /** For fashion-mnist: 'train' (60,000, default) or 'test' (10,000). */
   split?: 'train' | 'test';
+  /** Makes X (default: a new matrix); `sharedMatrix` lets fits use it where it lies, uncopied. */
+  allocate?: MatrixAllocator;
 }
 
 /**
@@ -43,7 +46,8 @@ export async function loadDataset(
 ): Promise<Dataset> {
   if (spec.split('?', 1)[0] !== 'fashion-mnist') {
     const dir = bundledDataDir();
-    return bundledDataset(spec, (file) => readBytes(join(dir, file)), options.dtype);
+    const read = (file: string) => readBytes(join(dir, file));
+    return bundledDataset(spec, read, options.dtype, options.allocate);
   }
   const folder = fashionFolder(options.fashionMnistDir);
   const prefix = options.split === 'test' ? 't10k' : 'train';
@@ -59,6 +63,7 @@ export async function loadDataset(
     scale: true,
     targetNames: FASHION_CLASSES,
     dtype: options.dtype,
+    allocate: options.allocate,
   });
 }
 

@@ -4,8 +4,8 @@ import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { ValidationError } from '../../errors.js';
-import type { Matrix } from '../../matrix.js';
-import { idxToMatrix, parseIdx } from '../idx.js';
+import type { Matrix, MatrixAllocator } from '../../matrix.js';
+import { type IdxMatrixOptions, idxToMatrix, parseIdx } from '../idx.js';
 import { parseNpy } from '../npy.js';
 import {
   dataFileKind,
@@ -69,10 +69,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<L
 }
 
 /** Reads an IDX file (plain or gzipped) as a matrix; `scale` divides bytes by 255. */
-export async function readIdx(
-  path: string,
-  options: { scale?: boolean; dtype?: 'float64' | 'float32' } = {},
-): Promise<Matrix> {
+export async function readIdx(path: string, options: IdxMatrixOptions = {}): Promise<Matrix> {
   return idxToMatrix(parseIdx(await readBytes(path), path), options);
 }
 
@@ -81,20 +78,22 @@ export async function readIdxValues(path: string): Promise<number[]> {
   return Array.from(parseIdx(await readBytes(path), path).data);
 }
 
-/** Reads a .npy file (plain or gzipped). */
+/** Reads a .npy file (plain or gzipped); `allocate` makes the matrix (see {@link MatrixAllocator}). */
 export async function readNpy(
   path: string,
   dtype: 'float64' | 'float32' = 'float64',
+  allocate?: MatrixAllocator,
 ): Promise<Matrix> {
-  return parseNpy(await readBytes(path), path, dtype);
+  return parseNpy(await readBytes(path), path, dtype, allocate);
 }
 
 /** Reads a JSON file holding an array of rows. */
 export async function readJsonRows(
   path: string,
   dtype: 'float64' | 'float32' = 'float64',
+  allocate?: MatrixAllocator,
 ): Promise<Matrix> {
-  return parseJsonRows(new TextDecoder().decode(await readBytes(path)), path, dtype);
+  return parseJsonRows(new TextDecoder().decode(await readBytes(path)), path, dtype, allocate);
 }
 
 /**

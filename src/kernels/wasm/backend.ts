@@ -1,4 +1,5 @@
-import type { DType, Matrix } from '../../matrix.js';
+import { ValidationError } from '../../errors.js';
+import { type DType, type Matrix, zerosMatrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
 import { reduceBlocks, sumBlockRows } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
@@ -11,11 +12,13 @@ import type {
   DistanceKind,
   KernelBackend,
 } from '../types.js';
-import { acquireRuntime, type KernelRuntime } from './runtime.js';
+import { acquireRuntime, type KernelRuntime, newSharedMemory } from './runtime.js';
 
 export { wasmSimdSupported } from './runtime.js';
 
 const PAGE = 65536;
+/** Where X starts in a runtime's memory (page 0 is left to the module). */
+const X_OFFSET = PAGE;
 /** Multiply-adds per kernel call: small enough that V8 tiers a function up early in a pass. */
 const WORK_PER_CALL = 4_000_000;
 
@@ -34,12 +37,9 @@ const THREADS_MIN_VALUES = 1 << 18;
 export const wasmBackend: KernelBackend = {
   name: 'wasm',
   bind(X: Matrix, options: BindOptions = {}): BoundKernels {
-    const layout = new WasmLayout(
-      X.rows,
-      X.cols,
-      X.data instanceof Float32Array,
-      threadsFor(X.rows, X.cols, options),
-    );
+    const f32 = X.data instanceof Float32Array;
+    const threads = threadsFor(X.rows, X.cols, options);
+    const layout = new WasmLayout(X.rows, X.cols, f32, acquireRuntime(threads));
     layout.matrix().data.set(X.data);
     return new WasmKernels(layout, X);
   },
@@ -49,25 +49,72 @@ export const wasmBackend: KernelBackend = {
     dtype: DType,
     options: BindOptions = {},
   ): AllocatedMatrix | undefined {
-    const layout = new WasmLayout(rows, cols, dtype === 'float32', threadsFor(rows, cols, options));
+    const runtime = acquireRuntime(threadsFor(rows, cols, options));
+    const layout = new WasmLayout(rows, cols, dtype === 'float32', runtime);
     // Only shared memory keeps views valid when it grows; without it the caller must copy. A page
     // that is not cross-origin isolated has no SharedArrayBuffer global at all.
     const shared =
       typeof SharedArrayBuffer !== 'undefined' &&
-      layout.runtime.memory.buffer instanceof SharedArrayBuffer;
+      runtime.memory.buffer instanceof SharedArrayBuffer;
     if (!shared) {
-      layout.runtime.release();
+      layout.release();
       return undefined;
     }
-    const matrix = layout.matrix();
-    return {
-      matrix,
-      allFinite: () => layout.allFinite(),
-      bind: () => new WasmKernels(layout, matrix),
-      release: () => layout.runtime.release(),
-    };
+    return layout.allocated(layout.matrix());
+  },
+  adopt(X: Matrix, dtype: DType, options: BindOptions = {}): AllocatedMatrix | undefined {
+    const home = sharedHomes.get(X.data.buffer);
+    const f32 = dtype === 'float32';
+    const fits =
+      home !== undefined &&
+      !home.busy &&
+      X.data instanceof (f32 ? Float32Array : Float64Array) &&
+      X.data.byteOffset === X_OFFSET &&
+      X.data.byteLength === home.bytes;
+    if (!home || !fits) return undefined;
+    home.busy = true;
+    const runtime = acquireRuntime(threadsFor(X.rows, X.cols, options), home.memory);
+    const layout = new WasmLayout(X.rows, X.cols, f32, runtime, () => {
+      home.busy = false;
+    });
+    return layout.allocated(X);
   },
 };
+
+/** The memory each shared matrix lives in (by its data's buffer), and whether a fit holds it. */
+const sharedHomes = new WeakMap<
+  ArrayBufferLike,
+  { memory: WebAssembly.Memory; bytes: number; busy: boolean }
+>();
+
+/**
+ * A zeroed rows x cols matrix in memory the WebAssembly kernels run over in place: fitting it
+ * (or predicting, scoring, transforming it) with the same dtype copies nothing, so a fit holds X
+ * once. Fill `data` before fitting, and leave it alone while a fit runs. Loaders take it as their
+ * `allocate` option. Where shared WebAssembly memory cannot be had (a page that is not
+ * cross-origin isolated), or past 4 GiB, it is an ordinary matrix, which fits copy as usual.
+ * In a browser a shared matrix is fitted on one thread (its workers cannot start while a fit
+ * blocks); fitted with threads there, it is copied into a prepared pool's memory instead.
+ */
+export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
+  for (const [name, value] of [
+    ['rows', rows],
+    ['cols', cols],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new ValidationError(name, `must be a positive integer; got ${value}`);
+  }
+  const bytes = rows * cols * (dtype === 'float32' ? 4 : 8);
+  const memory = newSharedMemory(X_OFFSET + bytes);
+  if (!memory) return zerosMatrix(rows, cols, dtype);
+  const { buffer } = memory;
+  const data =
+    dtype === 'float32'
+      ? new Float32Array(buffer, X_OFFSET, rows * cols)
+      : new Float64Array(buffer, X_OFFSET, rows * cols);
+  sharedHomes.set(buffer, { memory, bytes, busy: false });
+  return { data, rows, cols };
+}
 
 /** Squared euclidean distance between centre a of `A` and centre b of `B`. */
 function squaredGap(A: Float64Array, a: number, B: Float64Array, b: number, d: number): number {
@@ -86,7 +133,6 @@ function threadsFor(rows: number, cols: number, options: BindOptions): number {
 
 /** Where a bound matrix's fixed buffers sit in a runtime's memory. */
 class WasmLayout {
-  readonly runtime: KernelRuntime;
   readonly xPtr: number;
   readonly normsPtr: number;
   readonly labelsPtr: number;
@@ -97,13 +143,15 @@ class WasmLayout {
   readonly pendingPtr: number;
   readonly dynamicStart: number;
 
+  /** `onRelease`: called once the runtime is released. */
   constructor(
     readonly rows: number,
     readonly cols: number,
     readonly f32: boolean,
-    threads: number,
+    readonly runtime: KernelRuntime,
+    private readonly onRelease?: () => void,
   ) {
-    let at = PAGE;
+    let at = X_OFFSET;
     const take = (bytes: number) => {
       const ptr = at;
       at += align(bytes);
@@ -118,9 +166,28 @@ class WasmLayout {
     this.lowerPtr = take(rows * 8);
     this.pendingPtr = take(rows * 4);
     this.dynamicStart = at;
-    this.runtime = acquireRuntime(threads);
-    this.runtime.reserve(at);
+    runtime.reserve(at);
   }
+
+  /** `matrix` (X, in this layout's memory) to check and bind, or release unbound. */
+  allocated(matrix: Matrix): AllocatedMatrix {
+    return {
+      matrix,
+      allFinite: () => this.allFinite(),
+      bind: () => new WasmKernels(this, matrix),
+      release: () => this.release(),
+    };
+  }
+
+  /** Hands the runtime back; once only. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.runtime.release();
+    this.onRelease?.();
+  }
+
+  private released = false;
 
   /** Whether every value of X is finite: a SIMD pass on every thread, per-row flags summed here. */
   allFinite(): boolean {
@@ -153,6 +220,7 @@ class WasmKernels implements BoundKernels {
   readonly cols: number;
   private readonly f32: boolean;
   private readonly runtime: KernelRuntime;
+  private readonly home: WasmLayout;
   private readonly fallback: BoundKernels;
   private readonly xPtr: number;
   private readonly normsPtr: number;
@@ -196,6 +264,7 @@ class WasmKernels implements BoundKernels {
     this.cols = layout.cols;
     this.f32 = layout.f32;
     this.runtime = layout.runtime;
+    this.home = layout;
     this.xPtr = layout.xPtr;
     this.normsPtr = layout.normsPtr;
     this.labelsPtr = layout.labelsPtr;
@@ -504,7 +573,7 @@ class WasmKernels implements BoundKernels {
     if (this.released) return;
     this.released = true;
     this.lastWeights = undefined;
-    this.runtime.release();
+    this.home.release();
   }
 
   private get buffer(): ArrayBufferLike {

@@ -1,6 +1,7 @@
 import {
   acquirePool,
   availableCores,
+  dedicatedPool,
   type PoolKernel,
   preparePool,
   releasePool,
@@ -102,6 +103,18 @@ function grow(memory: WebAssembly.Memory, bytes: number): void {
   if (need > have) memory.grow(need - have);
 }
 
+/** A memory for one thread: shared where the engine allows it, with the kernels built for it. */
+function ownMemory(): { memory: WebAssembly.Memory; module: WebAssembly.Module } {
+  try {
+    return {
+      memory: new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true }),
+      module: sharedModule(),
+    };
+  } catch {
+    return { memory: new WebAssembly.Memory({ initial: 2 }), module: compile(KERNELS_WASM_BASE64) };
+  }
+}
+
 /**
  * One thread, private memory: the kernel runs chunk by chunk on the caller's thread. The memory
  * is shared memory where the engine allows it, because views of shared memory stay valid when it
@@ -112,16 +125,9 @@ class PrivateRuntime implements KernelRuntime {
   readonly threads = 1;
   private readonly exports: Record<PoolKernel, Kernel>;
 
-  constructor() {
-    let memory: WebAssembly.Memory;
-    let module: WebAssembly.Module;
-    try {
-      memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-      module = sharedModule();
-    } catch {
-      memory = new WebAssembly.Memory({ initial: 2 });
-      module = compile(KERNELS_WASM_BASE64);
-    }
+  /** `given`: a shared memory to run over (a shared matrix's); else one of its own. */
+  constructor(given?: WebAssembly.Memory) {
+    const { memory, module } = given ? { memory: given, module: sharedModule() } : ownMemory();
     this.memory = memory;
     this.exports = new WebAssembly.Instance(module, { env: { memory } })
       .exports as unknown as Record<PoolKernel, Kernel>;
@@ -190,10 +196,34 @@ class PooledRuntime implements KernelRuntime {
   }
 }
 
-/** A runtime with `threads` threads where a pool can be had, else a private single-threaded one. */
-export function acquireRuntime(threads: number): KernelRuntime {
+/**
+ * A runtime with `threads` threads where a pool can be had, else a private single-threaded one.
+ * Over `memory` when given (a shared matrix's, which is then bound where it lies): a pool of its
+ * own in Node, one thread elsewhere.
+ */
+export function acquireRuntime(threads: number, memory?: WebAssembly.Memory): KernelRuntime {
+  if (memory) {
+    const pool = dedicatedPool(sharedModule(), threads, memory);
+    return pool ? new PooledRuntime(pool) : new PrivateRuntime(memory);
+  }
   const pool = threads > 1 ? acquirePool(sharedModule(), threads) : undefined;
   return pool ? new PooledRuntime(pool) : new PrivateRuntime();
+}
+
+/**
+ * A new shared memory of at least `bytes`, for a matrix the kernels can run over in place;
+ * undefined where shared WebAssembly memory (or the SIMD kernels) cannot be had, or `bytes` is
+ * beyond 32-bit memory.
+ */
+export function newSharedMemory(bytes: number): WebAssembly.Memory | undefined {
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > 65536 || typeof SharedArrayBuffer === 'undefined') return undefined;
+  try {
+    sharedModule();
+    return new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
