@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DATASETS,
   encodeNpy,
+  idxToMatrix,
   loadDataset,
   loadFile,
+  parseIdx,
   parseNpy,
   readCsv,
   readIdx,
@@ -108,6 +110,17 @@ describe('IDX and JSON', () => {
     expect(scaled.data[17]).toBeCloseTo(170 / 255, 12);
     await expect(readIdx(at('truncated.idx'))).rejects.toThrow(/expected 18 values \(2 x 3 x 3\)/);
     await expect(readIdx(at('good.csv'))).rejects.toThrow(/not an IDX file/);
+  });
+
+  it('reads unsigned and signed bytes (views of the file, which stays as it was)', () => {
+    const unsigned = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 255, 1, 0]);
+    expect(Array.from(parseIdx(unsigned).data)).toEqual([255, 1, 0]);
+    const signed = new Uint8Array([0, 0, 9, 2, 0, 0, 0, 1, 0, 0, 0, 3, 255, 1, 128]);
+    const idx = parseIdx(signed);
+    expect(idx.dims).toEqual([1, 3]);
+    expect(Array.from(idx.data)).toEqual([-1, 1, -128]);
+    expect(Array.from(idxToMatrix(idx, { dtype: 'float32' }).data)).toEqual([-1, 1, -128]);
+    expect(Array.from(signed.subarray(12))).toEqual([255, 1, 128]);
   });
 
   it('reads a JSON array of rows', async () => {

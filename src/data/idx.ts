@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import { type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
 
-/** A parsed IDX file: its dimensions and values in file order. */
+/** A parsed IDX file: its dimensions and values in file order (byte types: a view of the file's bytes). */
 export interface IdxArray {
   dims: number[];
   data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -44,9 +44,14 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
       `expected ${count} values (${dims.join(' x ')}) but the file holds ${(bytes.length - headerSize) / type.size}`,
     );
   }
+  if (type.size === 1) {
+    // Bytes are their own values: a view of them (read only), not a copy, since images are large.
+    const values = bytes.subarray(headerSize, headerSize + count);
+    const data = bytes[2] === 8 ? values : new Int8Array(values.buffer, values.byteOffset, count);
+    return { dims, data };
+  }
   const data = type.make(count);
-  if (type.size === 1) data.set(bytes.subarray(headerSize, headerSize + count));
-  else for (let i = 0; i < count; i++) data[i] = type.read(view, headerSize + i * type.size);
+  for (let i = 0; i < count; i++) data[i] = type.read(view, headerSize + i * type.size);
   return { dims, data };
 }
 
