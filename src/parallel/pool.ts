@@ -423,8 +423,7 @@ export async function preparePool(module: WebAssembly.Module, threads: number): 
 /**
  * A pool of `threads` threads of its own over `memory` (a shared matrix's), for one bound matrix:
  * closed when released. Node only: its runs go ahead while the workers start, as a new pool's do.
- * Undefined where workers cannot be started synchronously (a browser: there a shared matrix is
- * fitted on one thread, or copied into a prepared pool's memory).
+ * Undefined where workers cannot be started synchronously (a browser).
  */
 export function dedicatedPool(
   module: WebAssembly.Module,

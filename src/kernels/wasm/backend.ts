@@ -12,7 +12,7 @@ import type {
   DistanceKind,
   KernelBackend,
 } from '../types.js';
-import { acquireRuntime, type KernelRuntime, newSharedMemory } from './runtime.js';
+import { acquireRuntime, type KernelRuntime, newSharedMemory, runtimeOver } from './runtime.js';
 
 export { wasmSimdSupported } from './runtime.js';
 
@@ -71,9 +71,11 @@ export const wasmBackend: KernelBackend = {
       X.data instanceof (f32 ? Float32Array : Float64Array) &&
       X.data.byteOffset === X_OFFSET &&
       X.data.byteLength === home.bytes;
-    if (!home || !fits) return undefined;
+    const runtime = fits
+      ? runtimeOver(home.memory, threadsFor(X.rows, X.cols, options))
+      : undefined;
+    if (!home || !runtime) return undefined;
     home.busy = true;
-    const runtime = acquireRuntime(threadsFor(X.rows, X.cols, options), home.memory);
     const layout = new WasmLayout(X.rows, X.cols, f32, runtime, () => {
       home.busy = false;
     });
@@ -93,8 +95,8 @@ const sharedHomes = new WeakMap<
  * once. Fill `data` before fitting, and leave it alone while a fit runs. Loaders take it as their
  * `allocate` option. Where shared WebAssembly memory cannot be had (a page that is not
  * cross-origin isolated), or past 4 GiB, it is an ordinary matrix, which fits copy as usual.
- * In a browser a shared matrix is fitted on one thread (its workers cannot start while a fit
- * blocks); fitted with threads there, it is copied into a prepared pool's memory instead.
+ * In a browser, a fit with threads copies it into the prepared pool's memory as usual (a pool of
+ * its own could not start while the fit blocks); a one-thread fit reads it where it lies.
  */
 export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
   for (const [name, value] of [

@@ -196,18 +196,24 @@ class PooledRuntime implements KernelRuntime {
   }
 }
 
-/**
- * A runtime with `threads` threads where a pool can be had, else a private single-threaded one.
- * Over `memory` when given (a shared matrix's, which is then bound where it lies): a pool of its
- * own in Node, one thread elsewhere.
- */
-export function acquireRuntime(threads: number, memory?: WebAssembly.Memory): KernelRuntime {
-  if (memory) {
-    const pool = dedicatedPool(sharedModule(), threads, memory);
-    return pool ? new PooledRuntime(pool) : new PrivateRuntime(memory);
-  }
+/** A runtime with `threads` threads where a pool can be had, else a private single-threaded one. */
+export function acquireRuntime(threads: number): KernelRuntime {
   const pool = threads > 1 ? acquirePool(sharedModule(), threads) : undefined;
   return pool ? new PooledRuntime(pool) : new PrivateRuntime();
+}
+
+/**
+ * A runtime over `memory` (a shared matrix's, bound where it lies): one thread, or `threads` in a
+ * pool of its own. Undefined where that pool cannot start synchronously (a browser: there the
+ * caller copies X into a prepared pool's memory instead, which keeps every thread).
+ */
+export function runtimeOver(
+  memory: WebAssembly.Memory,
+  threads: number,
+): KernelRuntime | undefined {
+  if (threads <= 1) return new PrivateRuntime(memory);
+  const pool = dedicatedPool(sharedModule(), threads, memory);
+  return pool && new PooledRuntime(pool);
 }
 
 /**
