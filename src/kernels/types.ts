@@ -41,7 +41,11 @@ export interface AllocatedMatrix {
    * skip toMatrix's own check and call this instead).
    */
   allFinite(): boolean;
-  bind(): BoundKernels;
+  /**
+   * Binds the matrix. `unchanged`: its values are as `allFinite` last saw them, so what that pass
+   * computed (row norms) is kept; otherwise (say rows were normalised since) it is computed again.
+   */
+  bind(unchanged?: boolean): BoundKernels;
   release(): void;
 }
 

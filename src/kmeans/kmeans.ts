@@ -363,7 +363,11 @@ function bindData(
     const data = toMatrix(X, { name: 'X', dtype, cols, into, adopt, checkFinite: false });
     if (!allocated?.allFinite()) assertFinite(data, 'X');
     prepare(data);
-    return { data, kernels: allocated ? allocated.bind() : backend.bind(data, { threads }) };
+    // The fast check's pass is reused unless the metric changed X since (cosine normalises it).
+    const kernels = allocated
+      ? allocated.bind(!metric.prepareData)
+      : backend.bind(data, { threads });
+    return { data, kernels };
   } catch (error) {
     allocated?.release();
     throw error;

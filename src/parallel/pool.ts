@@ -54,8 +54,6 @@ export const POOL_KERNELS = [
   'pairwiseF64',
   'sumBlocksF32',
   'sumBlocksF64',
-  'finiteRowsF32',
-  'finiteRowsF64',
   'halfGapsF64',
   'pairwiseFastF32',
   'pairwiseFastF64',

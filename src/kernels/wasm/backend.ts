@@ -144,6 +144,9 @@ class WasmLayout {
   readonly lowerPtr: number;
   readonly pendingPtr: number;
   readonly dynamicStart: number;
+  /** Whether normsPtr holds the squared norms of X as it is now. */
+  private normsReady = false;
+  private released = false;
 
   /** `onRelease`: called once the runtime is released. */
   constructor(
@@ -176,7 +179,10 @@ class WasmLayout {
     return {
       matrix,
       allFinite: () => this.allFinite(),
-      bind: () => new WasmKernels(this, matrix),
+      bind: (unchanged = false) => {
+        if (!unchanged) this.normsReady = false;
+        return new WasmKernels(this, matrix);
+      },
       release: () => this.release(),
     };
   }
@@ -189,21 +195,29 @@ class WasmLayout {
     this.onRelease?.();
   }
 
-  private released = false;
-
-  /** Whether every value of X is finite: a SIMD pass on every thread, per-row flags summed here. */
+  /**
+   * Whether every value of X is finite, from its rows' squared norms (a SIMD pass on every
+   * thread, which binding needs anyway): a NaN or infinity makes its row's norm non-finite. So
+   * can float64 values past 1e154 (their squares overflow): then it answers false, and the
+   * caller's exact check finds them finite.
+   */
   allFinite(): boolean {
-    const { rows, cols } = this;
-    const chunkRows = Math.max(16, Math.floor(WORK_PER_CALL / cols));
-    this.runtime.run(this.f32 ? 'finiteRowsF32' : 'finiteRowsF64', rows, chunkRows, [
-      this.xPtr,
-      cols,
-      this.distPtr,
-    ]);
-    const flags = new Float64Array(this.runtime.memory.buffer, this.distPtr, rows);
+    const norms = this.rowNorms();
     let probe = 0;
-    for (let i = 0; i < rows; i++) probe += flags[i];
+    for (let i = 0; i < this.rows; i++) probe += norms[i] * 0;
     return probe === 0;
+  }
+
+  /** The squared norm of each row of X, computed on first use. */
+  rowNorms(): Float64Array {
+    const { rows, cols } = this;
+    if (!this.normsReady) {
+      const chunkRows = Math.max(16, Math.floor(WORK_PER_CALL / cols));
+      const kernel = this.f32 ? 'rowSqNormsF32' : 'rowSqNormsF64';
+      this.runtime.run(kernel, rows, chunkRows, [this.xPtr, cols, this.normsPtr]);
+      this.normsReady = true;
+    }
+    return new Float64Array(this.runtime.memory.buffer, this.normsPtr, rows);
   }
 
   /** X as a matrix viewing the module's memory. */
@@ -278,12 +292,7 @@ class WasmKernels implements BoundKernels {
     this.dynamicStart = layout.dynamicStart;
     this.margin = (this.cols + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
     this.blockRows = sumBlockRows(this.rows);
-    this.run(this.f32 ? 'rowSqNormsF32' : 'rowSqNormsF64', this.cols, [
-      this.xPtr,
-      this.cols,
-      this.normsPtr,
-    ]);
-    const norms = new Float64Array(this.buffer, this.normsPtr, this.rows);
+    const norms = layout.rowNorms();
     for (let i = 0; i < this.rows; i++) this.maxRowNorm = Math.max(this.maxRowNorm, norms[i]);
     // The manhattan passes use it, and float32 passes whose products could overflow.
     this.fallback = referenceBackend.bind(source);

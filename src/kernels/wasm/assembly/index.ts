@@ -86,47 +86,6 @@ export function rowSqNormsF64(x: usize, start: i32, end: i32, d: i32, out: usize
   }
 }
 
-/**
- * For each row, the sum of (v - v) over its values: 0 when every value is finite, NaN when one
- * is NaN or infinite. A cheap SIMD pass, so validation does not cost a slow scalar one.
- */
-export function finiteRowsF32(x: usize, start: i32, end: i32, d: i32, out: usize): void {
-  const d4 = d & ~3;
-  for (let i = start; i < end; i++) {
-    const row = x + <usize>i * <usize>d * 4;
-    let acc = f32x4.splat(0);
-    for (let t = 0; t < d4; t += 4) {
-      const v = v128.load(row + <usize>t * 4);
-      acc = f32x4.add(acc, f32x4.sub(v, v));
-    }
-    let s = sum4(acc);
-    for (let t = d4; t < d; t++) {
-      const v = load<f32>(row + <usize>t * 4);
-      s += <f64>(v - v);
-    }
-    store<f64>(out + <usize>i * 8, s);
-  }
-}
-
-/** As {@link finiteRowsF32}, for float64 rows. */
-export function finiteRowsF64(x: usize, start: i32, end: i32, d: i32, out: usize): void {
-  const d2 = d & ~1;
-  for (let i = start; i < end; i++) {
-    const row = x + <usize>i * <usize>d * 8;
-    let acc = f64x2.splat(0);
-    for (let t = 0; t < d2; t += 2) {
-      const v = v128.load(row + <usize>t * 8);
-      acc = f64x2.add(acc, f64x2.sub(v, v));
-    }
-    let s = sum2(acc);
-    if (d2 < d) {
-      const v = load<f64>(row + <usize>d2 * 8);
-      s += v - v;
-    }
-    store<f64>(out + <usize>i * 8, s);
-  }
-}
-
 // Squared distance from a float32 row to a float64 centre, in float64. Lanes hold the partial
 // sums of t mod 4, combined as (s0 + s2) + (s1 + s3), then the tail: the reference backend's
 // order exactly, so both produce the same bits.
