@@ -199,6 +199,34 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     }
   });
 
+  it('float64 values whose squares overflow are finite: they fit, as in the reference', () => {
+    // The fast finite check reads row norms; 1e200 squared is infinite, so it must defer to the
+    // exact check rather than reject X.
+    const rows = [
+      [1e200, 0],
+      [1e200, 1],
+      [0, 0],
+      [1, 1],
+      [-1e200, 5],
+      [2, 2],
+    ];
+    const options = {
+      nClusters: 3,
+      init: [
+        [1e200, 0],
+        [0, 0],
+        [-1e200, 5],
+      ],
+      maxIter: 5,
+    };
+    const a = new KMeans({ ...options, backend: 'reference' }).fit(rows);
+    const b = new KMeans({ ...options, backend: 'wasm' }).fit(rows);
+    expect(Array.from(b.labels)).toEqual([0, 0, 1, 1, 2, 1]);
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(b.inertia).toBe(a.inertia);
+    expect(b.inertia).toBe(4.5);
+  });
+
   it('float32 values too large for float32 products take the exact path, with the same results', () => {
     const rows = 3000;
     const d = 9;
