@@ -83,6 +83,9 @@ describe('sharedMatrix', () => {
     expect(() => sharedMatrix(0, 3)).toThrow(/rows.*positive integer; got 0/);
     expect(() => sharedMatrix(2.5, 3)).toThrow(/rows.*got 2.5/);
     expect(() => sharedMatrix(2, Number.NaN)).toThrow(/cols.*got NaN/);
+    expect(() => sharedMatrix(2, 2, 'int8' as DType)).toThrow(
+      /dtype.*'float64' or 'float32'; got "int8"/,
+    );
   });
 
   for (const dtype of ['float64', 'float32'] as const) {

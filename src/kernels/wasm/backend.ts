@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors.js';
+import { describeValue, ValidationError } from '../../errors.js';
 import { type DType, type Matrix, zerosMatrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
 import { reduceBlocks, sumBlockRows } from '../blocks.js';
@@ -96,7 +96,9 @@ const sharedHomes = new WeakMap<
  * `allocate` option. Where shared WebAssembly memory cannot be had (a page that is not
  * cross-origin isolated), or past 4 GiB, it is an ordinary matrix, which fits copy as usual.
  * In a browser, a fit with threads copies it into the prepared pool's memory as usual (a pool of
- * its own could not start while the fit blocks); a one-thread fit reads it where it lies.
+ * its own could not start while the fit blocks); a one-thread fit reads it where it lies. Its
+ * memory keeps the working room fits took after X (O(n + k·d); Elkan's bounds n x k) while the
+ * matrix lives: shared memory cannot shrink.
  */
 export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
   for (const [name, value] of [
@@ -104,8 +106,13 @@ export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64
     ['cols', cols],
   ] as const) {
     if (!Number.isInteger(value) || value < 1)
-      throw new ValidationError(name, `must be a positive integer; got ${value}`);
+      throw new ValidationError(name, `must be a positive integer; got ${describeValue(value)}`);
   }
+  if (dtype !== 'float64' && dtype !== 'float32')
+    throw new ValidationError(
+      'dtype',
+      `must be 'float64' or 'float32'; got ${describeValue(dtype)}`,
+    );
   const bytes = rows * cols * (dtype === 'float32' ? 4 : 8);
   const memory = newSharedMemory(X_OFFSET + bytes);
   if (!memory) return zerosMatrix(rows, cols, dtype);
