@@ -199,6 +199,42 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     }
   });
 
+  it("float32 rows near ties: Hamerly's bounds (tightened by the fast form) keep Lloyd's labels", () => {
+    // Rows at midpoints of centre pairs, nudged by a few float32 ulps, for many iterations: the
+    // bounds must never skip a row whose nearest centre changed.
+    const d = 40;
+    const k = 8;
+    const rows = 12000;
+    let s = 11;
+    const next = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 4));
+    const data = new Float32Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const a = centres[i % k];
+      const b = centres[(i * 3 + 1) % k];
+      const nudge = ((i % 7) - 3) * 3e-7;
+      for (let t = 0; t < d; t++) data[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
+    }
+    const X: Matrix = { data, rows, cols: d };
+    const options = { nClusters: k, init: centres, maxIter: 25, tol: 0, dtype: 'float32' } as const;
+    const lloyd = new KMeans({ ...options, backend: 'reference', algorithm: 'lloyd' }).fit(X);
+    for (const threads of [1, 2]) {
+      const hamerly = new KMeans({
+        ...options,
+        backend: 'wasm',
+        algorithm: 'hamerly',
+        threads,
+      }).fit(X);
+      expect(Array.from(hamerly.labels)).toEqual(Array.from(lloyd.labels));
+      expect(hamerly.centroids).toEqual(lloyd.centroids);
+      expect(hamerly.inertia).toBe(lloyd.inertia);
+      expect(hamerly.nIter).toBe(lloyd.nIter);
+    }
+  });
+
   it('float64 values whose squares overflow are finite: they fit, as in the reference', () => {
     // The fast finite check reads row norms; 1e200 squared is infinite, so it must defer to the
     // exact check rather than reject X.

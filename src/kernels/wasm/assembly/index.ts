@@ -149,6 +149,29 @@ export function rowSqNormsF64(x: usize, start: i32, end: i32, d: i32, out: usize
   return s;
 }
 
+// x·c in float32 with four accumulators (four independent chains, so about four times the rate of
+// dotF32's one): for bounds, which need a score within the scan's rounding bound, not its bits.
+@inline function quickDotF32(row: usize, c: usize, d: i32): f64 {
+  const d16 = d & ~15;
+  const d4 = d & ~3;
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  let t = 0;
+  for (; t < d16; t += 16) {
+    const off = <usize>t * 4;
+    a0 = madd(v128.load(row + off), v128.load(c + off), a0);
+    a1 = madd(v128.load(row + off + 16), v128.load(c + off + 16), a1);
+    a2 = madd(v128.load(row + off + 32), v128.load(c + off + 32), a2);
+    a3 = madd(v128.load(row + off + 48), v128.load(c + off + 48), a3);
+  }
+  for (; t < d4; t += 4) a0 = madd(v128.load(row + <usize>t * 4), v128.load(c + <usize>t * 4), a0);
+  let s = scanSum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  for (; t < d; t++) s += <f64>load<f32>(row + <usize>t * 4) * <f64>load<f32>(c + <usize>t * 4);
+  return s;
+}
+
 // As dotF32 with a multiply and an add in every build: k-means++ weighs its draws with these,
 // and the reference backend reproduces them bit for bit (fastSquaredDistances).
 @inline function plainDotF32(row: usize, c: usize, d: i32): f64 {
@@ -983,7 +1006,12 @@ export function hamerlyF32(
       const l = load<f64>(lower + <usize>i * 8) - (label == moveArg1 ? moveMax2 : moveMax1);
       const m = Math.max(load<f64>(half + <usize>label * 8), l);
       if (u + slack >= m) {
-        u = Math.sqrt(directF32(x + <usize>i * rowBytes, c64 + <usize>label * <usize>d * 8, d));
+        // Tightened by the fast form plus its rounding bound (as settleBoundsF32 bounds a scanned
+        // row): an upper bound on the distance at a quarter of an exact distance's cost.
+        const dot = quickDotF32(x + <usize>i * rowBytes, c32 + <usize>label * rowBytes, d);
+        const scale = Math.sqrt(xnorm) + rootMax;
+        const score = load<f64>(cn + <usize>label * 8) - 2 * dot + margin * scale * scale;
+        u = Math.sqrt(Math.max(0, xnorm + score));
         scan = u + slack >= m;
       }
       store<f64>(upper + <usize>i * 8, u);
