@@ -11,6 +11,39 @@ import {
 } from '../src/index.js';
 import { kmeansGolden } from './helpers/fixtures.js';
 
+/**
+ * Seeded centres, and rows at the midpoints of centre pairs (row i: centres i mod k and
+ * partner(i) mod k), each moved towards the second by nudge(i) of the gap: ties a scan must settle.
+ */
+function nearTies(shape: {
+  d: number;
+  k: number;
+  rows: number;
+  seed: number;
+  spread: number;
+  partner: (i: number) => number;
+}): { centres: number[][]; values: (nudge: (i: number) => number) => number[] } {
+  const { d, k, rows, partner } = shape;
+  let s = shape.seed;
+  const next = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+  const centres = Array.from({ length: k }, () =>
+    Array.from({ length: d }, () => next() * shape.spread),
+  );
+  const values = (nudge: (i: number) => number): number[] => {
+    const out = new Array<number>(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const a = centres[i % k];
+      const b = centres[partner(i) % k];
+      for (let t = 0; t < d; t++) out[i * d + t] = (a[t] + b[t]) / 2 + nudge(i) * (b[t] - a[t]);
+    }
+    return out;
+  };
+  return { centres, values };
+}
+
 /** A random matrix of the given shape and dtype, with values on a grid or continuous. */
 const matrixArb = (dtype: 'float64' | 'float32') =>
   fc
@@ -169,19 +202,15 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     const d = 37;
     const k = 6;
     const rows = 9000;
-    let s = 7;
-    const next = () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return s / 2 ** 32;
-    };
-    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
-    const base = new Float64Array(rows * d);
-    for (let i = 0; i < rows; i++) {
-      const a = centres[i % k];
-      const b = centres[(i + 1) % k];
-      const nudge = ((i % 5) - 2) * 1e-12;
-      for (let t = 0; t < d; t++) base[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
-    }
+    const { centres, values } = nearTies({
+      d,
+      k,
+      rows,
+      seed: 7,
+      spread: 10,
+      partner: (i) => i + 1,
+    });
+    const base = Float64Array.from(values((i) => ((i % 5) - 2) * 1e-12));
     for (const scale of [1, 1e-36, 1e30]) {
       const data = base.map((v) => v * scale);
       // Some rows out of float32's safe range beside in-range ones.
@@ -205,20 +234,19 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     const d = 40;
     const k = 8;
     const rows = 12000;
-    let s = 11;
-    const next = () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return s / 2 ** 32;
+    const { centres, values } = nearTies({
+      d,
+      k,
+      rows,
+      seed: 11,
+      spread: 4,
+      partner: (i) => 3 * i + 1,
+    });
+    const X: Matrix = {
+      data: Float32Array.from(values((i) => ((i % 7) - 3) * 3e-7)),
+      rows,
+      cols: d,
     };
-    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 4));
-    const data = new Float32Array(rows * d);
-    for (let i = 0; i < rows; i++) {
-      const a = centres[i % k];
-      const b = centres[(i * 3 + 1) % k];
-      const nudge = ((i % 7) - 3) * 3e-7;
-      for (let t = 0; t < d; t++) data[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
-    }
-    const X: Matrix = { data, rows, cols: d };
     const options = { nClusters: k, init: centres, maxIter: 25, tol: 0, dtype: 'float32' } as const;
     const lloyd = new KMeans({ ...options, backend: 'reference', algorithm: 'lloyd' }).fit(X);
     for (const threads of [1, 2]) {
