@@ -18,9 +18,15 @@ export class FitProgress {
     this.mode = stderr.isTTY ? 'tty' : verbose ? 'lines' : 'off';
   }
 
-  /** An `onIteration` callback. */
-  readonly update = (info: IterationInfo): void => {
-    if (this.mode === 'off') return;
+  /**
+   * The `onIteration` callback, or undefined when nothing is drawn: a callback costs bounded
+   * passes (Hamerly, Elkan) a distance pass per iteration, for the inertia it receives.
+   */
+  get onIteration(): ((info: IterationInfo) => void) | undefined {
+    return this.mode === 'off' ? undefined : this.update;
+  }
+
+  private readonly update = (info: IterationInfo): void => {
     const elapsed = ((performance.now() - this.started) / 1000).toFixed(1);
     const text = `restart ${info.restart + 1}/${this.restarts}  iteration ${info.iteration}  inertia ${formatNumber(info.inertia)}  shift ${info.centerShift.toExponential(2)}  ${elapsed}s`;
     if (this.mode === 'tty') {

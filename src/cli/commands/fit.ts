@@ -82,7 +82,7 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   const probe = new KMeans(options);
   const progress = new FitProgress(io.stderr, probe.options.nInit, values.verbose === true);
   const started = performance.now();
-  const km = new KMeans({ ...options, onIteration: progress.update });
+  const km = new KMeans({ ...options, onIteration: progress.onIteration });
   try {
     km.fit(data.X);
   } finally {
