@@ -214,3 +214,23 @@ describe('lloyd command', () => {
     expect((await lloyd('datasets')).stdout).toMatch(/dataset:mnist/);
   });
 });
+
+describe('fit progress', () => {
+  it('passes no onIteration callback when nothing is drawn (a callback costs bounded passes a distance pass)', async () => {
+    const { FitProgress } = await import('../src/cli/progress.js');
+    const written: string[] = [];
+    const stderr = (isTTY: boolean) => ({ isTTY, write: (text: string) => written.push(text) });
+    expect(new FitProgress(stderr(false), 1, false).onIteration).toBeUndefined();
+    const verbose = new FitProgress(stderr(false), 1, true).onIteration;
+    const terminal = new FitProgress(stderr(true), 2, false).onIteration;
+    const info = { restart: 0, iteration: 3, inertia: 12.5, centerShift: 0.25, elapsedMs: 1 };
+    verbose?.(info);
+    terminal?.(info);
+    expect(written[0]).toMatch(
+      /^restart 1\/1 {2}iteration 3 {2}inertia 12\.5 {2}shift 2\.50e-1 {2}\d+\.\ds\n$/,
+    );
+    expect(
+      written[1].startsWith(`\r\u001b[2K[${'#'.repeat(10)}${'.'.repeat(10)}] restart 1/2`),
+    ).toBe(true);
+  });
+});
