@@ -33,6 +33,35 @@ export function isMatrix(value: unknown): value is Matrix {
  */
 export type MatrixAllocator = (rows: number, cols: number, dtype: DType) => Matrix;
 
+/**
+ * A zeroed rows x cols matrix of `dtype` from `allocate` (default {@link zerosMatrix}), checked to
+ * be what was asked for, so a loader never fills a matrix of another shape or type.
+ */
+export function allocateMatrix(
+  rows: number,
+  cols: number,
+  dtype: DType = 'float64',
+  allocate: MatrixAllocator = zerosMatrix,
+): Matrix {
+  if (dtype !== 'float64' && dtype !== 'float32')
+    throw new ValidationError('dtype', `must be 'float64' or 'float32'; got ${describe(dtype)}`);
+  const matrix: unknown = allocate(rows, cols, dtype);
+  const type = dtype === 'float32' ? Float32Array : Float64Array;
+  const fits =
+    isMatrix(matrix) &&
+    matrix.data instanceof type &&
+    matrix.rows === rows &&
+    matrix.cols === cols &&
+    matrix.data.length === rows * cols;
+  if (!fits) {
+    throw new ValidationError(
+      'allocate',
+      `must return a zeroed ${rows} x ${cols} ${dtype} Matrix; got ${isMatrix(matrix) ? `${matrix.rows} x ${matrix.cols} ${matrix.data.constructor.name} (${matrix.data.length} values)` : describe(matrix)}`,
+    );
+  }
+  return matrix;
+}
+
 /** Allocates a zeroed matrix. */
 export function zerosMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
   const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);

@@ -5,10 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   DATASETS,
+  type DType,
   encodeNpy,
   idxToMatrix,
   loadDataset,
   loadFile,
+  type Matrix,
+  makeBlobs,
   parseIdx,
   parseNpy,
   readCsv,
@@ -121,6 +124,35 @@ describe('IDX and JSON', () => {
     expect(Array.from(idx.data)).toEqual([-1, 1, -128]);
     expect(Array.from(idxToMatrix(idx, { dtype: 'float32' }).data)).toEqual([-1, 1, -128]);
     expect(Array.from(signed.subarray(12))).toEqual([255, 1, 128]);
+  });
+
+  it('fills the matrix an allocate option makes, and rejects one of another shape or type', () => {
+    const zerosMatrix = (rows: number, cols: number, dtype: DType): Matrix => ({
+      data: dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols),
+      rows,
+      cols,
+    });
+    const matrix = { data: Float64Array.of(1, 2, 3, 4), rows: 2, cols: 2 };
+    const made: string[] = [];
+    const allocate = (rows: number, cols: number, dtype: DType) => {
+      made.push(`${rows}x${cols} ${dtype}`);
+      return zerosMatrix(rows, cols, dtype);
+    };
+    expect(parseNpy(encodeNpy(matrix), 'm.npy', 'float32', allocate).data).toEqual(
+      Float32Array.of(1, 2, 3, 4),
+    );
+    expect(made).toEqual(['2x2 float32']);
+    const wrongType = () => zerosMatrix(2, 2, 'float64');
+    expect(() => parseNpy(encodeNpy(matrix), 'm.npy', 'float32', wrongType)).toThrow(
+      /^allocate: must return a zeroed 2 x 2 float32 Matrix; got 2 x 2 Float64Array \(4 values\)$/,
+    );
+    const wrongShape = () => zerosMatrix(1, 4, 'float64');
+    expect(() => makeBlobs({ nSamples: 2, nFeatures: 2, allocate: wrongShape })).toThrow(
+      /allocate: must return a zeroed 2 x 2 float64 Matrix; got 1 x 4/,
+    );
+    expect(() => makeBlobs({ dtype: 'int8' as DType })).toThrow(
+      /^dtype: must be 'float64' or 'float32'; got "int8"$/,
+    );
   });
 
   it('reads a JSON array of rows', async () => {

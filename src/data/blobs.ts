@@ -1,5 +1,5 @@
 import { describeValue, ValidationError } from '../errors.js';
-import { type DType, type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
+import { allocateMatrix, type DType, type Matrix, type MatrixAllocator } from '../matrix.js';
 import { Random } from '../random.js';
 
 /** Options of {@link makeBlobs}. */
@@ -52,7 +52,7 @@ export function makeBlobs(options: BlobsOptions = {}): Blobs {
   const rng = new Random(randomState);
   const centers = new Float64Array(nCenters * nFeatures);
   for (let i = 0; i < centers.length; i++) centers[i] = (rng.nextFloat() * 2 - 1) * centerBox;
-  const X = (options.allocate ?? zerosMatrix)(nSamples, nFeatures, options.dtype ?? 'float64');
+  const X = allocateMatrix(nSamples, nFeatures, options.dtype, options.allocate);
   const { data } = X;
   const y = new Int32Array(nSamples);
   for (let i = 0; i < nSamples; i++) {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
+import { allocateMatrix, type Matrix, type MatrixAllocator } from '../matrix.js';
 
 /** A parsed IDX file: its dimensions and values in file order (byte types: a view of the file's bytes). */
 export interface IdxArray {
@@ -68,7 +68,7 @@ export interface IdxMatrixOptions {
 export function idxToMatrix(idx: IdxArray, options: IdxMatrixOptions = {}): Matrix {
   const rows = idx.dims[0];
   const cols = idx.dims.slice(1).reduce((a, b) => a * b, 1);
-  const matrix = (options.allocate ?? zerosMatrix)(rows, cols, options.dtype ?? 'float64');
+  const matrix = allocateMatrix(rows, cols, options.dtype, options.allocate);
   const { data } = matrix;
   const factor = options.scale ? 1 / 255 : 1;
   for (let i = 0; i < data.length; i++) data[i] = idx.data[i] * factor;

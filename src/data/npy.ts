@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
+import { allocateMatrix, type Matrix, type MatrixAllocator } from '../matrix.js';
 
 const READERS: Record<
   string,
@@ -27,7 +27,7 @@ export function parseNpy(
   bytes: Uint8Array,
   source = 'NPY data',
   dtype: 'float64' | 'float32' = 'float64',
-  allocate: MatrixAllocator = zerosMatrix,
+  allocate?: MatrixAllocator,
 ): Matrix {
   const fail = (message: string): never => {
     throw new ValidationError('file', `${source}: ${message}`);
@@ -67,7 +67,7 @@ export function parseNpy(
   if (bytes.length - dataStart < rows * cols * reader.size)
     fail(`holds fewer values than its shape ${rows} x ${cols}`);
   const little = descr[1] !== '>';
-  const matrix = allocate(rows, cols, dtype);
+  const matrix = allocateMatrix(rows, cols, dtype, allocate);
   const { data } = matrix;
   for (let i = 0; i < rows * cols; i++)
     data[i] = reader.read(view, dataStart + i * reader.size, little);

@@ -1,5 +1,11 @@
 import { ValidationError } from '../errors.js';
-import { type DType, type Matrix, type MatrixAllocator, toMatrix } from '../matrix.js';
+import {
+  allocateMatrix,
+  type DType,
+  type Matrix,
+  type MatrixAllocator,
+  toMatrix,
+} from '../matrix.js';
 import { parseCsv } from './csv-text.js';
 import { idxToMatrix, parseIdx } from './idx.js';
 import { parseNpy } from './npy.js';
@@ -83,7 +89,8 @@ export function parseJsonRows(
   }
   if (!Array.isArray(parsed))
     throw new ValidationError('file', `${source}: expected a JSON array of rows`);
-  const into = allocate && ((rows: number, cols: number) => allocate(rows, cols, dtype));
+  const into =
+    allocate && ((rows: number, cols: number) => allocateMatrix(rows, cols, dtype, allocate));
   return toMatrix(parsed as number[][], { name: source, dtype, into });
 }
 

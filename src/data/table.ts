@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { type Matrix, type MatrixAllocator, zerosMatrix } from '../matrix.js';
+import { allocateMatrix, type Matrix, type MatrixAllocator } from '../matrix.js';
 
 /** Rows read from a file: features, the optional label column kept apart, and column names. */
 export interface LoadedData {
@@ -91,8 +91,7 @@ export class TableBuilder {
   finish(): LoadedData {
     if (this.rows === 0) throw new ValidationError('file', `${this.source}: no data rows`);
     const cols = this.featureIndex.length;
-    const allocate = this.options.allocate ?? zerosMatrix;
-    const X = allocate(this.rows, cols, this.options.dtype ?? 'float64');
+    const X = allocateMatrix(this.rows, cols, this.options.dtype, this.options.allocate);
     X.data.set(this.values.subarray(0, this.count));
     const result: LoadedData = {
       X,
