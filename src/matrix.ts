@@ -94,13 +94,13 @@ export interface ToMatrixOptions {
 
 /**
  * Validates `input` and copies it once into a fresh {@link Matrix} (unless `adopt` takes a Matrix
- * as is): the caller's data is never modified. Rejects empty input, ragged rows and any value that is not a finite number,
- * naming the row and column.
+ * as is): the caller's data is never modified. Rejects empty input, ragged rows and any value that
+ * is not a finite number, naming the row and column.
  */
 export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matrix {
   const name = options.name ?? 'X';
   const dtype = options.dtype ?? 'float64';
-  const shapeChecked = (rows: number, cols: number): true => {
+  const checkShape = (rows: number, cols: number): void => {
     if (rows === 0 || cols === 0) {
       throw new ValidationError(
         name,
@@ -113,12 +113,9 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
     if (options.cols !== undefined && cols !== options.cols) {
       throw new ValidationError(name, `must have ${options.cols} columns; got ${cols}`);
     }
-    return true;
   };
-  const allocate = (rows: number, cols: number): Matrix => {
-    shapeChecked(rows, cols);
-    return options.into ? options.into(rows, cols) : zerosMatrix(rows, cols, dtype);
-  };
+  const create = (rows: number, cols: number): Matrix =>
+    options.into ? options.into(rows, cols) : zerosMatrix(rows, cols, dtype);
   let result: Matrix;
   if (isMatrix(input)) {
     const { rows, cols } = input;
@@ -134,11 +131,12 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
         `data has ${input.data.length} values but rows x cols = ${rows} x ${cols} = ${rows * cols}`,
       );
     }
-    const adopted = options.adopt && shapeChecked(rows, cols) ? options.adopt(input) : undefined;
+    checkShape(rows, cols);
+    const adopted = options.adopt?.(input);
     if (adopted) {
       result = adopted;
     } else {
-      result = allocate(rows, cols);
+      result = create(rows, cols);
       result.data.set(input.data);
     }
   } else {
@@ -157,7 +155,8 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
       throw new ValidationError(name, 'row 0 is not an array of numbers');
     }
     const cols = first ? first.length : 0;
-    result = allocate(rows, cols);
+    checkShape(rows, cols);
+    result = create(rows, cols);
     const data = result.data;
     for (let i = 0; i < rows; i++) {
       const row = input[i];
