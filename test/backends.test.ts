@@ -4,6 +4,7 @@ import {
   type KernelBackend,
   KMeans,
   type Matrix,
+  makeBlobs,
   referenceBackend,
   wasmBackend,
   wasmKernelVariant,
@@ -260,6 +261,48 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
       expect(hamerly.centroids).toEqual(lloyd.centroids);
       expect(hamerly.inertia).toBe(lloyd.inertia);
       expect(hamerly.nIter).toBe(lloyd.nIter);
+    }
+  });
+
+  it("Hamerly's sums, redone only where labels changed, match the reference: weights, restarts, relocated empty clusters", () => {
+    // 6000 rows make 16 sum blocks; random init with many clusters empties some, whose
+    // relocation changes labels between passes; weights and restarts reuse one binding.
+    const { X } = makeBlobs({
+      nSamples: 6000,
+      nFeatures: 5,
+      centers: 7,
+      clusterStd: 2,
+      randomState: 9,
+    });
+    const sampleWeight = Array.from({ length: 6000 }, (_, i) => 0.5 + ((i * 37) % 11) / 4);
+    for (const dtype of ['float64', 'float32'] as const) {
+      const options = {
+        nClusters: 40,
+        init: 'random',
+        nInit: 3,
+        randomState: 5,
+        tol: 0,
+        maxIter: 300,
+        dtype,
+      } as const;
+      const reference = new KMeans({ ...options, backend: 'reference', algorithm: 'lloyd' }).fit(
+        X,
+        {
+          sampleWeight,
+        },
+      );
+      for (const threads of [1, 2]) {
+        const km = new KMeans({ ...options, backend: 'wasm', algorithm: 'hamerly', threads }).fit(
+          X,
+          {
+            sampleWeight,
+          },
+        );
+        expect(Array.from(km.labels), `${dtype} ${threads}`).toEqual(Array.from(reference.labels));
+        expect(km.centroids).toEqual(reference.centroids);
+        expect(km.inertia).toBe(reference.inertia);
+        expect(km.nIter).toBe(reference.nIter);
+      }
     }
   });
 

@@ -54,6 +54,8 @@ export const POOL_KERNELS = [
   'pairwiseF64',
   'sumBlocksF32',
   'sumBlocksF64',
+  'refreshSumsF32',
+  'refreshSumsF64',
   'halfGapsF64',
   'pairwiseFastF32',
   'pairwiseFastF64',

@@ -24,6 +24,12 @@ const WORK_PER_CALL = 4_000_000;
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+/**
+ * Hamerly's passes redo only the changed block sums when the share of (block, cluster) sums the
+ * previous pass's changes would touch is below this; otherwise they add every row as they go.
+ */
+const INCREMENTAL_SUMS_BELOW = 0.5;
+
 /** Below this many values in X a pass takes well under a millisecond, and hand-offs cost more than they save. */
 const THREADS_MIN_VALUES = 1 << 18;
 
@@ -150,6 +156,7 @@ class WasmLayout {
   readonly upperPtr: number;
   readonly lowerPtr: number;
   readonly pendingPtr: number;
+  readonly sumsLabelsPtr: number;
   readonly dynamicStart: number;
   /** Whether normsPtr holds the squared norms of X as it is now. */
   private normsReady = false;
@@ -177,6 +184,7 @@ class WasmLayout {
     this.upperPtr = take(rows * 8);
     this.lowerPtr = take(rows * 8);
     this.pendingPtr = take(rows * 4);
+    this.sumsLabelsPtr = take(rows * 4);
     this.dynamicStart = at;
     runtime.reserve(at);
   }
@@ -253,6 +261,8 @@ class WasmKernels implements BoundKernels {
   private readonly upperPtr: number;
   private readonly lowerPtr: number;
   private readonly pendingPtr: number;
+  /** The labels the block partial sums were last made from (see refreshSumsF32). */
+  private readonly sumsLabelsPtr: number;
   private readonly dynamicStart: number;
   /** Rounding bound of the fast scores, relative to (||x|| + max ||c||)² (see nearestF32). */
   private readonly margin: number;
@@ -270,6 +280,15 @@ class WasmKernels implements BoundKernels {
   private pairOut = 0;
   private halfPtr = 0;
   private movePtr = 0;
+  /** k bytes per sum block: refreshSumsF32's flags. */
+  private dirtyPtr = 0;
+  /**
+   * Whether the block partial sums are those of the labels at sumsLabelsPtr, with the weights
+   * last copied in: then Hamerly's passes may redo only the blocks and clusters whose rows changed.
+   */
+  private sumsCurrent = false;
+  /** How many labels the previous bounded pass changed. */
+  private lastChanges = Number.POSITIVE_INFINITY;
   private released = false;
   /** Which bounds the previous bounded pass kept. */
   private lastMethod: BoundsMethod = 'hamerly';
@@ -296,6 +315,7 @@ class WasmKernels implements BoundKernels {
     this.upperPtr = layout.upperPtr;
     this.lowerPtr = layout.lowerPtr;
     this.pendingPtr = layout.pendingPtr;
+    this.sumsLabelsPtr = layout.sumsLabelsPtr;
     this.dynamicStart = layout.dynamicStart;
     this.margin = (this.cols + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
     this.blockRows = sumBlockRows(this.rows);
@@ -383,7 +403,17 @@ class WasmKernels implements BoundKernels {
       this.previousCenters = undefined; // the bounds were not kept: the next pass starts afresh
       return;
     }
-    const blocks = this.prepareSums(weights, k);
+    // Late in a run few labels change: Hamerly's passes then redo only the sums of the blocks and
+    // clusters that changed (refreshSums), which reads those rows again; early on, when most do,
+    // every row is added as the pass goes (while it is in cache).
+    const blocks = Math.ceil(this.rows / this.blockRows);
+    const changedShare = 1 - Math.exp((-2 * this.lastChanges) / (blocks * k));
+    const incremental =
+      method !== 'elkan' &&
+      this.sumsCurrent &&
+      weights === this.lastWeights &&
+      changedShare < INCREMENTAL_SUMS_BELOW;
+    if (!incremental) this.prepareSums(weights, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
     const gapChunk = Math.max(1, Math.floor(WORK_PER_CALL / (k * d)));
     // Half the gap from each centre to its nearest other one (and for Elkan to every other one):
@@ -428,9 +458,15 @@ class WasmKernels implements BoundKernels {
         restart ? 1 : 0,
       ]);
     } else {
-      this.hamerlyPass(head, k, max1, max2, arg1, restart);
+      this.hamerlyPass(head, k, max1, max2, arg1, restart, !incremental);
+      if (incremental) this.refreshSums(k);
+      else this.sumsCurrent = true; // the pass kept each row's label in sumsLabels
     }
-    labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
+    const next = new Int32Array(this.buffer, this.labelsPtr, this.rows);
+    let changes = 0;
+    for (let i = 0; i < this.rows; i++) if (next[i] !== labels[i]) changes++;
+    this.lastChanges = changes;
+    labels.set(next);
     this.reduceSums(blocks, k, sums, clusterWeights);
     this.previousCenters = centers.slice(0, k * d);
   }
@@ -443,6 +479,7 @@ class WasmKernels implements BoundKernels {
     max2: number,
     arg1: number,
     restart: boolean,
+    withSums: boolean,
   ): void {
     const bounds = [
       this.normsPtr,
@@ -455,14 +492,16 @@ class WasmKernels implements BoundKernels {
       max2,
       arg1,
     ];
+    // Without sums (a null pointer), refreshSums brings them up to date after the pass.
     const tail = [
       this.margin,
       this.weightsPtr,
-      this.sums,
+      withSums ? this.sums : 0,
       this.cw,
       this.blockRows,
       restart ? 1 : 0,
       this.pendingPtr,
+      this.sumsLabelsPtr,
     ];
     this.runBlocks(this.f32 ? 'hamerlyF32' : 'hamerlyF64', k * this.cols, [
       ...head,
@@ -560,6 +599,32 @@ class WasmKernels implements BoundKernels {
     this.reduceSums(blocks, k, sums, clusterWeights);
   }
 
+  /**
+   * Brings the block partial sums up to date for the labels now in memory, block by block (one
+   * call a block), redoing only the blocks and clusters whose rows changed since they were made.
+   */
+  private refreshSums(k: number): void {
+    this.runtime.run(
+      this.f32 ? 'refreshSumsF32' : 'refreshSumsF64',
+      this.rows,
+      this.blockRows,
+      [
+        this.xPtr,
+        this.cols,
+        this.weightsPtr,
+        this.labelsPtr,
+        this.sumsLabelsPtr,
+        k,
+        this.sums,
+        this.cw,
+        this.blockRows,
+        this.dirtyPtr,
+      ],
+      this.blockRows,
+    );
+    this.sumsCurrent = true;
+  }
+
   /** Copies the weights in (once per array) and zeroes the block partial sums; returns the block count. */
   private prepareSums(weights: Float64Array, k: number): number {
     const blocks = Math.ceil(this.rows / this.blockRows);
@@ -569,6 +634,7 @@ class WasmKernels implements BoundKernels {
     }
     new Float64Array(this.buffer, this.sums, blocks * k * this.cols).fill(0);
     new Float64Array(this.buffer, this.cw, blocks * k).fill(0);
+    this.sumsCurrent = false;
     return blocks;
   }
 
@@ -668,6 +734,7 @@ class WasmKernels implements BoundKernels {
     this.cw = take(blocks * k * 8);
     this.halfPtr = take(k * 8);
     this.movePtr = take(k * 8);
+    this.dirtyPtr = take(blocks * k);
     if (this.elkanLaidOut) {
       // Elkan's bounds: rows x k float32 lower bounds, and the k x k centre half gaps.
       this.elkanLowerPtr = take(this.rows * k * 4);
@@ -679,5 +746,6 @@ class WasmKernels implements BoundKernels {
     this.pairOut = at;
     this.runtime.reserve(at);
     this.laidOutK = k;
+    this.sumsCurrent = false;
   }
 }

@@ -898,6 +898,65 @@ export function sumBlocksF64(
   }
 }
 
+/**
+ * Brings the block partial sums of sumBlocksF32 up to date for new labels, redoing only what
+ * changed: [start, end) is one whole block, `sumsLabels` (i32) the labels its sums were made from
+ * (-1: none yet, with the sums zeroed). Each (block, cluster) that lost or gained a row is zeroed
+ * and summed again from its rows in row order, which is the order sumBlocksF32 adds them in: the
+ * result is the same, bit for bit, as summing the whole block afresh. `dirty` holds k bytes per
+ * block, left zero.
+ */
+export function refreshSumsF32(
+  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, sumsLabels: usize, k: i32,
+  sums: usize, clusterWeights: usize, blockRows: i32, dirty: usize,
+): void {
+  refreshSums(x, start, end, d, weights, labels, sumsLabels, k, sums, clusterWeights, blockRows, dirty, false);
+}
+
+/** As {@link refreshSumsF32}, for float64 data. */
+export function refreshSumsF64(
+  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, sumsLabels: usize, k: i32,
+  sums: usize, clusterWeights: usize, blockRows: i32, dirty: usize,
+): void {
+  refreshSums(x, start, end, d, weights, labels, sumsLabels, k, sums, clusterWeights, blockRows, dirty, true);
+}
+
+@inline function refreshSums(
+  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, sumsLabels: usize, k: i32,
+  sums: usize, clusterWeights: usize, blockRows: i32, dirty: usize, f64Rows: bool,
+): void {
+  const block = <usize>(start / blockRows);
+  const flags = dirty + block * <usize>k;
+  let changed = false;
+  for (let i = start; i < end; i++) {
+    const now = load<i32>(labels + <usize>i * 4);
+    const then = load<i32>(sumsLabels + <usize>i * 4);
+    if (now == then) continue;
+    if (then >= 0) store<u8>(flags + <usize>then, 1);
+    store<u8>(flags + <usize>now, 1);
+    store<i32>(sumsLabels + <usize>i * 4, now);
+    changed = true;
+  }
+  if (!changed) return;
+  const rowBytes = <usize>d * (f64Rows ? 8 : 4);
+  for (let j = 0; j < k; j++) {
+    if (load<u8>(flags + <usize>j) == 0) continue;
+    store<f64>(clusterWeights + (block * <usize>k + <usize>j) * 8, 0);
+    memory.fill(sums + (block * <usize>k + <usize>j) * <usize>d * 8, 0, <usize>d * 8);
+  }
+  for (let i = start; i < end; i++) {
+    const label = load<i32>(labels + <usize>i * 4);
+    if (load<u8>(flags + <usize>label) == 0) continue;
+    const w = load<f64>(weights + <usize>i * 8);
+    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+    store<f64>(cw, load<f64>(cw) + w);
+    const s = sums + (block * <usize>k + <usize>label) * <usize>d * 8;
+    if (f64Rows) accumulateF64(x + <usize>i * rowBytes, s, d, w);
+    else accumulateF32(x + <usize>i * rowBytes, s, d, w);
+  }
+  memory.fill(flags, 0, <usize>k);
+}
+
 // Hamerly's bounds (exact): per row an upper bound on the distance to its centre and a lower
 // bound on the distance to every other centre. A row whose upper bound is below both its lower
 // bound and half the gap from its centre to the nearest other centre keeps its centre without a
@@ -983,7 +1042,9 @@ export function halfGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, ou
  * each centre moved since the last pass; `moveMax1`/`moveMax2`: the largest and second largest
  * moves, `moveArg1` the centre that moved most. With `reset`, every row is scanned and its bounds
  * set. Rows the bounds cannot settle are listed in `pending` (i32, from index `start`) and
- * scanned two at a time; the sums are then added in row order, as every other pass adds them.
+ * scanned two at a time; the sums are then added in row order, as every other pass adds them,
+ * and each row's label is kept in `sumsLabels`; unless `sums` is 0: then the caller brings the
+ * sums up to date with refreshSumsF32.
  */
 export function hamerlyF32(
   x: usize, start: i32, end: i32, d: i32,
@@ -991,7 +1052,7 @@ export function hamerlyF32(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize,
+  pending: usize, sumsLabels: usize,
 ): void {
   const rootMax = Math.sqrt(cnMax);
   const rowBytes = <usize>d * 4;
@@ -1042,8 +1103,10 @@ export function hamerlyF32(
     for (let j = 0; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d), j);
     settleBoundsF32(x, i0, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
   }
+  if (sums == 0) return; // the caller brings the sums up to date itself (refreshSumsF32)
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
+    store<i32>(sumsLabels + <usize>i * 4, label);
     const block = <usize>(i / blockRows);
     const w = load<f64>(weights + <usize>i * 8);
     const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
@@ -1077,7 +1140,7 @@ export function hamerlyF64(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize, scratch: usize,
+  pending: usize, sumsLabels: usize, scratch: usize,
 ): void {
   const mixed = cnMax <= MIXED_LIMIT;
   const copy1 = scratchSecond(scratch, d);
@@ -1137,8 +1200,10 @@ export function hamerlyF64(
     for (let j = 0; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF64(row, c64 + <usize>j * rowBytes, d), j);
     settleBoundsF64(x, i0, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
   }
+  if (sums == 0) return; // the caller brings the sums up to date itself (refreshSumsF32)
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
+    store<i32>(sumsLabels + <usize>i * 4, label);
     const block = <usize>(i / blockRows);
     const w = load<f64>(weights + <usize>i * 8);
     const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
