@@ -284,9 +284,11 @@ class WasmKernels implements BoundKernels {
   private dirtyPtr = 0;
   /**
    * Whether the block partial sums are those of the labels at sumsLabelsPtr, with the weights
-   * last copied in: then Hamerly's passes may redo only the blocks and clusters whose rows changed.
+   * last copied in and `sumsK` clusters: then Hamerly's passes may redo only the blocks and
+   * clusters whose rows changed.
    */
   private sumsCurrent = false;
+  private sumsK = -1;
   /** How many labels the previous bounded pass changed. */
   private lastChanges = Number.POSITIVE_INFINITY;
   private released = false;
@@ -411,6 +413,7 @@ class WasmKernels implements BoundKernels {
     const incremental =
       method !== 'elkan' &&
       this.sumsCurrent &&
+      k === this.sumsK &&
       weights === this.lastWeights &&
       changedShare < INCREMENTAL_SUMS_BELOW;
     if (!incremental) this.prepareSums(weights, k);
@@ -459,8 +462,10 @@ class WasmKernels implements BoundKernels {
       ]);
     } else {
       this.hamerlyPass(head, k, max1, max2, arg1, restart, !incremental);
+      // A pass with sums keeps each row's label in sumsLabels: the sums are current either way.
       if (incremental) this.refreshSums(k);
-      else this.sumsCurrent = true; // the pass kept each row's label in sumsLabels
+      this.sumsCurrent = true;
+      this.sumsK = k;
     }
     const next = new Int32Array(this.buffer, this.labelsPtr, this.rows);
     let changes = 0;
@@ -622,7 +627,6 @@ class WasmKernels implements BoundKernels {
       ],
       this.blockRows,
     );
-    this.sumsCurrent = true;
   }
 
   /** Copies the weights in (once per array) and zeroes the block partial sums; returns the block count. */
