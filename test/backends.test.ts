@@ -264,7 +264,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     }
   });
 
-  it("Hamerly's sums, redone only where labels changed, match the reference: weights, restarts, relocated empty clusters", () => {
+  it("bounded passes' sums, redone only where labels changed, match the reference: weights, restarts, relocated empty clusters", () => {
     // 6000 rows make 16 sum blocks; random init with many clusters empties some, whose
     // relocation changes labels between passes; weights and restarts reuse one binding.
     const { X } = makeBlobs({
@@ -291,14 +291,16 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
           sampleWeight,
         },
       );
-      for (const threads of [1, 2]) {
-        const km = new KMeans({ ...options, backend: 'wasm', algorithm: 'hamerly', threads }).fit(
-          X,
-          {
-            sampleWeight,
-          },
-        );
-        expect(Array.from(km.labels), `${dtype} ${threads}`).toEqual(Array.from(reference.labels));
+      for (const [algorithm, threads] of [
+        ['hamerly', 1],
+        ['hamerly', 2],
+        ['elkan', 2],
+      ] as const) {
+        const km = new KMeans({ ...options, backend: 'wasm', algorithm, threads }).fit(X, {
+          sampleWeight,
+        });
+        const what = `${dtype} ${algorithm} ${threads}`;
+        expect(Array.from(km.labels), what).toEqual(Array.from(reference.labels));
         expect(km.centroids).toEqual(reference.centroids);
         expect(km.inertia).toBe(reference.inertia);
         expect(km.nIter).toBe(reference.nIter);

@@ -25,8 +25,9 @@ const WORK_PER_CALL = 4_000_000;
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /**
- * Hamerly's passes redo only the changed block sums when the share of (block, cluster) sums the
- * previous pass's changes would touch is below this; otherwise they add every row as they go.
+ * Bounded passes (Hamerly's, Elkan's) redo only the changed block sums when the share of (block,
+ * cluster) sums the previous pass's changes would touch is below this; otherwise they add every
+ * row as they go.
  */
 const INCREMENTAL_SUMS_BELOW = 0.5;
 
@@ -284,7 +285,7 @@ class WasmKernels implements BoundKernels {
   private dirtyPtr = 0;
   /**
    * Whether the block partial sums are those of the labels at sumsLabelsPtr, with the weights
-   * last copied in and `sumsK` clusters: then Hamerly's passes may redo only the blocks and
+   * last copied in and `sumsK` clusters: then bounded passes may redo only the blocks and
    * clusters whose rows changed.
    */
   private sumsCurrent = false;
@@ -405,13 +406,12 @@ class WasmKernels implements BoundKernels {
       this.previousCenters = undefined; // the bounds were not kept: the next pass starts afresh
       return;
     }
-    // Late in a run few labels change: Hamerly's passes then redo only the sums of the blocks and
-    // clusters that changed (refreshSums), which reads those rows again; early on, when most do,
-    // every row is added as the pass goes (while it is in cache).
+    // Late in a run few labels change: a pass then redoes only the sums of the blocks and clusters
+    // that changed (refreshSums), which reads those rows again; early on, when most do, every row
+    // is added as the pass goes (while it is in cache).
     const blocks = Math.ceil(this.rows / this.blockRows);
     const changedShare = 1 - Math.exp((-2 * this.lastChanges) / (blocks * k));
     const incremental =
-      method !== 'elkan' &&
       this.sumsCurrent &&
       k === this.sumsK &&
       weights === this.lastWeights &&
@@ -455,18 +455,19 @@ class WasmKernels implements BoundKernels {
         this.halfPtr,
         this.movePtr,
         this.weightsPtr,
-        this.sums,
+        incremental ? 0 : this.sums,
         this.cw,
         this.blockRows,
         restart ? 1 : 0,
+        this.sumsLabelsPtr,
       ]);
     } else {
       this.hamerlyPass(head, k, max1, max2, arg1, restart, !incremental);
-      // A pass with sums keeps each row's label in sumsLabels: the sums are current either way.
-      if (incremental) this.refreshSums(k);
-      this.sumsCurrent = true;
-      this.sumsK = k;
     }
+    // A pass with sums keeps each row's label in sumsLabels: the sums are current either way.
+    if (incremental) this.refreshSums(k);
+    this.sumsCurrent = true;
+    this.sumsK = k;
     const next = new Int32Array(this.buffer, this.labelsPtr, this.rows);
     let changes = 0;
     for (let i = 0; i < this.rows; i++) if (next[i] !== labels[i]) changes++;

@@ -1274,11 +1274,14 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
  * strictly farther than the row's centre by more than `slack`, so ties are always computed; every
  * distance computed is exact (the reference's), compared squared, ties to the lower index: the
  * labels are exactly those of a full scan. `reset` computes every distance and sets the bounds.
+ * Each row's label goes to `sumsLabels` as its sums are added; with `sums` 0 the caller brings
+ * the sums up to date instead (refreshSumsF32).
  */
 @inline function elkanPass(
   x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, f64Rows: bool,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
+  f64Rows: bool,
 ): void {
   const rootMax = Math.sqrt(cnMax);
   for (let i = start; i < end; i++) {
@@ -1328,6 +1331,8 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
       store<f64>(upper + <usize>i * 8, u);
     }
     store<i32>(labels + <usize>i * 4, a);
+    if (sums == 0) continue; // the caller brings the sums up to date itself (refreshSumsF32)
+    store<i32>(sumsLabels + <usize>i * 4, a);
     const block = <usize>(i / blockRows);
     const w = load<f64>(weights + <usize>i * 8);
     const cw = clusterWeights + (block * <usize>k + <usize>a) * 8;
@@ -1348,16 +1353,16 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
 export function elkanF32(
   x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
 ): void {
-  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, false);
+  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, sumsLabels, false);
 }
 
 /** Elkan's pass over float64 rows (see elkanPass). */
 export function elkanF64(
   x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
 ): void {
-  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, true);
+  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, sumsLabels, true);
 }
