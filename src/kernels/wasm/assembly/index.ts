@@ -688,6 +688,20 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   }
 }
 
+// Adds row i, with its weight, to the partial sums of `label` in `block`: every pass adds the sums'
+// terms here, so all of them add alike (the same bits whichever pass made a block's sums).
+@inline function addToBlock(
+  row: usize, i: i32, d: i32, weights: usize, k: i32, sums: usize, clusterWeights: usize,
+  block: usize, label: i32, f64Rows: bool,
+): void {
+  const w = load<f64>(weights + <usize>i * 8);
+  const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
+  store<f64>(cw, load<f64>(cw) + w);
+  const s = sums + (block * <usize>k + <usize>label) * <usize>d * 8;
+  if (f64Rows) accumulateF64(row, s, d, w);
+  else accumulateF32(row, s, d, w);
+}
+
 /** Nearest centre (labels, i32) and its squared distance (dist, f64) of each float32 row. */
 export function assignF32(
   x: usize, start: i32, end: i32, d: i32,
@@ -756,12 +770,7 @@ export function assignSumF32(
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
   if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF32(row, c64 + <usize>label * <usize>d * 8, d));
-  if (!withSums) return;
-  const block = <usize>(i / blockRows);
-  const w = load<f64>(weights + <usize>i * 8);
-  const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-  store<f64>(cw, load<f64>(cw) + w);
-  accumulateF32(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+  if (withSums) addToBlock(row, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, false);
 }
 
 /** As {@link assignSumF32}, for float64 rows. */
@@ -821,12 +830,7 @@ export function assignSumF64(
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
   if (dist != 0) store<f64>(dist + <usize>i * 8, exact >= 0 ? exact : directF64(row, c64 + <usize>label * <usize>d * 8, d));
-  if (!withSums) return;
-  const block = <usize>(i / blockRows);
-  const w = load<f64>(weights + <usize>i * 8);
-  const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-  store<f64>(cw, load<f64>(cw) + w);
-  accumulateF64(row, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+  if (withSums) addToBlock(row, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, true);
 }
 
 /** Squared distance of each row to the centre named by its label (float32 data). */
@@ -875,11 +879,7 @@ export function sumBlocksF32(
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     if (label < 0 || label >= k) continue;
-    const block = <usize>(i / blockRows);
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    accumulateF32(x + <usize>i * <usize>d * 4, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    addToBlock(x + <usize>i * <usize>d * 4, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, false);
   }
 }
 
@@ -890,11 +890,7 @@ export function sumBlocksF64(
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     if (label < 0 || label >= k) continue;
-    const block = <usize>(i / blockRows);
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    accumulateF64(x + <usize>i * <usize>d * 8, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    addToBlock(x + <usize>i * <usize>d * 8, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, true);
   }
 }
 
@@ -947,12 +943,7 @@ export function refreshSumsF64(
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     if (load<u8>(flags + <usize>label) == 0) continue;
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    const s = sums + (block * <usize>k + <usize>label) * <usize>d * 8;
-    if (f64Rows) accumulateF64(x + <usize>i * rowBytes, s, d, w);
-    else accumulateF32(x + <usize>i * rowBytes, s, d, w);
+    addToBlock(x + <usize>i * rowBytes, i, d, weights, k, sums, clusterWeights, block, label, f64Rows);
   }
   memory.fill(flags, 0, <usize>k);
 }
@@ -1107,11 +1098,7 @@ export function hamerlyF32(
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     store<i32>(sumsLabels + <usize>i * 4, label);
-    const block = <usize>(i / blockRows);
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    accumulateF32(x + <usize>i * rowBytes, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    addToBlock(x + <usize>i * rowBytes, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, false);
   }
 }
 
@@ -1204,11 +1191,7 @@ export function hamerlyF64(
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     store<i32>(sumsLabels + <usize>i * 4, label);
-    const block = <usize>(i / blockRows);
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>label) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    accumulateF64(x + <usize>i * rowBytes, sums + (block * <usize>k + <usize>label) * <usize>d * 8, d, w);
+    addToBlock(x + <usize>i * rowBytes, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, true);
   }
 }
 
@@ -1333,13 +1316,8 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
     store<i32>(labels + <usize>i * 4, a);
     if (sums == 0) continue; // the caller brings the sums up to date itself (refreshSumsF32)
     store<i32>(sumsLabels + <usize>i * 4, a);
-    const block = <usize>(i / blockRows);
-    const w = load<f64>(weights + <usize>i * 8);
-    const cw = clusterWeights + (block * <usize>k + <usize>a) * 8;
-    store<f64>(cw, load<f64>(cw) + w);
-    const s = sums + (block * <usize>k + <usize>a) * <usize>d * 8;
-    if (f64Rows) accumulateF64(x + <usize>i * <usize>d * 8, s, d, w);
-    else accumulateF32(x + <usize>i * <usize>d * 4, s, d, w);
+    const row = x + <usize>i * <usize>d * (f64Rows ? 8 : 4);
+    addToBlock(row, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), a, f64Rows);
   }
 }
 
