@@ -20,6 +20,14 @@ export class NotFittedError extends Error {
   }
 }
 
+/** `value` when it is a positive integer; else a {@link ValidationError} naming `parameter`. */
+export function positiveInteger(parameter: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(parameter, `must be a positive integer; got ${describeValue(value)}`);
+  }
+  return value;
+}
+
 /** A short, readable rendering of a bad value for error messages. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

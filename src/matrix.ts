@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { describeValue, ValidationError } from './errors.js';
 
 /** The typed arrays lloyd computes on. */
 export type FloatArray = Float64Array | Float32Array;
@@ -15,6 +15,16 @@ export interface Matrix {
 
 /** What the public API accepts as data: rows of numbers, or a {@link Matrix}. */
 export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
+
+/** `value` when it is a {@link DType}; else a {@link ValidationError} naming `dtype`. */
+export function checkDType(value: unknown): DType {
+  if (value !== 'float64' && value !== 'float32')
+    throw new ValidationError(
+      'dtype',
+      `must be 'float64' or 'float32'; got ${describeValue(value)}`,
+    );
+  return value;
+}
 
 /** True when `value` has the shape of a {@link Matrix}. */
 export function isMatrix(value: unknown): value is Matrix {
@@ -43,8 +53,7 @@ export function allocateMatrix(
   dtype: DType = 'float64',
   allocate: MatrixAllocator = zerosMatrix,
 ): Matrix {
-  if (dtype !== 'float64' && dtype !== 'float32')
-    throw new ValidationError('dtype', `must be 'float64' or 'float32'; got ${describe(dtype)}`);
+  checkDType(dtype);
   const matrix: unknown = allocate(rows, cols, dtype);
   const type = dtype === 'float32' ? Float32Array : Float64Array;
   const fits =

@@ -1,4 +1,4 @@
-import { describeValue, ValidationError } from '../errors.js';
+import { describeValue, positiveInteger, ValidationError } from '../errors.js';
 import { allocateMatrix, type DType, type Matrix, type MatrixAllocator } from '../matrix.js';
 import { Random } from '../random.js';
 
@@ -39,11 +39,8 @@ export function makeBlobs(options: BlobsOptions = {}): Blobs {
     centerBox = 10,
     randomState = 0,
   } = options;
-  for (const [name, value] of Object.entries({ nSamples, nFeatures, centers: nCenters })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new ValidationError(name, `must be a positive integer; got ${describeValue(value)}`);
-    }
-  }
+  for (const [name, value] of Object.entries({ nSamples, nFeatures, centers: nCenters }))
+    positiveInteger(name, value);
   for (const [name, value] of Object.entries({ clusterStd, centerBox })) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new ValidationError(name, `must be a finite number >= 0; got ${describeValue(value)}`);

@@ -1,7 +1,7 @@
-import { describeValue, ValidationError } from '../errors.js';
+import { describeValue, positiveInteger, ValidationError } from '../errors.js';
 import { type BackendOption, resolveBackend } from '../kernels/select.js';
 import type { BoundsMethod, KernelBackend } from '../kernels/types.js';
-import type { DType } from '../matrix.js';
+import { checkDType, type DType } from '../matrix.js';
 import { availableCores } from '../parallel/pool.js';
 import { type InitOption, type InitStrategy, initStrategy } from './init.js';
 import type { IterationCallback } from './lloyd.js';
@@ -81,13 +81,6 @@ const KNOWN_OPTIONS = new Set([
   'onIteration',
 ]);
 
-function positiveInteger(parameter: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValidationError(parameter, `must be a positive integer; got ${describeValue(value)}`);
-  }
-  return value;
-}
-
 /** Checks every option and fills defaults; throws a {@link ValidationError} naming the first bad one. */
 export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
@@ -123,13 +116,7 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
       `must be an integer seed or undefined; got ${describeValue(randomState)}`,
     );
   }
-  const dtype = orDefault(options.dtype, 'float64');
-  if (dtype !== 'float64' && dtype !== 'float32') {
-    throw new ValidationError(
-      'dtype',
-      `must be 'float64' or 'float32'; got ${describeValue(dtype)}`,
-    );
-  }
+  const dtype = checkDType(orDefault(options.dtype, 'float64'));
   const backend = resolveBackend(orDefault<BackendOption>(options.backend, 'auto'));
   const threads = positiveInteger('threads', orDefault(options.threads, availableCores()));
   const algorithm = orDefault<AlgorithmName>(options.algorithm, 'auto');

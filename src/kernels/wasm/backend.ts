@@ -1,5 +1,5 @@
-import { describeValue, ValidationError } from '../../errors.js';
-import { type DType, type Matrix, zerosMatrix } from '../../matrix.js';
+import { positiveInteger } from '../../errors.js';
+import { checkDType, type DType, type Matrix, zerosMatrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
 import { reduceBlocks, sumBlockRows } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
@@ -108,18 +108,9 @@ const sharedHomes = new WeakMap<
  * matrix lives: shared memory cannot shrink.
  */
 export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
-  for (const [name, value] of [
-    ['rows', rows],
-    ['cols', cols],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1)
-      throw new ValidationError(name, `must be a positive integer; got ${describeValue(value)}`);
-  }
-  if (dtype !== 'float64' && dtype !== 'float32')
-    throw new ValidationError(
-      'dtype',
-      `must be 'float64' or 'float32'; got ${describeValue(dtype)}`,
-    );
+  positiveInteger('rows', rows);
+  positiveInteger('cols', cols);
+  checkDType(dtype);
   const bytes = rows * cols * (dtype === 'float32' ? 4 : 8);
   const memory = newSharedMemory(X_OFFSET + bytes);
   if (!memory) return zerosMatrix(rows, cols, dtype);
