@@ -264,6 +264,39 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     }
   });
 
+  it('float32 rows whose products underflow float32 are assigned exactly', () => {
+    // Values near 1e-22 have squares below float32's normal range: the fast scores lose their
+    // low bits, so every near choice must be settled by exact distance. Grid values make ties.
+    let s = 7;
+    const next = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+    const rows = 3000;
+    const d = 8;
+    const grid = Array.from({ length: rows * d }, () => Math.round(next() * 8));
+    for (const scale of [1e-22, 1e-25]) {
+      const X: Matrix = { data: Float32Array.from(grid, (v) => v * scale), rows, cols: d };
+      const init = Array.from({ length: 12 }, (_, j) =>
+        Array.from(X.data.subarray(j * d, (j + 1) * d)),
+      );
+      for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
+        const options = {
+          nClusters: 12,
+          init,
+          maxIter: 4,
+          tol: 0,
+          dtype: 'float32',
+          algorithm,
+        } as const;
+        const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
+        const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
+        expect(Array.from(b.labels), `${scale} ${algorithm}`).toEqual(Array.from(a.labels));
+        expect(b.inertia).toBe(a.inertia);
+      }
+    }
+  });
+
   it("bounded passes' sums, redone only where labels changed, match the reference: weights, restarts, relocated empty clusters", () => {
     // 6000 rows make 16 sum blocks; random init with many clusters empties some, whose
     // relocation changes labels between passes; weights and restarts reuse one binding.

@@ -257,9 +257,20 @@ let fastBestIndex: i32 = 0;
  * within the bound of the best by exact distance, leaving it in `exact`.
  */
 @inline function settleF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
-  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
-  settleScan(row, row, false, d, c32, c64, cn, k, margin * scale * scale);
+  settleScan(row, row, false, d, c32, c64, cn, k, boundF32(d, xnorm, cnMax, margin));
 }
+
+/**
+ * The rounding bound of a float32 row's fast scores: relative to (||x|| + max ||c||)², plus an
+ * absolute term for products that underflow float32 (each loses at most 2^-150; values near
+ * 1e-22 have squares below float32's normal range, and their scores would otherwise be trusted).
+ */
+@inline function boundF32(d: i32, xnorm: f64, cnMax: f64, margin: f64): f64 {
+  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
+  return margin * scale * scale + <f64>(d + 16) * TINY32;
+}
+
+const TINY32: f64 = 5.605193857299268e-45; // 2^-147
 
 /**
  * The settle step shared by float32 rows and float64 rows scanned in float32: `row32` is what the
@@ -1061,8 +1072,7 @@ export function hamerlyF32(
         // Tightened by the fast form plus its rounding bound (as settleBoundsF32 bounds a scanned
         // row): an upper bound on the distance at a quarter of an exact distance's cost.
         const dot = quickDotF32(x + <usize>i * rowBytes, c32 + <usize>label * rowBytes, d);
-        const scale = Math.sqrt(xnorm) + rootMax;
-        const score = load<f64>(cn + <usize>label * 8) - 2 * dot + margin * scale * scale;
+        const score = load<f64>(cn + <usize>label * 8) - 2 * dot + boundF32(d, xnorm, cnMax, margin);
         u = Math.sqrt(Math.max(0, xnorm + score));
         scan = u + slack >= m;
       }
@@ -1110,12 +1120,11 @@ export function hamerlyF32(
   const row = x + <usize>i * <usize>d * 4;
   const xnorm = load<f64>(xn + <usize>i * 8);
   settleF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin);
-  const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
   // Without the exact check, the fast score bounds the distance from above (it is within `bound`
   // of the exact value), which saves a pass over the row; a later pass tightens it if it must.
-  const bound = margin * scale * scale;
+  const bound = boundF32(d, xnorm, cnMax, margin);
   store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
   store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
 }
