@@ -197,37 +197,43 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     );
   });
 
-  it('float64 rows scanned in float32 still settle near ties, tiny and huge values exactly', () => {
-    // Centres in pairs; rows at their midpoints moved by far less than float32 can resolve, so
-    // only the exact float64 settle can tell which centre is nearer.
-    const d = 37;
-    const k = 6;
-    const rows = 9000;
-    const { centres, values } = nearTies({
-      d,
-      k,
-      rows,
-      seed: 7,
-      spread: 10,
-      partner: (i) => i + 1,
-    });
-    const base = Float64Array.from(values((i) => ((i % 5) - 2) * 1e-12));
-    for (const scale of [1, 1e-36, 1e30]) {
-      const data = base.map((v) => v * scale);
-      // Some rows out of float32's safe range beside in-range ones.
-      if (scale === 1) for (let i = 0; i < rows; i += 97) data[i * d] = 3e12;
-      const X: Matrix = { data, rows, cols: d };
-      const init = centres.map((c) => c.map((v) => v * scale));
-      for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
-        const options = { nClusters: k, init, maxIter: 3, tol: 0, algorithm } as const;
-        const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
-        const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
-        expect(Array.from(b.labels), `${scale} ${algorithm}`).toEqual(Array.from(a.labels));
-        expect(b.centroids).toEqual(a.centroids);
-        expect(b.inertia).toBe(a.inertia);
+  // d = 37, k = 6 runs the pair scan; d = 7, k = 9 the panel scan (four centres to a vector,
+  // twelve with padding: a panel pair and a lone panel), over 9000 rows: both remainders.
+  it.each([
+    [37, 6],
+    [7, 9],
+  ])(
+    'float64 rows scanned in float32 still settle near ties, tiny and huge values exactly (d = %i, k = %i)',
+    (d, k) => {
+      // Centres in pairs; rows at their midpoints moved by far less than float32 can resolve, so
+      // only the exact float64 settle can tell which centre is nearer.
+      const rows = 9000;
+      const { centres, values } = nearTies({
+        d,
+        k,
+        rows,
+        seed: 7,
+        spread: 10,
+        partner: (i) => i + 1,
+      });
+      const base = Float64Array.from(values((i) => ((i % 5) - 2) * 1e-12));
+      for (const scale of [1, 1e-36, 1e30]) {
+        const data = base.map((v) => v * scale);
+        // Some rows out of float32's safe range beside in-range ones.
+        if (scale === 1) for (let i = 0; i < rows; i += 97) data[i * d] = 3e12;
+        const X: Matrix = { data, rows, cols: d };
+        const init = centres.map((c) => c.map((v) => v * scale));
+        for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
+          const options = { nClusters: k, init, maxIter: 3, tol: 0, algorithm } as const;
+          const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
+          const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
+          expect(Array.from(b.labels), `${scale} ${algorithm}`).toEqual(Array.from(a.labels));
+          expect(b.centroids).toEqual(a.centroids);
+          expect(b.inertia).toBe(a.inertia);
+        }
       }
-    }
-  });
+    },
+  );
 
   it("float32 rows near ties: Hamerly's bounds (tightened by the fast form) keep Lloyd's labels", () => {
     // Rows at midpoints of centre pairs, nudged by a few float32 ulps, for many iterations: the
@@ -261,6 +267,37 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
       expect(hamerly.centroids).toEqual(lloyd.centroids);
       expect(hamerly.inertia).toBe(lloyd.inertia);
       expect(hamerly.nIter).toBe(lloyd.nIter);
+    }
+  });
+
+  it.each([
+    [40, 8],
+    [7, 9],
+  ])('float32 rows near ties: every scan settles them exactly (d = %i, k = %i)', (d, k) => {
+    // Rows at midpoints of centre pairs nudged by a few float32 ulps: Lloyd's pair (d = 40) or
+    // panel (d = 7) scan must leave each near choice to the exact distance.
+    const rows = 9001;
+    const { centres, values } = nearTies({
+      d,
+      k,
+      rows,
+      seed: 5,
+      spread: 4,
+      partner: (i) => 2 * i + 1,
+    });
+    const X: Matrix = {
+      data: Float32Array.from(values((i) => ((i % 7) - 3) * 3e-7)),
+      rows,
+      cols: d,
+    };
+    const options = { nClusters: k, init: centres, maxIter: 5, tol: 0, dtype: 'float32' } as const;
+    const reference = new KMeans({ ...options, backend: 'reference' }).fit(X);
+    for (const threads of [1, 2]) {
+      const wasm = new KMeans({ ...options, backend: 'wasm', threads }).fit(X);
+      expect(Array.from(wasm.labels)).toEqual(Array.from(reference.labels));
+      expect(wasm.centroids).toEqual(reference.centroids);
+      expect(wasm.inertia).toBe(reference.inertia);
+      expect(wasm.predict(X)).toEqual(reference.labels);
     }
   });
 

@@ -277,7 +277,7 @@ const TINY32: f64 = 5.605193857299268e-45; // 2^-147
  * scan read (rescored the same way, so the same scores), `rowExact` the row exact distances are
  * taken from (float64 when `exactF64`, a constant after inlining), `bound` the scores' rounding bound.
  */
-@inline function settleScan(row32: usize, rowExact: usize, exactF64: bool, d: i32, c32: usize, c64: usize, cn: usize, k: i32, bound: f64): void {
+@inline function settleScan(row32: usize, rowExact: usize, exactF64: bool, d: i32, c32: usize, c64: usize, cn: usize, k: i32, bound: f64, scores: usize = 0): void {
   const rowBytes32 = <usize>d * 4;
   fastBestIndex = best;
   exact = -1;
@@ -285,7 +285,11 @@ const TINY32: f64 = 5.605193857299268e-45; // 2^-147
   const limit = bestScore + bound;
   exact = Infinity;
   for (let q = 0; q < k; q++) {
-    if (load<f64>(cn + <usize>q * 8) - 2 * dotF32(row32, c32 + <usize>q * rowBytes32, d) > limit) continue;
+    // A panel scan kept its scores (halved); the other scans' are recomputed, bit for bit.
+    const score = scores != 0
+      ? 2 * <f64>load<f32>(scores + <usize>q * 4)
+      : load<f64>(cn + <usize>q * 8) - 2 * dotF32(row32, c32 + <usize>q * rowBytes32, d);
+    if (score > limit) continue;
     const centre = c64 + <usize>q * <usize>d * 8;
     const candidate = exactF64 ? directF64(rowExact, centre, d) : directF32(rowExact, centre, d);
     if (candidate < exact) {
@@ -713,22 +717,250 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   else accumulateF32(row, s, d, w);
 }
 
+
+// Panels: for k large against d, rows are scored against four centres at once, one lane per
+// centre, from the centres transposed in groups of four (`cp`: [kp / 4][d][4] float32, zeros past
+// k) and half their squared norms (`cnh`: kp float32, +Infinity past k). A lane's score is
+// cnh - x·c with the d products added in order, the same arithmetic in every panel function, so
+// the scores a row gets do not depend on which rows it was scanned with. The scores are kept
+// (kp float32 per row in the thread's scratch) for the argmin and the settle step: twice a
+// score is within the float32 scan's rounding bound of ||c||² - 2 x·c (the halved norm's and
+// the subtraction's roundings add at most 2^-23 (||x|| + ||c||)², inside the bound's slack).
+
+/** Scores of four rows (`rowStride` bytes apart) into `out` (kp float32 per row, `outStride` apart). */
+@inline function panelScores4(row0: usize, rowStride: usize, d: i32, cp: usize, cnh: usize, kp: i32, out: usize, outStride: usize): void {
+  const panelBytes = <usize>d * 16;
+  const row1 = row0 + rowStride;
+  const row2 = row1 + rowStride;
+  const row3 = row2 + rowStride;
+  const out1 = out + outStride;
+  const out2 = out1 + outStride;
+  const out3 = out2 + outStride;
+  let j = 0;
+  // Four rows by two panels: eight accumulators, each panel vector loaded once for four rows.
+  for (; j + 8 <= kp; j += 8) {
+    const p0 = cp + <usize>(j >> 2) * panelBytes;
+    const p1 = p0 + panelBytes;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let b0 = f32x4.splat(0);
+    let b1 = f32x4.splat(0);
+    let e0 = f32x4.splat(0);
+    let e1 = f32x4.splat(0);
+    let f0 = f32x4.splat(0);
+    let f1 = f32x4.splat(0);
+    for (let t = 0; t < d; t++) {
+      const off = <usize>t * 16;
+      const at = <usize>t * 4;
+      const w0 = v128.load(p0 + off);
+      const w1 = v128.load(p1 + off);
+      const u = v128.load32_splat(row0 + at);
+      a0 = madd(u, w0, a0);
+      a1 = madd(u, w1, a1);
+      const v = v128.load32_splat(row1 + at);
+      b0 = madd(v, w0, b0);
+      b1 = madd(v, w1, b1);
+      const y = v128.load32_splat(row2 + at);
+      e0 = madd(y, w0, e0);
+      e1 = madd(y, w1, e1);
+      const z = v128.load32_splat(row3 + at);
+      f0 = madd(z, w0, f0);
+      f1 = madd(z, w1, f1);
+    }
+    const o = <usize>j * 4;
+    const h0 = v128.load(cnh + o);
+    const h1 = v128.load(cnh + o + 16);
+    v128.store(out + o, f32x4.sub(h0, a0));
+    v128.store(out + o + 16, f32x4.sub(h1, a1));
+    v128.store(out1 + o, f32x4.sub(h0, b0));
+    v128.store(out1 + o + 16, f32x4.sub(h1, b1));
+    v128.store(out2 + o, f32x4.sub(h0, e0));
+    v128.store(out2 + o + 16, f32x4.sub(h1, e1));
+    v128.store(out3 + o, f32x4.sub(h0, f0));
+    v128.store(out3 + o + 16, f32x4.sub(h1, f1));
+  }
+  if (j < kp) {
+    const p0 = cp + <usize>(j >> 2) * panelBytes;
+    let a0 = f32x4.splat(0);
+    let b0 = f32x4.splat(0);
+    let e0 = f32x4.splat(0);
+    let f0 = f32x4.splat(0);
+    for (let t = 0; t < d; t++) {
+      const w0 = v128.load(p0 + <usize>t * 16);
+      const at = <usize>t * 4;
+      a0 = madd(v128.load32_splat(row0 + at), w0, a0);
+      b0 = madd(v128.load32_splat(row1 + at), w0, b0);
+      e0 = madd(v128.load32_splat(row2 + at), w0, e0);
+      f0 = madd(v128.load32_splat(row3 + at), w0, f0);
+    }
+    const o = <usize>j * 4;
+    const h0 = v128.load(cnh + o);
+    v128.store(out + o, f32x4.sub(h0, a0));
+    v128.store(out1 + o, f32x4.sub(h0, b0));
+    v128.store(out2 + o, f32x4.sub(h0, e0));
+    v128.store(out3 + o, f32x4.sub(h0, f0));
+  }
+}
+
+/** As {@link panelScores4}, for one row (the rows left over). */
+@inline function panelScores1(row: usize, d: i32, cp: usize, cnh: usize, kp: i32, out: usize): void {
+  const panelBytes = <usize>d * 16;
+  for (let j = 0; j < kp; j += 4) {
+    const p0 = cp + <usize>(j >> 2) * panelBytes;
+    let a0 = f32x4.splat(0);
+    for (let t = 0; t < d; t++) a0 = madd(v128.load32_splat(row + <usize>t * 4), v128.load(p0 + <usize>t * 16), a0);
+    v128.store(out + <usize>j * 4, f32x4.sub(v128.load(cnh + <usize>j * 4), a0));
+  }
+}
+
+/**
+ * From a row's kept panel scores: the nearest centre into `best` (the lowest index on equal
+ * scores), and the best and second-best scores, doubled (so in the units of the other scans).
+ */
+@inline function panelArgmin(scores: usize, kp: i32): void {
+  // Per lane the smallest and second smallest score (pmin/pmax: one instruction each).
+  let low = f32x4.splat(Infinity);
+  let next = f32x4.splat(Infinity);
+  for (let j = 0; j < kp; j += 4) {
+    const v = v128.load(scores + <usize>j * 4);
+    next = f32x4.pmin(next, f32x4.pmax(low, v));
+    low = f32x4.pmin(low, v);
+  }
+  const l0 = f32x4.extract_lane(low, 0);
+  const l1 = f32x4.extract_lane(low, 1);
+  const l2 = f32x4.extract_lane(low, 2);
+  const l3 = f32x4.extract_lane(low, 3);
+  const min01 = min(l0, l1);
+  const min23 = min(l2, l3);
+  const lowest = min(min01, min23);
+  // The second smallest of all: the second smallest lane minimum, or any lane's second.
+  const nexts = f32x4.pmin(next, v128.shuffle<f32>(next, next, 2, 3, 0, 1));
+  const runnerUp = min(
+    min(max(min01, min23), min(max(l0, l1), max(l2, l3))),
+    min(f32x4.extract_lane(nexts, 0), f32x4.extract_lane(nexts, 1)),
+  );
+  const target = f32x4.splat(lowest);
+  let j = 0;
+  let hits = i32x4.bitmask(f32x4.eq(v128.load(scores), target));
+  while (hits == 0) {
+    j += 4;
+    hits = i32x4.bitmask(f32x4.eq(v128.load(scores + <usize>j * 4), target));
+  }
+  best = j + ctz(hits);
+  bestScore = 2 * <f64>lowest;
+  second = 2 * <f64>runnerUp;
+}
+
+/** Nearest centres of float32 rows [start, end) by panels (see panelScores4), settled and finished as scanRowsF32's. */
+@inline function panelRowsF32(
+  x: usize, start: i32, end: i32, d: i32,
+  c64: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
+): void {
+  const rowBytes = <usize>d * 4;
+  const scoreBytes = <usize>kp * 4;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    panelScores4(x + <usize>i * rowBytes, rowBytes, d, cp, cnh, kp, scratch, scoreBytes);
+    for (let r = 0; r < 4; r++) {
+      const scores = scratch + <usize>r * scoreBytes;
+      panelArgmin(scores, kp);
+      finishPanelRowF32(x, i + r, d, c64, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, scores);
+    }
+  }
+  for (; i < end; i++) {
+    panelScores1(x + <usize>i * rowBytes, d, cp, cnh, kp, scratch);
+    panelArgmin(scratch, kp);
+    finishPanelRowF32(x, i, d, c64, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, scratch);
+  }
+}
+
+@inline function finishPanelRowF32(
+  x: usize, i: i32, d: i32, c64: usize, k: i32, cnMax: f64, xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool, scores: usize,
+): void {
+  const row = x + <usize>i * <usize>d * 4;
+  settleScan(row, row, false, d, 0, c64, 0, k, boundF32(d, load<f64>(xn + <usize>i * 8), cnMax, margin), scores);
+  finishRowF32(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
+}
+
+/**
+ * As {@link panelRowsF32}, for float64 rows: each scanned from its float32 copy (four copies,
+ * then the scores, in `scratch`) and settled against the float64 row; rows or centres beyond
+ * MIXED_LIMIT are scanned in float64 instead.
+ */
+@inline function panelRowsF64(
+  x: usize, start: i32, end: i32, d: i32,
+  c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
+): void {
+  const rowBytes = <usize>d * 8;
+  const copyBytes = (<usize>d * 4 + 15) & ~15;
+  const scoreBytes = <usize>kp * 4;
+  const scores = scratch + 4 * copyBytes;
+  const mixed = cnMax <= MIXED_LIMIT;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    let inRange = mixed;
+    for (let r = 0; r < 4; r++) inRange = inRange && load<f64>(xn + <usize>(i + r) * 8) <= MIXED_LIMIT;
+    if (!inRange) {
+      for (let r = 0; r < 4; r++) panelRowF64(x, i + r, d, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch, scores);
+      continue;
+    }
+    for (let r = 0; r < 4; r++) toF32(x + <usize>(i + r) * rowBytes, scratch + <usize>r * copyBytes, d);
+    panelScores4(scratch, copyBytes, d, cp, cnh, kp, scores, scoreBytes);
+    for (let r = 0; r < 4; r++) {
+      const rowScores = scores + <usize>r * scoreBytes;
+      panelArgmin(rowScores, kp);
+      const row = x + <usize>(i + r) * rowBytes;
+      settleScan(0, row, true, d, 0, c64, 0, k, mixedBound(d, load<f64>(xn + <usize>(i + r) * 8), cnMax), rowScores);
+      finishRowF64(row, i + r, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
+    }
+  }
+  for (; i < end; i++) panelRowF64(x, i, d, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch, scores);
+}
+
+// One float64 row of panelRowsF64: by panel from its float32 copy when in range, else in float64.
+@inline function panelRowF64(
+  x: usize, i: i32, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xn: usize, labels: usize, dist: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
+  cp: usize, cnh: usize, kp: i32, scratch: usize, scores: usize,
+): void {
+  const row = x + <usize>i * <usize>d * 8;
+  const xnorm = load<f64>(xn + <usize>i * 8);
+  if (cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT) {
+    toF32(row, scratch, d);
+    panelScores1(scratch, d, cp, cnh, kp, scores);
+    panelArgmin(scores, kp);
+    settleScan(0, row, true, d, 0, c64, 0, k, mixedBound(d, xnorm, cnMax), scores);
+  } else {
+    nearestF64(row, d, c64, cn, k, cnMax, xnorm, margin);
+  }
+  finishRowF64(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
+}
+
 /** Nearest centre (labels, i32) and its squared distance (dist, f64) of each float32 row. */
 export function assignF32(
   x: usize, start: i32, end: i32, d: i32,
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, false);
+  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, false, cp, cnh, kp, scratch);
 }
 
 /** As {@link assignF32}, for float64 rows. */
 export function assignF64(
   x: usize, start: i32, end: i32, d: i32,
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, dist: usize, margin: f64, scratch: usize,
+  xn: usize, labels: usize, dist: usize, margin: f64,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, scratch, false);
+  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, scratch, false, cp, cnh, kp);
 }
 
 /**
@@ -741,8 +973,9 @@ export function assignSumF32(
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, true);
+  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, true, cp, cnh, kp, scratch);
 }
 
 // The scan of assignF32 and assignSumF32 (`withSums`, a constant after inlining).
@@ -751,7 +984,12 @@ export function assignSumF32(
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
+  if (kp > 0) {
+    panelRowsF32(x, start, end, d, c64, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch);
+    return;
+  }
   let i = start;
   // Rows two at a time share the centres' loads; the second row's result waits in best1/...
   for (; i + 1 < end; i += 2) {
@@ -789,9 +1027,10 @@ export function assignSumF64(
   x: usize, start: i32, end: i32, d: i32,
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, scratch: usize,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, scratch, true);
+  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, scratch, true, cp, cnh, kp);
 }
 
 // The scan of assignF64 and assignSumF64 (`withSums`, a constant after inlining).
@@ -800,7 +1039,12 @@ export function assignSumF64(
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, dist: usize, margin: f64,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, scratch: usize, withSums: bool,
+  cp: usize, cnh: usize, kp: i32,
 ): void {
+  if (kp > 0) {
+    panelRowsF64(x, start, end, d, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch);
+    return;
+  }
   const mixed = cnMax <= MIXED_LIMIT;
   const copy1 = scratchSecond(scratch, d);
   let i = start;
