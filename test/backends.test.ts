@@ -235,40 +235,51 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     },
   );
 
-  it("float32 rows near ties: Hamerly's bounds (tightened by the fast form) keep Lloyd's labels", () => {
-    // Rows at midpoints of centre pairs, nudged by a few float32 ulps, for many iterations: the
-    // bounds must never skip a row whose nearest centre changed.
-    const d = 40;
-    const k = 8;
-    const rows = 12000;
-    const { centres, values } = nearTies({
-      d,
-      k,
-      rows,
-      seed: 11,
-      spread: 4,
-      partner: (i) => 3 * i + 1,
-    });
-    const X: Matrix = {
-      data: Float32Array.from(values((i) => ((i % 7) - 3) * 3e-7)),
-      rows,
-      cols: d,
-    };
-    const options = { nClusters: k, init: centres, maxIter: 25, tol: 0, dtype: 'float32' } as const;
-    const lloyd = new KMeans({ ...options, backend: 'reference', algorithm: 'lloyd' }).fit(X);
-    for (const threads of [1, 2]) {
-      const hamerly = new KMeans({
-        ...options,
-        backend: 'wasm',
-        algorithm: 'hamerly',
-        threads,
-      }).fit(X);
-      expect(Array.from(hamerly.labels)).toEqual(Array.from(lloyd.labels));
-      expect(hamerly.centroids).toEqual(lloyd.centroids);
-      expect(hamerly.inertia).toBe(lloyd.inertia);
-      expect(hamerly.nIter).toBe(lloyd.nIter);
-    }
-  });
+  // d = 40, k = 8: rows are rescanned by pairs; d = 7, k = 9: by panels.
+  it.each([
+    [40, 8],
+    [7, 9],
+  ])(
+    "float32 rows near ties: Hamerly's bounds (tightened by the fast form) keep Lloyd's labels (d = %i, k = %i)",
+    (d, k) => {
+      // Rows at midpoints of centre pairs, nudged by a few float32 ulps, for many iterations: the
+      // bounds must never skip a row whose nearest centre changed.
+      const rows = 12001;
+      const { centres, values } = nearTies({
+        d,
+        k,
+        rows,
+        seed: 11,
+        spread: 4,
+        partner: (i) => 3 * i + 1,
+      });
+      const X: Matrix = {
+        data: Float32Array.from(values((i) => ((i % 7) - 3) * 3e-7)),
+        rows,
+        cols: d,
+      };
+      const options = {
+        nClusters: k,
+        init: centres,
+        maxIter: 25,
+        tol: 0,
+        dtype: 'float32',
+      } as const;
+      const lloyd = new KMeans({ ...options, backend: 'reference', algorithm: 'lloyd' }).fit(X);
+      for (const threads of [1, 2]) {
+        const hamerly = new KMeans({
+          ...options,
+          backend: 'wasm',
+          algorithm: 'hamerly',
+          threads,
+        }).fit(X);
+        expect(Array.from(hamerly.labels)).toEqual(Array.from(lloyd.labels));
+        expect(hamerly.centroids).toEqual(lloyd.centroids);
+        expect(hamerly.inertia).toBe(lloyd.inertia);
+        expect(hamerly.nIter).toBe(lloyd.nIter);
+      }
+    },
+  );
 
   it.each([
     [40, 8],
@@ -298,6 +309,36 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
       expect(wasm.centroids).toEqual(reference.centroids);
       expect(wasm.inertia).toBe(reference.inertia);
       expect(wasm.predict(X)).toEqual(reference.labels);
+    }
+  });
+
+  it('float64 rows past the float32 scan range among others: panels keep row order and every label', () => {
+    // Every 97th row is past 2^40 and is scanned in float64 between rows waiting for a panel
+    // scan (d = 7, k = 9 scans by panels); the sums are added in row order either way.
+    let s = 3;
+    const next = () => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s / 2 ** 32;
+    };
+    const rows = 5000;
+    const d = 7;
+    const data = Float64Array.from({ length: rows * d }, () => next() * 10);
+    for (let i = 0; i < rows; i += 97) data[i * d] = 3e12;
+    const X: Matrix = { data, rows, cols: d };
+    const init = Array.from({ length: 9 }, (_, j) =>
+      Array.from(data.subarray((j + 1) * d, (j + 2) * d)),
+    );
+    for (const algorithm of ['lloyd', 'hamerly'] as const) {
+      const options = { nClusters: 9, init, maxIter: 3, tol: 0, algorithm } as const;
+      const reference = new KMeans({ ...options, backend: 'reference' }).fit(X);
+      for (const threads of [1, 2]) {
+        const wasm = new KMeans({ ...options, backend: 'wasm', threads }).fit(X);
+        expect(Array.from(wasm.labels), `${algorithm} ${threads}`).toEqual(
+          Array.from(reference.labels),
+        );
+        expect(wasm.centroids).toEqual(reference.centroids);
+        expect(wasm.inertia).toBe(reference.inertia);
+      }
     }
   });
 

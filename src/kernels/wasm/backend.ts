@@ -517,6 +517,7 @@ class WasmKernels implements BoundKernels {
       restart ? 1 : 0,
       this.pendingPtr,
       this.sumsLabelsPtr,
+      ...this.panelArgs(),
     ];
     this.runBlocks(this.f32 ? 'hamerlyF32' : 'hamerlyF64', k * this.cols, [
       ...head,

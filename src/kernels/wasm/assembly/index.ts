@@ -256,8 +256,8 @@ let fastBestIndex: i32 = 0;
  * rounding bound, rescore (the same arithmetic, so the same scores) and settle the few centres
  * within the bound of the best by exact distance, leaving it in `exact`.
  */
-@inline function settleF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
-  settleScan(row, row, false, d, c32, c64, cn, k, boundF32(d, xnorm, cnMax, margin));
+@inline function settleF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64, scores: usize = 0): void {
+  settleScan(row, row, false, d, c32, c64, cn, k, boundF32(d, xnorm, cnMax, margin), scores);
 }
 
 /**
@@ -563,8 +563,8 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
  * As {@link settleF64}, after a float32 scan of the row's float32 copy `row32`: rescored from
  * that copy (so the same scores), settled by exact float64 distance to the float64 row.
  */
-@inline function settleMixed(row32: usize, row64: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64): void {
-  settleScan(row32, row64, true, d, c32, c64, cn, k, mixedBound(d, xnorm, cnMax));
+@inline function settleMixed(row32: usize, row64: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, scores: usize = 0): void {
+  settleScan(row32, row64, true, d, c32, c64, cn, k, mixedBound(d, xnorm, cnMax), scores);
 }
 
 /** The second float32 copy in a thread's scratch: 16-byte aligned after the first. */
@@ -727,12 +727,9 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
 // score is within the float32 scan's rounding bound of ||c||² - 2 x·c (the halved norm's and
 // the subtraction's roundings add at most 2^-23 (||x|| + ||c||)², inside the bound's slack).
 
-/** Scores of four rows (`rowStride` bytes apart) into `out` (kp float32 per row, `outStride` apart). */
-@inline function panelScores4(row0: usize, rowStride: usize, d: i32, cp: usize, cnh: usize, kp: i32, out: usize, outStride: usize): void {
+/** Scores of four rows into `out` (kp float32 per row, `outStride` bytes apart). */
+@inline function panelScores4(row0: usize, row1: usize, row2: usize, row3: usize, d: i32, cp: usize, cnh: usize, kp: i32, out: usize, outStride: usize): void {
   const panelBytes = <usize>d * 16;
-  const row1 = row0 + rowStride;
-  const row2 = row1 + rowStride;
-  const row3 = row2 + rowStride;
   const out1 = out + outStride;
   const out2 = out1 + outStride;
   const out3 = out2 + outStride;
@@ -802,17 +799,6 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   }
 }
 
-/** As {@link panelScores4}, for one row (the rows left over). */
-@inline function panelScores1(row: usize, d: i32, cp: usize, cnh: usize, kp: i32, out: usize): void {
-  const panelBytes = <usize>d * 16;
-  for (let j = 0; j < kp; j += 4) {
-    const p0 = cp + <usize>(j >> 2) * panelBytes;
-    let a0 = f32x4.splat(0);
-    for (let t = 0; t < d; t++) a0 = madd(v128.load32_splat(row + <usize>t * 4), v128.load(p0 + <usize>t * 16), a0);
-    v128.store(out + <usize>j * 4, f32x4.sub(v128.load(cnh + <usize>j * 4), a0));
-  }
-}
-
 /**
  * From a row's kept panel scores: the nearest centre into `best` (the lowest index on equal
  * scores), and the best and second-best scores, doubled (so in the units of the other scans).
@@ -851,7 +837,10 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   second = 2 * <f64>runnerUp;
 }
 
-/** Nearest centres of float32 rows [start, end) by panels (see panelScores4), settled and finished as scanRowsF32's. */
+/**
+ * Nearest centres of float32 rows [start, end) by panels, four rows at a time (the last group
+ * padded with its last row), settled and finished as scanRowsF32's.
+ */
 @inline function panelRowsF32(
   x: usize, start: i32, end: i32, d: i32,
   c64: usize, k: i32, cnMax: f64,
@@ -861,35 +850,38 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
 ): void {
   const rowBytes = <usize>d * 4;
   const scoreBytes = <usize>kp * 4;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    panelScores4(x + <usize>i * rowBytes, rowBytes, d, cp, cnh, kp, scratch, scoreBytes);
-    for (let r = 0; r < 4; r++) {
+  for (let i = start; i < end; i += 4) {
+    const count = min(4, end - i);
+    const row0 = x + <usize>i * rowBytes;
+    panelScores4(
+      row0, row0 + <usize>min(1, count - 1) * rowBytes, row0 + <usize>min(2, count - 1) * rowBytes,
+      row0 + <usize>(count - 1) * rowBytes, d, cp, cnh, kp, scratch, scoreBytes,
+    );
+    for (let r = 0; r < count; r++) {
       const scores = scratch + <usize>r * scoreBytes;
       panelArgmin(scores, kp);
-      finishPanelRowF32(x, i + r, d, c64, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, scores);
+      const row = row0 + <usize>r * rowBytes;
+      settleF32(row, d, 0, c64, 0, k, cnMax, load<f64>(xn + <usize>(i + r) * 8), margin, scores);
+      finishRowF32(row, i + r, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
     }
   }
-  for (; i < end; i++) {
-    panelScores1(x + <usize>i * rowBytes, d, cp, cnh, kp, scratch);
-    panelArgmin(scratch, kp);
-    finishPanelRowF32(x, i, d, c64, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, scratch);
-  }
-}
-
-@inline function finishPanelRowF32(
-  x: usize, i: i32, d: i32, c64: usize, k: i32, cnMax: f64, xn: usize, labels: usize, dist: usize, margin: f64,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool, scores: usize,
-): void {
-  const row = x + <usize>i * <usize>d * 4;
-  settleScan(row, row, false, d, 0, c64, 0, k, boundF32(d, load<f64>(xn + <usize>i * 8), cnMax, margin), scores);
-  finishRowF32(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
 }
 
 /**
- * As {@link panelRowsF32}, for float64 rows: each scanned from its float32 copy (four copies,
- * then the scores, in `scratch`) and settled against the float64 row; rows or centres beyond
- * MIXED_LIMIT are scanned in float64 instead.
+ * Float32 copies of float64 rows wait in `scratch` (four at most, `copyBytes` apart, their scores
+ * after them) to be scored by panels together: scores `count` copies (padded with the last).
+ */
+@inline function panelScoreCopies(scratch: usize, copyBytes: usize, count: i32, d: i32, cp: usize, cnh: usize, kp: i32): void {
+  panelScores4(
+    scratch, scratch + <usize>min(1, count - 1) * copyBytes, scratch + <usize>min(2, count - 1) * copyBytes,
+    scratch + <usize>(count - 1) * copyBytes, d, cp, cnh, kp, scratch + 4 * copyBytes, <usize>kp * 4,
+  );
+}
+
+/**
+ * As {@link panelRowsF32}, for float64 rows: each scanned from its float32 copy and settled
+ * against the float64 row; a row or centres beyond MIXED_LIMIT are scanned in float64 instead
+ * (the copies waiting before it finished first, so rows are finished, and summed, in order).
  */
 @inline function panelRowsF64(
   x: usize, start: i32, end: i32, d: i32,
@@ -900,47 +892,42 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
 ): void {
   const rowBytes = <usize>d * 8;
   const copyBytes = (<usize>d * 4 + 15) & ~15;
-  const scoreBytes = <usize>kp * 4;
-  const scores = scratch + 4 * copyBytes;
   const mixed = cnMax <= MIXED_LIMIT;
-  let i = start;
-  for (; i + 3 < end; i += 4) {
-    let inRange = mixed;
-    for (let r = 0; r < 4; r++) inRange = inRange && load<f64>(xn + <usize>(i + r) * 8) <= MIXED_LIMIT;
-    if (!inRange) {
-      for (let r = 0; r < 4; r++) panelRowF64(x, i + r, d, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch, scores);
+  let waiting = 0;
+  for (let i = start; i < end; i++) {
+    const row = x + <usize>i * rowBytes;
+    if (mixed && load<f64>(xn + <usize>i * 8) <= MIXED_LIMIT) {
+      toF32(row, scratch + <usize>waiting * copyBytes, d);
+      waiting++;
+      if (waiting == 4) {
+        finishCopiesF64(x, i - 3, 4, d, c64, k, cnMax, xn, labels, dist, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch, copyBytes);
+        waiting = 0;
+      }
       continue;
     }
-    for (let r = 0; r < 4; r++) toF32(x + <usize>(i + r) * rowBytes, scratch + <usize>r * copyBytes, d);
-    panelScores4(scratch, copyBytes, d, cp, cnh, kp, scores, scoreBytes);
-    for (let r = 0; r < 4; r++) {
-      const rowScores = scores + <usize>r * scoreBytes;
-      panelArgmin(rowScores, kp);
-      const row = x + <usize>(i + r) * rowBytes;
-      settleScan(0, row, true, d, 0, c64, 0, k, mixedBound(d, load<f64>(xn + <usize>(i + r) * 8), cnMax), rowScores);
-      finishRowF64(row, i + r, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
-    }
+    if (waiting > 0) finishCopiesF64(x, i - waiting, waiting, d, c64, k, cnMax, xn, labels, dist, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch, copyBytes);
+    waiting = 0;
+    nearestF64(row, d, c64, cn, k, cnMax, load<f64>(xn + <usize>i * 8), margin);
+    finishRowF64(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
   }
-  for (; i < end; i++) panelRowF64(x, i, d, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch, scores);
+  if (waiting > 0) finishCopiesF64(x, end - waiting, waiting, d, c64, k, cnMax, xn, labels, dist, weights, sums, clusterWeights, blockRows, withSums, cp, cnh, kp, scratch, copyBytes);
 }
 
-// One float64 row of panelRowsF64: by panel from its float32 copy when in range, else in float64.
-@inline function panelRowF64(
-  x: usize, i: i32, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xn: usize, labels: usize, dist: usize, margin: f64,
+// Scores the `count` waiting copies of rows first.. and settles and finishes each (panelRowsF64).
+@inline function finishCopiesF64(
+  x: usize, first: i32, count: i32, d: i32, c64: usize, k: i32, cnMax: f64, xn: usize, labels: usize, dist: usize,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
-  cp: usize, cnh: usize, kp: i32, scratch: usize, scores: usize,
+  cp: usize, cnh: usize, kp: i32, scratch: usize, copyBytes: usize,
 ): void {
-  const row = x + <usize>i * <usize>d * 8;
-  const xnorm = load<f64>(xn + <usize>i * 8);
-  if (cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT) {
-    toF32(row, scratch, d);
-    panelScores1(scratch, d, cp, cnh, kp, scores);
+  panelScoreCopies(scratch, copyBytes, count, d, cp, cnh, kp);
+  for (let r = 0; r < count; r++) {
+    const scores = scratch + 4 * copyBytes + <usize>r * <usize>kp * 4;
     panelArgmin(scores, kp);
-    settleScan(0, row, true, d, 0, c64, 0, k, mixedBound(d, xnorm, cnMax), scores);
-  } else {
-    nearestF64(row, d, c64, cn, k, cnMax, xnorm, margin);
+    const i = first + r;
+    const row = x + <usize>i * <usize>d * 8;
+    settleMixed(0, row, d, 0, c64, 0, k, cnMax, load<f64>(xn + <usize>i * 8), scores);
+    finishRowF64(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
   }
-  finishRowF64(row, i, d, c64, k, labels, dist, weights, sums, clusterWeights, blockRows, withSums);
 }
 
 /** Nearest centre (labels, i32) and its squared distance (dist, f64) of each float32 row. */
@@ -1298,7 +1285,7 @@ export function hamerlyF32(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize, sumsLabels: usize,
+  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
   const rootMax = Math.sqrt(cnMax);
   const rowBytes = <usize>d * 4;
@@ -1329,6 +1316,26 @@ export function hamerlyF32(
     }
   }
   let p = 0;
+  if (kp > 0) {
+    // By panels (as panelRowsF32), four pending rows at a time, the last group padded.
+    const scoreBytes = <usize>kp * 4;
+    for (; p < count; p += 4) {
+      const group = min(4, count - p);
+      const at = pending + <usize>(start + p) * 4;
+      panelScores4(
+        x + <usize>load<i32>(at) * rowBytes,
+        x + <usize>load<i32>(at + <usize>min(1, group - 1) * 4) * rowBytes,
+        x + <usize>load<i32>(at + <usize>min(2, group - 1) * 4) * rowBytes,
+        x + <usize>load<i32>(at + <usize>(group - 1) * 4) * rowBytes,
+        d, cp, cnh, kp, scratch, scoreBytes,
+      );
+      for (let r = 0; r < group; r++) {
+        const scores = scratch + <usize>r * scoreBytes;
+        panelArgmin(scores, kp);
+        settleBoundsF32(x, load<i32>(at + <usize>r * 4), d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin, scores);
+      }
+    }
+  }
   for (; p + 1 < count; p += 2) {
     const i0 = load<i32>(pending + <usize>(start + p) * 4);
     const i1 = load<i32>(pending + <usize>(start + p + 1) * 4);
@@ -1359,11 +1366,11 @@ export function hamerlyF32(
 // Settles a scanned row (its fast scan left in best/bestScore/second) and sets its label and bounds.
 @inline function settleBoundsF32(
   x: usize, i: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize, margin: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, margin: f64, scores: usize = 0,
 ): void {
   const row = x + <usize>i * <usize>d * 4;
   const xnorm = load<f64>(xn + <usize>i * 8);
-  settleF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin);
+  settleF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin, scores);
   const label = best;
   store<i32>(labels + <usize>i * 4, label);
   // Without the exact check, the fast score bounds the distance from above (it is within `bound`
@@ -1380,7 +1387,7 @@ export function hamerlyF64(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize, sumsLabels: usize, scratch: usize,
+  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
   const mixed = cnMax <= MIXED_LIMIT;
   const copy1 = scratchSecond(scratch, d);
@@ -1409,6 +1416,29 @@ export function hamerlyF64(
     }
   }
   let p = 0;
+  if (kp > 0) {
+    // By panels from float32 copies (as panelRowsF64): in-range pending rows wait in `scratch`,
+    // four at most, and are settled before a row out of range is scanned in float64 alone, so
+    // the waiting rows are always the pending entries just before.
+    const copyBytes = (<usize>d * 4 + 15) & ~15;
+    let waiting = 0;
+    for (; p < count; p++) {
+      const i = load<i32>(pending + <usize>(start + p) * 4);
+      if (mixed && load<f64>(xn + <usize>i * 8) <= MIXED_LIMIT) {
+        toF32(x + <usize>i * rowBytes, scratch + <usize>waiting * copyBytes, d);
+        waiting++;
+        if (waiting == 4) {
+          settleCopiesBounds(x, pending + <usize>(start + p - 3) * 4, 4, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, cp, cnh, kp, scratch, copyBytes);
+          waiting = 0;
+        }
+        continue;
+      }
+      if (waiting > 0) settleCopiesBounds(x, pending + <usize>(start + p - waiting) * 4, waiting, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, cp, cnh, kp, scratch, copyBytes);
+      waiting = 0;
+      scanBoundsF64(x, i, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+    }
+    if (waiting > 0) settleCopiesBounds(x, pending + <usize>(start + count - waiting) * 4, waiting, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, cp, cnh, kp, scratch, copyBytes);
+  }
   for (; p + 1 < count; p += 2) {
     const i0 = load<i32>(pending + <usize>(start + p) * 4);
     const i1 = load<i32>(pending + <usize>(start + p + 1) * 4);
@@ -1431,15 +1461,7 @@ export function hamerlyF64(
     if (inRange) settleBoundsMixed(copy1, x, i1, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower);
     else settleBoundsF64(x, i1, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
   }
-  if (p < count) {
-    const i0 = load<i32>(pending + <usize>(start + p) * 4);
-    const row = x + <usize>i0 * rowBytes;
-    best = 0;
-    bestScore = Infinity;
-    second = Infinity;
-    for (let j = 0; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF64(row, c64 + <usize>j * rowBytes, d), j);
-    settleBoundsF64(x, i0, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
-  }
+  if (p < count) scanBoundsF64(x, load<i32>(pending + <usize>(start + p) * 4), d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
   if (sums == 0) return; // the caller brings the sums up to date itself (refreshSumsF32)
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
@@ -1451,14 +1473,40 @@ export function hamerlyF64(
 /** As {@link settleBoundsF64}, after a float32 scan of the row's float32 copy `row32`. */
 @inline function settleBoundsMixed(
   row32: usize, x: usize, i: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize,
+  xn: usize, labels: usize, upper: usize, lower: usize, scores: usize = 0,
 ): void {
   const xnorm = load<f64>(xn + <usize>i * 8);
-  settleMixed(row32, x + <usize>i * <usize>d * 8, d, c32, c64, cn, k, cnMax, xnorm);
+  settleMixed(row32, x + <usize>i * <usize>d * 8, d, c32, c64, cn, k, cnMax, xnorm, scores);
   store<i32>(labels + <usize>i * 4, best);
   const bound = mixedBound(d, xnorm, cnMax);
   store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
   store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
+}
+
+/** Scores the `count` waiting copies of the rows listed at `entries` and settles each, with its bounds (hamerlyF64). */
+@inline function settleCopiesBounds(
+  x: usize, entries: usize, count: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, cp: usize, cnh: usize, kp: i32, scratch: usize, copyBytes: usize,
+): void {
+  panelScoreCopies(scratch, copyBytes, count, d, cp, cnh, kp);
+  for (let r = 0; r < count; r++) {
+    const scores = scratch + 4 * copyBytes + <usize>r * <usize>kp * 4;
+    panelArgmin(scores, kp);
+    settleBoundsMixed(0, x, load<i32>(entries + <usize>r * 4), d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, scores);
+  }
+}
+
+/** One float64 row scanned in float64 alone, settled, its label and bounds set. */
+@inline function scanBoundsF64(
+  x: usize, i: i32, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, margin: f64,
+): void {
+  const row = x + <usize>i * <usize>d * 8;
+  best = 0;
+  bestScore = Infinity;
+  second = Infinity;
+  for (let j = 0; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF64(row, c64 + <usize>j * <usize>d * 8, d), j);
+  settleBoundsF64(x, i, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
 }
 
 /** As {@link settleBoundsF32}, for a float64 row. */
