@@ -25,8 +25,8 @@ const WORK_PER_CALL = 4_000_000;
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /**
- * Whether Lloyd passes scan by panels (four centres to a vector) rather than by pairs of rows
- * (four dimensions to a vector). Measured one pass at a time on one thread (float32, then float64
+ * Whether Lloyd's and Hamerly's passes scan by panels (four centres to a vector; panelScores4 in
+ * the kernels) rather than by pairs of rows (four dimensions to a vector). Measured one pass at a time on one thread (float32, then float64
  * rows): d = 16, k = 64 235 -> 147 ms; d = 16, k = 16 73 -> 52; d = 32, k = 64 64 -> 52;
  * d = 64, k = 64 55 -> 47; from d = 128 the pair scan is as fast or faster (Fashion-MNIST,
  * d = 784, k = 256: slower by a fifth), and for k = 4 too.
@@ -276,7 +276,7 @@ class WasmKernels implements BoundKernels {
   private lastWeights: Float64Array | undefined;
   private laidOutK = -1;
   private c32 = 0;
-  /** The centres in panels for the Lloyd passes' scan when k is large against d (see panelKernels). */
+  /** The centres in panels, for Lloyd's and Hamerly's scans when k is large against d (see usePanels). */
   private panels = 0;
   /** Half the centres' squared norms in float32, +Infinity past k, beside the panels. */
   private halfNorms = 0;
