@@ -126,6 +126,12 @@ export interface BoundKernels {
     reset: boolean,
     method?: BoundsMethod,
   ): void;
+  /**
+   * The labels of a full assignment to `centers` from the bounds the previous bounded pass kept,
+   * without the sums: a run's final assignment. Called after `assignAndSumBounded` with the labels
+   * it returned (the centres updated since); exactly a full scan's labels.
+   */
+  assignBounded?(centers: Float64Array, k: number, labels: Int32Array, method?: BoundsMethod): void;
   /** Frees what `bind` took; the bound object must not be used afterwards. */
   release(): void;
 }

@@ -70,6 +70,9 @@ export function runLloyd(run: LloydRun): LloydResult {
     metric.usesSums && metric.distance === 'sqeuclidean' && kernels.assignAndSum !== undefined;
   const sums = fused ? new Float64Array(k * cols) : undefined;
   const clusterWeights = fused ? new Float64Array(k) : undefined;
+  // Whether every pass keeps bounds (Hamerly's or Elkan's) for the next one.
+  const bounded =
+    sums !== undefined && run.bounds !== undefined && kernels.assignAndSumBounded !== undefined;
   let strict = false;
   let converged = false;
   let stopped = false;
@@ -77,7 +80,7 @@ export function runLloyd(run: LloydRun): LloydResult {
   while (iteration < run.maxIter) {
     iteration++;
     let haveDistances = true;
-    if (sums && clusterWeights && run.bounds && kernels.assignAndSumBounded) {
+    if (bounded && sums && clusterWeights && kernels.assignAndSumBounded) {
       haveDistances = false;
       kernels.assignAndSumBounded(
         centers,
@@ -149,11 +152,15 @@ export function runLloyd(run: LloydRun): LloydResult {
     if (stopped) break;
     previousLabels.set(labels);
   }
-  if (strict) {
-    kernels.distancesToAssigned(metric.distance, centers, labels, distances);
-  } else {
-    kernels.assign(metric.distance, centers, k, labels, distances);
+  if (!strict) {
+    // One more assignment makes the labels match the returned centres. After bounded passes their
+    // bounds still hold (the centres moved once more, as between iterations), so a bounded pass
+    // without the sums gives the same labels as a full scan, skipping most rows.
+    if (bounded && kernels.assignBounded) kernels.assignBounded(centers, k, labels, run.bounds);
+    else kernels.assign(metric.distance, centers, k, labels, distances);
   }
+  if (strict || (bounded && kernels.assignBounded))
+    kernels.distancesToAssigned(metric.distance, centers, labels, distances);
   const inertia = compensatedWeightedSum(distances, weights, metric.cost);
   return { labels, centers, inertia, nIter: iteration, converged, stopped };
 }

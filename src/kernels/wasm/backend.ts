@@ -401,6 +401,32 @@ class WasmKernels implements BoundKernels {
     reset: boolean,
     method: BoundsMethod = 'hamerly',
   ): void {
+    this.boundedPass(centers, k, weights, labels, { sums, clusterWeights }, reset, method);
+  }
+
+  assignBounded(
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    method: BoundsMethod = 'hamerly',
+  ): void {
+    // The weights only feed the sums, which this pass leaves alone.
+    this.boundedPass(centers, k, this.lastWeights, labels, undefined, false, method);
+  }
+
+  /**
+   * A pass with Hamerly's or Elkan's bounds: labels, and the cluster sums into `into` when given.
+   * Without them the block sums are left as they were (they still match sumsLabels).
+   */
+  private boundedPass(
+    centers: Float64Array,
+    k: number,
+    weights: Float64Array | undefined,
+    labels: Int32Array,
+    into: { sums: Float64Array; clusterWeights: Float64Array } | undefined,
+    reset: boolean,
+    method: BoundsMethod,
+  ): void {
     const d = this.cols;
     const previous = this.previousCenters;
     const restart = reset || !previous || previous.length !== k * d || method !== this.lastMethod;
@@ -411,7 +437,9 @@ class WasmKernels implements BoundKernels {
     }
     const head = this.scanArgs(centers, k);
     if (this.beyondFloat32()) {
-      this.exactAssignAndSum(centers, k, weights, labels, null, sums, clusterWeights);
+      if (into && weights)
+        this.exactAssignAndSum(centers, k, weights, labels, null, into.sums, into.clusterWeights);
+      else this.fallback.assign('sqeuclidean', centers, k, labels, new Float64Array(this.rows));
       this.previousCenters = undefined; // the bounds were not kept: the next pass starts afresh
       return;
     }
@@ -421,11 +449,13 @@ class WasmKernels implements BoundKernels {
     const blocks = Math.ceil(this.rows / this.blockRows);
     const changedShare = 1 - Math.exp((-2 * this.lastChanges) / (blocks * k));
     const incremental =
+      into !== undefined &&
       this.sumsCurrent &&
       k === this.sumsK &&
       weights === this.lastWeights &&
       changedShare < INCREMENTAL_SUMS_BELOW;
-    if (!incremental) this.prepareSums(weights, k);
+    const addSums = into !== undefined && weights !== undefined && !incremental;
+    if (addSums) this.prepareSums(weights, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
     const gapChunk = Math.max(1, Math.floor(WORK_PER_CALL / (k * d)));
     // Half the gap from each centre to its nearest other one (and for Elkan to every other one):
@@ -464,25 +494,28 @@ class WasmKernels implements BoundKernels {
         this.halfPtr,
         this.movePtr,
         this.weightsPtr,
-        incremental ? 0 : this.sums,
+        addSums ? this.sums : 0,
         this.cw,
         this.blockRows,
         restart ? 1 : 0,
         this.sumsLabelsPtr,
       ]);
     } else {
-      this.hamerlyPass(head, k, max1, max2, arg1, restart, !incremental);
+      this.hamerlyPass(head, k, max1, max2, arg1, restart, addSums);
     }
-    // A pass with sums keeps each row's label in sumsLabels: the sums are current either way.
+    // A pass with sums keeps each row's label in sumsLabels: the sums are current either way. A
+    // pass without leaves sums and sumsLabels as they were, still matching each other.
     if (incremental) this.refreshSums(k);
-    this.sumsCurrent = true;
-    this.sumsK = k;
+    if (into) {
+      this.sumsCurrent = true;
+      this.sumsK = k;
+    }
     const next = new Int32Array(this.buffer, this.labelsPtr, this.rows);
     let changes = 0;
     for (let i = 0; i < this.rows; i++) if (next[i] !== labels[i]) changes++;
     this.lastChanges = changes;
     labels.set(next);
-    this.reduceSums(blocks, k, sums, clusterWeights);
+    if (into) this.reduceSums(blocks, k, into.sums, into.clusterWeights);
     this.previousCenters = centers.slice(0, k * d);
   }
 
