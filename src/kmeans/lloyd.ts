@@ -32,8 +32,7 @@ export interface LloydRun {
   tolerance: number;
   metric: MetricStrategy;
   restart: number;
-  /** Use Hamerly's bounds where the backend has them (same results, fewer distance computations). */
-  /** Bounds to keep between passes, where the backend can. */
+  /** Bounds to keep between passes, where the backend can (same results, fewer distance computations). */
   bounds: BoundsMethod | undefined;
   onIteration?: IterationCallback;
 }
