@@ -730,7 +730,6 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   else accumulateF32(row, s, d, w);
 }
 
-
 // Panels: for k large against d, rows are scored against four centres at once, one lane per
 // centre, from the centres transposed in groups of four (`cp`: [kp / 4][d][4] float32, zeros past
 // k) and half their squared norms (`cnh`: kp float32, +Infinity past k). A lane's score is
@@ -866,10 +865,7 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   for (let i = start; i < end; i += 4) {
     const count = min(4, end - i);
     const row0 = x + <usize>i * rowBytes;
-    panelScores4(
-      row0, row0 + <usize>min(1, count - 1) * rowBytes, row0 + <usize>min(2, count - 1) * rowBytes,
-      row0 + <usize>(count - 1) * rowBytes, d, cp, cnh, kp, scratch, scoreBytes,
-    );
+    panelScoresStrided(row0, rowBytes, count, d, cp, cnh, kp, scratch);
     for (let r = 0; r < count; r++) {
       const scores = scratch + <usize>r * scoreBytes;
       panelArgmin(scores, kp);
@@ -881,13 +877,14 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
 }
 
 /**
- * Float32 copies of float64 rows wait in `scratch` (four at most, `copyBytes` apart, their scores
- * after them) to be scored by panels together: scores `count` copies (padded with the last).
+ * Scores of `count` (1 to 4) float32 rows `stride` bytes apart from `first`, the group padded
+ * with its last row, into `out` (kp float32 per row). Rows of X, or the float32 copies of float64
+ * rows waiting in a thread's scratch (four at most, their scores after them).
  */
-@inline function panelScoreCopies(scratch: usize, copyBytes: usize, count: i32, d: i32, cp: usize, cnh: usize, kp: i32): void {
+@inline function panelScoresStrided(first: usize, stride: usize, count: i32, d: i32, cp: usize, cnh: usize, kp: i32, out: usize): void {
   panelScores4(
-    scratch, scratch + <usize>min(1, count - 1) * copyBytes, scratch + <usize>min(2, count - 1) * copyBytes,
-    scratch + <usize>(count - 1) * copyBytes, d, cp, cnh, kp, scratch + 4 * copyBytes, <usize>kp * 4,
+    first, first + <usize>min(1, count - 1) * stride, first + <usize>min(2, count - 1) * stride,
+    first + <usize>(count - 1) * stride, d, cp, cnh, kp, out, <usize>kp * 4,
   );
 }
 
@@ -932,7 +929,7 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, withSums: bool,
   cp: usize, cnh: usize, kp: i32, scratch: usize, copyBytes: usize,
 ): void {
-  panelScoreCopies(scratch, copyBytes, count, d, cp, cnh, kp);
+  panelScoresStrided(scratch, copyBytes, count, d, cp, cnh, kp, scratch + 4 * copyBytes);
   for (let r = 0; r < count; r++) {
     const scores = scratch + 4 * copyBytes + <usize>r * <usize>kp * 4;
     panelArgmin(scores, kp);
@@ -1288,9 +1285,10 @@ export function halfGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, ou
  * each centre moved since the last pass; `moveMax1`/`moveMax2`: the largest and second largest
  * moves, `moveArg1` the centre that moved most. With `reset`, every row is scanned and its bounds
  * set. Rows the bounds cannot settle are listed in `pending` (i32, from index `start`) and
- * scanned two at a time; the sums are then added in row order, as every other pass adds them,
- * and each row's label is kept in `sumsLabels`; unless `sums` is 0: then the caller brings the
- * sums up to date with refreshSumsF32.
+ * scanned two at a time (four by panels when `kp` is not 0, as the Lloyd passes' scan); the sums
+ * are then added in row order, as every other pass adds them, and each row's label is kept in
+ * `sumsLabels`; unless `sums` is 0: then the caller brings the sums up to date with
+ * refreshSumsF32, or leaves them (a run's final assignment).
  */
 export function hamerlyF32(
   x: usize, start: i32, end: i32, d: i32,
@@ -1501,7 +1499,7 @@ export function hamerlyF64(
   x: usize, entries: usize, count: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, upper: usize, lower: usize, cp: usize, cnh: usize, kp: i32, scratch: usize, copyBytes: usize,
 ): void {
-  panelScoreCopies(scratch, copyBytes, count, d, cp, cnh, kp);
+  panelScoresStrided(scratch, copyBytes, count, d, cp, cnh, kp, scratch + 4 * copyBytes);
   for (let r = 0; r < count; r++) {
     const scores = scratch + 4 * copyBytes + <usize>r * <usize>kp * 4;
     panelArgmin(scores, kp);
