@@ -26,10 +26,10 @@ const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /**
  * Whether Lloyd's and Hamerly's passes scan by panels (four centres to a vector; panelScores4 in
- * the kernels) rather than by pairs of rows (four dimensions to a vector). Measured one pass at a time on one thread (float32, then float64
- * rows): d = 16, k = 64 235 -> 147 ms; d = 16, k = 16 73 -> 52; d = 32, k = 64 64 -> 52;
- * d = 64, k = 64 55 -> 47; from d = 128 the pair scan is as fast or faster (Fashion-MNIST,
- * d = 784, k = 256: slower by a fifth), and for k = 4 too.
+ * the kernels) rather than by pairs of rows (four dimensions to a vector). Measured one pass at a
+ * time on one thread (float32, then float64 rows): d = 16, k = 64 235 -> 147 ms; d = 16, k = 16
+ * 73 -> 52; d = 32, k = 64 64 -> 52; d = 64, k = 64 55 -> 47; from d = 128 the pair scan is as
+ * fast or faster (Fashion-MNIST, d = 784, k = 256: slower by a fifth), and for k = 4 too.
  */
 function usePanels(k: number, d: number): boolean {
   return k >= 8 && d <= 96 && 4 * k > d;
@@ -401,7 +401,7 @@ class WasmKernels implements BoundKernels {
     reset: boolean,
     method: BoundsMethod = 'hamerly',
   ): void {
-    this.boundedPass(centers, k, weights, labels, { sums, clusterWeights }, reset, method);
+    this.boundedPass(centers, k, labels, { weights, sums, clusterWeights }, reset, method);
   }
 
   assignBounded(
@@ -410,20 +410,18 @@ class WasmKernels implements BoundKernels {
     labels: Int32Array,
     method: BoundsMethod = 'hamerly',
   ): void {
-    // The weights only feed the sums, which this pass leaves alone.
-    this.boundedPass(centers, k, this.lastWeights, labels, undefined, false, method);
+    this.boundedPass(centers, k, labels, undefined, false, method);
   }
 
   /**
-   * A pass with Hamerly's or Elkan's bounds: labels, and the cluster sums into `into` when given.
-   * Without them the block sums are left as they were (they still match sumsLabels).
+   * A pass with Hamerly's or Elkan's bounds: labels, and with `into` the cluster sums of those
+   * weights. Without it the block sums are left as they were (they still match sumsLabels).
    */
   private boundedPass(
     centers: Float64Array,
     k: number,
-    weights: Float64Array | undefined,
     labels: Int32Array,
-    into: { sums: Float64Array; clusterWeights: Float64Array } | undefined,
+    into: { weights: Float64Array; sums: Float64Array; clusterWeights: Float64Array } | undefined,
     reset: boolean,
     method: BoundsMethod,
   ): void {
@@ -437,8 +435,16 @@ class WasmKernels implements BoundKernels {
     }
     const head = this.scanArgs(centers, k);
     if (this.beyondFloat32()) {
-      if (into && weights)
-        this.exactAssignAndSum(centers, k, weights, labels, null, into.sums, into.clusterWeights);
+      if (into)
+        this.exactAssignAndSum(
+          centers,
+          k,
+          into.weights,
+          labels,
+          null,
+          into.sums,
+          into.clusterWeights,
+        );
       else this.fallback.assign('sqeuclidean', centers, k, labels, new Float64Array(this.rows));
       this.previousCenters = undefined; // the bounds were not kept: the next pass starts afresh
       return;
@@ -452,10 +458,10 @@ class WasmKernels implements BoundKernels {
       into !== undefined &&
       this.sumsCurrent &&
       k === this.sumsK &&
-      weights === this.lastWeights &&
+      into.weights === this.lastWeights &&
       changedShare < INCREMENTAL_SUMS_BELOW;
-    const addSums = into !== undefined && weights !== undefined && !incremental;
-    if (addSums) this.prepareSums(weights, k);
+    const addSums = into !== undefined && !incremental;
+    if (addSums) this.prepareSums(into.weights, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
     const gapChunk = Math.max(1, Math.floor(WORK_PER_CALL / (k * d)));
     // Half the gap from each centre to its nearest other one (and for Elkan to every other one):
@@ -540,7 +546,8 @@ class WasmKernels implements BoundKernels {
       max2,
       arg1,
     ];
-    // Without sums (a null pointer), refreshSums brings them up to date after the pass.
+    // Without sums (a null pointer), refreshSums brings them up to date after the pass, or they
+    // are left (a run's final assignment).
     const tail = [
       this.margin,
       this.weightsPtr,
