@@ -240,7 +240,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     [40, 8],
     [7, 9],
   ])(
-    "float32 rows near ties: Hamerly's bounds (tightened by the fast form) keep Lloyd's labels (d = %i, k = %i)",
+    "float32 rows near ties: Hamerly's and Elkan's bounds (set and tightened by the fast form) keep Lloyd's labels (d = %i, k = %i)",
     (d, k) => {
       // Rows at midpoints of centre pairs, nudged by a few float32 ulps, for many iterations: the
       // bounds must never skip a row whose nearest centre changed.
@@ -266,18 +266,16 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
         dtype: 'float32',
       } as const;
       const lloyd = new KMeans({ ...options, backend: 'reference', algorithm: 'lloyd' }).fit(X);
-      for (const threads of [1, 2]) {
-        const hamerly = new KMeans({
-          ...options,
-          backend: 'wasm',
-          algorithm: 'hamerly',
-          threads,
-        }).fit(X);
-        expect(Array.from(hamerly.labels)).toEqual(Array.from(lloyd.labels));
-        expect(hamerly.centroids).toEqual(lloyd.centroids);
-        expect(hamerly.inertia).toBe(lloyd.inertia);
-        expect(hamerly.nIter).toBe(lloyd.nIter);
-      }
+      for (const algorithm of ['hamerly', 'elkan'] as const)
+        for (const threads of [1, 2]) {
+          const bounded = new KMeans({ ...options, backend: 'wasm', algorithm, threads }).fit(X);
+          expect(Array.from(bounded.labels), `${algorithm} ${threads}`).toEqual(
+            Array.from(lloyd.labels),
+          );
+          expect(bounded.centroids).toEqual(lloyd.centroids);
+          expect(bounded.inertia).toBe(lloyd.inertia);
+          expect(bounded.nIter).toBe(lloyd.nIter);
+        }
     },
   );
 
@@ -328,7 +326,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     const init = Array.from({ length: 9 }, (_, j) =>
       Array.from(data.subarray((j + 1) * d, (j + 2) * d)),
     );
-    for (const algorithm of ['lloyd', 'hamerly'] as const) {
+    for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
       const options = { nClusters: 9, init, maxIter: 3, tol: 0, algorithm } as const;
       const reference = new KMeans({ ...options, backend: 'reference' }).fit(X);
       for (const threads of [1, 2]) {

@@ -24,6 +24,12 @@ const WORK_PER_CALL = 4_000_000;
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+/** The smallest float32 not below v (v >= 0), as the kernels' roundUp. */
+function float32Above(v: number): number {
+  const r = Math.fround(v);
+  return r >= v ? r : Math.fround(v + v * 2 ** -22 + 1e-44);
+}
+
 /**
  * Whether Lloyd's and Hamerly's passes scan by panels (four centres to a vector; panelScores4 in
  * the kernels) rather than by pairs of rows (four dimensions to a vector). Measured one pass at a
@@ -306,6 +312,7 @@ class WasmKernels implements BoundKernels {
   private elkanLaidOut = false;
   private elkanLowerPtr = 0;
   private gapsPtr = 0;
+  private moveUpPtr = 0;
   /** The largest squared norm of a row of X. */
   private maxRowNorm = 0;
   /** The largest squared norm of the centres last loaded. */
@@ -485,13 +492,10 @@ class WasmKernels implements BoundKernels {
     }
     if (!restart) new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
     if (method === 'elkan') {
-      // Exact distances only, so the float32 centre copy is not read.
+      const moveUp = new Float32Array(this.buffer, this.moveUpPtr, Math.ceil(k / 4) * 4);
+      for (let j = 0; j < moveUp.length; j++) moveUp[j] = j < k ? float32Above(move[j]) : 0;
       this.runBlocks(this.f32 ? 'elkanF32' : 'elkanF64', k * d, [
-        this.xPtr,
-        d,
-        this.c64,
-        k,
-        this.cnMax,
+        ...head,
         this.normsPtr,
         this.labelsPtr,
         this.upperPtr,
@@ -499,12 +503,15 @@ class WasmKernels implements BoundKernels {
         this.gapsPtr,
         this.halfPtr,
         this.movePtr,
+        this.moveUpPtr,
+        this.margin,
         this.weightsPtr,
         addSums ? this.sums : 0,
         this.cw,
         this.blockRows,
         restart ? 1 : 0,
         this.sumsLabelsPtr,
+        ...this.panelArgs(),
       ]);
     } else {
       this.hamerlyPass(head, k, max1, max2, arg1, restart, addSums);
@@ -812,8 +819,11 @@ class WasmKernels implements BoundKernels {
     this.movePtr = take(k * 8);
     this.dirtyPtr = take(blocks * k);
     if (this.elkanLaidOut) {
-      // Elkan's bounds: rows x k float32 lower bounds, and the k x k centre half gaps.
-      this.elkanLowerPtr = take(this.rows * k * 4);
+      // Elkan's bounds: rows x k float32 lower bounds (k padded to four), the moves rounded up to
+      // float32, and the k x k centre half gaps.
+      const paddedK = Math.ceil(k / 4) * 4;
+      this.elkanLowerPtr = take(this.rows * paddedK * 4);
+      this.moveUpPtr = take(paddedK * 4);
       this.gapsPtr = take(k * k * 8);
     }
     // Per thread: float32 copies of rows, for the float32 scan of float64 data (two for the pair

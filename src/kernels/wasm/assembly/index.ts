@@ -318,8 +318,10 @@ let second1: f64 = 0;
  * The fast scan for two float32 rows at once: each centre's values are loaded once for both
  * rows (2 rows x 4 centres of accumulators). Leaves row0's scores in best/bestScore/second and
  * row1's in best1/bestScore1/second1; each score is computed exactly as the one-row scan does.
+ * With `keep` (not 0; a constant 0 after inlining elsewhere) every score is also kept, halved in
+ * float32 as the panels keep theirs: row0's at `keep`, row1's `keepStride` bytes after.
  */
-@inline function scanPairF32(row0: usize, row1: usize, d: i32, c32: usize, cn: usize, k: i32): void {
+@inline function scanPairF32(row0: usize, row1: usize, d: i32, c32: usize, cn: usize, k: i32, keep: usize = 0, keepStride: usize = 0): void {
   const k4 = k & ~3;
   const d4 = d & ~3;
   const rowBytes = <usize>d * 4;
@@ -399,6 +401,12 @@ let second1: f64 = 0;
     consider1(n1 - 2 * r1, j + 1);
     consider1(n2 - 2 * r2, j + 2);
     consider1(n3 - 2 * r3, j + 3);
+    if (keep != 0) {
+      keepPair(keep, keepStride, j, n0, s0, r0);
+      keepPair(keep, keepStride, j + 1, n1, s1, r1);
+      keepPair(keep, keepStride, j + 2, n2, s2, r2);
+      keepPair(keep, keepStride, j + 3, n3, s3, r3);
+    }
   }
   // The last k mod 4 centres: two at a time while two are left (four independent sums, where one
   // centre's two would wait on each other's latency), then one; both rows share each load, each
@@ -442,6 +450,10 @@ let second1: f64 = 0;
     consider(n1 - 2 * s1, j + 1);
     consider1(n0 - 2 * r0, j);
     consider1(n1 - 2 * r1, j + 1);
+    if (keep != 0) {
+      keepPair(keep, keepStride, j, n0, s0, r0);
+      keepPair(keep, keepStride, j + 1, n1, s1, r1);
+    }
     j += 2;
   }
   for (; j < k; j++) {
@@ -464,7 +476,14 @@ let second1: f64 = 0;
     }
     consider(n - 2 * s, j);
     consider1(n - 2 * r, j);
+    if (keep != 0) keepPair(keep, keepStride, j, n, s, r);
   }
+}
+
+// Keeps centre j's scores of both rows of the pair scan, halved in float32 (see panelScores4).
+@inline function keepPair(keep: usize, keepStride: usize, j: i32, n: f64, s: f64, r: f64): void {
+  store<f32>(keep + <usize>j * 4, <f32>(0.5 * n - s));
+  store<f32>(keep + keepStride + <usize>j * 4, <f32>(0.5 * n - r));
 }
 
 /** As {@link nearestF32}, for a float64 row: scores in float64 SIMD, two lanes. */
@@ -1565,49 +1584,78 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
 /**
  * One pass of Elkan's algorithm, fused with the cluster sums as assignSumF32: per row an upper
  * bound on the distance to its centre (`upper`) and a lower bound on the distance to every centre
- * (`lower`, rows x k float32, rounded down). A centre is passed over only when a bound shows it
- * strictly farther than the row's centre by more than `slack`, so ties are always computed; every
- * distance computed is exact (the reference's), compared squared, ties to the lower index: the
- * labels are exactly those of a full scan. `reset` computes every distance and sets the bounds.
+ * (`lower`, rows x kq float32, kq = k rounded up to 4, rounded down, +Infinity past k), lowered
+ * by `moveUp` (kq float32, how far each centre moved, rounded up; 0 past k). A centre is passed
+ * over only when a bound shows it strictly farther than the row's centre by more than `slack`,
+ * so ties are always computed; a centre is chosen only by exact distances (the reference's),
+ * compared squared, ties to the lower index: the labels are exactly those of a full scan.
+ * `reset` sets the bounds from a full scan (elkanReset).
  * Each row's label goes to `sumsLabels` as its sums are added; with `sums` 0 the caller brings
  * the sums up to date instead (refreshSumsF32).
  */
 @inline function elkanPass(
-  x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
-  f64Rows: bool,
+  x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize, moveUp: usize,
+  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
+  cp: usize, cnh: usize, kp: i32, scratch: usize, f64Rows: bool,
 ): void {
+  if (reset != 0) {
+    elkanReset(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin, weights, sums, clusterWeights, blockRows, sumsLabels, cp, cnh, kp, scratch, f64Rows);
+    return;
+  }
   const rootMax = Math.sqrt(cnMax);
+  const rowBytes = <usize>d * (f64Rows ? 8 : 4);
+  const rowBytes32 = <usize>d * 4;
+  const kq = (k + 3) & ~3;
   for (let i = start; i < end; i++) {
-    const slack = 1e-9 * (Math.sqrt(load<f64>(xn + <usize>i * 8)) + rootMax);
-    const bounds = lower + <usize>i * <usize>k * 4;
-    let a = 0;
-    if (reset != 0) {
-      let bestSq = Infinity;
-      for (let j = 0; j < k; j++) {
-        const sq = exactDistance(x, i, d, c64, j, f64Rows);
-        store<f32>(bounds + <usize>j * 4, roundDown(Math.sqrt(sq)));
-        if (sq < bestSq) {
-          bestSq = sq;
-          a = j;
-        }
-      }
-      store<f64>(upper + <usize>i * 8, Math.sqrt(bestSq));
+    const xnorm = load<f64>(xn + <usize>i * 8);
+    const slack = 1e-9 * (Math.sqrt(xnorm) + rootMax);
+    const bounds = lower + <usize>i * <usize>kq * 4;
+    let a = load<i32>(labels + <usize>i * 4);
+    let u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>a * 8);
+    if (u + slack < load<f64>(half + <usize>a * 8)) {
+      for (let j = 0; j < kq; j += 4) decayBounds(bounds + <usize>j * 4, moveUp + <usize>j * 4);
     } else {
-      a = load<i32>(labels + <usize>i * 4);
-      let u = load<f64>(upper + <usize>i * 8) + load<f64>(move + <usize>a * 8);
-      for (let j = 0; j < k; j++) {
-        const p = bounds + <usize>j * 4;
-        store<f32>(p, roundDown(Math.max(0, <f64>load<f32>(p) - load<f64>(move + <usize>j * 8))));
-      }
-      if (u + slack >= load<f64>(half + <usize>a * 8)) {
-        let uSq = -1.0; // the exact squared distance to `a` once computed
-        for (let j = 0; j < k; j++) {
-          if (j == a) continue;
+      // A centre the bounds cannot pass over is scored by the fast form first (a quarter of an
+      // exact distance's cost): its score less the rounding bound is a lower bound, the row's
+      // centre's plus it an upper bound, and only a centre still not clearly farther takes the
+      // exact distances. Float64 rows are scored from a float32 copy, unless out of its range.
+      const fast = !f64Rows || (cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT);
+      const bound = f64Rows ? mixedBound(d, xnorm, cnMax) : boundF32(d, xnorm, cnMax, margin);
+      let row32 = x + <usize>i * rowBytes; // the float32 row scored (a copy for float64 rows)
+      let tightened = false; // u tightened since the bounds were decayed
+      let uSq = -1.0; // the exact squared distance to `a` once computed
+      // u only falls within a row, so a centre whose decayed bound is above this limit stays passed
+      // over; NaN bounds (distances past float32) are never passed over.
+      const limit = f32x4.splat(roundUp(u + slack));
+      for (let j4 = 0; j4 < kq; j4 += 4) {
+        const decayed = decayBounds(bounds + <usize>j4 * 4, moveUp + <usize>j4 * 4);
+        let hits = i32x4.bitmask(v128.not(f32x4.gt(decayed, limit)));
+        while (hits != 0) {
+          const j = j4 + ctz(hits);
+          hits &= hits - 1;
+          if (j == a || j >= k) continue;
           if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
           if (u + slack < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8)) continue;
+          if (fast) {
+            if (!tightened) {
+              tightened = true;
+              if (f64Rows) {
+                toF32(row32, scratch, d);
+                row32 = scratch;
+              }
+              const scoreA = load<f64>(cn + <usize>a * 8) - 2 * quickDotF32(row32, c32 + <usize>a * rowBytes32, d);
+              u = Math.min(u, Math.sqrt(Math.max(0, xnorm + scoreA + bound)));
+              raiseBound(bounds + <usize>a * 4, Math.sqrt(Math.max(0, xnorm + scoreA - bound)));
+              if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
+              if (u + slack < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8)) continue;
+            }
+            const score = load<f64>(cn + <usize>j * 8) - 2 * quickDotF32(row32, c32 + <usize>j * rowBytes32, d);
+            raiseBound(bounds + <usize>j * 4, Math.sqrt(Math.max(0, xnorm + score - bound)));
+            if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
+          }
           if (uSq < 0) {
+            tightened = true;
             uSq = exactDistance(x, i, d, c64, a, f64Rows);
             u = Math.sqrt(uSq);
             store<f32>(bounds + <usize>a * 4, roundDown(u));
@@ -1623,14 +1671,141 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
           }
         }
       }
-      store<f64>(upper + <usize>i * 8, u);
     }
-    store<i32>(labels + <usize>i * 4, a);
-    if (sums == 0) continue; // the caller brings the sums up to date itself (refreshSumsF32)
-    store<i32>(sumsLabels + <usize>i * 4, a);
-    const row = x + <usize>i * <usize>d * (f64Rows ? 8 : 4);
-    addToBlock(row, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), a, f64Rows);
+    store<f64>(upper + <usize>i * 8, u);
+    finishElkanRow(x, i, d, k, a, labels, weights, sums, clusterWeights, blockRows, sumsLabels, f64Rows);
   }
+}
+
+/**
+ * Four lower bounds at `p` less their centres' moves (`moveUp`, float32 rounded up), stored and
+ * returned: in float32 lanes, the difference shrunk by 2^-22 so that its rounding cannot raise
+ * it (exact in the subnormal range), and never below 0. A NaN bound stays NaN.
+ */
+@inline function decayBounds(p: usize, moveUp: usize): v128 {
+  const decayed = f32x4.max(
+    f32x4.splat(0),
+    f32x4.mul(f32x4.sub(v128.load(p), v128.load(moveUp)), f32x4.splat(0.9999997615814209)),
+  );
+  v128.store(p, decayed);
+  return decayed;
+}
+
+/** The smallest float32 not below v (v >= 0). */
+@inline function roundUp(v: f64): f32 {
+  const r = <f32>v;
+  return <f64>r >= v ? r : <f32>(v + v * 2.384185791015625e-7 + 1e-44);
+}
+
+// Raises the stored lower bound at `p` to `v` (rounded down) where that is tighter.
+@inline function raiseBound(p: usize, v: f64): void {
+  const r = roundDown(v);
+  if (r > load<f32>(p)) store<f32>(p, r);
+}
+
+// Stores row i's label and, unless `sums` is 0, adds the row to its block's sums (elkanPass).
+@inline function finishElkanRow(
+  x: usize, i: i32, d: i32, k: i32, a: i32, labels: usize,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, sumsLabels: usize, f64Rows: bool,
+): void {
+  store<i32>(labels + <usize>i * 4, a);
+  if (sums == 0) return; // the caller brings the sums up to date itself (refreshSumsF32)
+  store<i32>(sumsLabels + <usize>i * 4, a);
+  const row = x + <usize>i * <usize>d * (f64Rows ? 8 : 4);
+  addToBlock(row, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), a, f64Rows);
+}
+
+/**
+ * Elkan's bounds set afresh: rows are scored as the Lloyd passes score them (panels when `kp` is
+ * not 0, else two rows at a time; float64 rows from float32 copies) with every score kept, and
+ * settled as those passes settle. A kept score less the rounding bound bounds the distance to
+ * its centre from below, the best score plus it the distance to the row's centre from above (the
+ * next pass takes the exact distance if it needs it), at the cost of one scan: setting them by
+ * exact distances took k of them a row. Float64 rows or centres past MIXED_LIMIT take exact
+ * distances.
+ */
+@inline function elkanReset(
+  x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, margin: f64,
+  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, sumsLabels: usize,
+  cp: usize, cnh: usize, kp: i32, scratch: usize, f64Rows: bool,
+): void {
+  const rowBytes = <usize>d * (f64Rows ? 8 : 4);
+  const copyBytes = (<usize>d * 4 + 15) & ~15;
+  const kq = (k + 3) & ~3; // kp when by panels
+  const scoreBytes = <usize>kq * 4;
+  const scores = scratch + 4 * copyBytes;
+  const group = kp > 0 ? 4 : 2;
+  for (let i = start; i < end; i += group) {
+    const count = min(group, end - i);
+    const first = x + <usize>i * rowBytes;
+    let scanned = first; // the float32 rows scored: X's, or the copies
+    let stride = rowBytes;
+    if (f64Rows) {
+      let inRange = cnMax <= MIXED_LIMIT;
+      for (let r = 0; r < count; r++) inRange = inRange && load<f64>(xn + <usize>(i + r) * 8) <= MIXED_LIMIT;
+      if (!inRange) {
+        for (let r = 0; r < count; r++) {
+          const a = elkanExactRow(x, i + r, d, c64, k, upper, lower, f64Rows);
+          finishElkanRow(x, i + r, d, k, a, labels, weights, sums, clusterWeights, blockRows, sumsLabels, f64Rows);
+        }
+        continue;
+      }
+      for (let r = 0; r < count; r++) toF32(first + <usize>r * rowBytes, scratch + <usize>r * copyBytes, d);
+      scanned = scratch;
+      stride = copyBytes;
+    }
+    if (kp > 0) {
+      panelScoresStrided(scanned, stride, count, d, cp, cnh, kp, scores);
+    } else {
+      scanPairF32(scanned, scanned + (count > 1 ? stride : 0), d, c32, cn, k, scores, scoreBytes);
+      for (let j = k; j < kq; j++) {
+        store<f32>(scores + <usize>j * 4, Infinity);
+        store<f32>(scores + scoreBytes + <usize>j * 4, Infinity);
+      }
+    }
+    for (let r = 0; r < count; r++) {
+      const kept = scores + <usize>r * scoreBytes;
+      const xnorm = load<f64>(xn + <usize>(i + r) * 8);
+      const row32 = scanned + <usize>r * stride;
+      panelArgmin(kept, kq);
+      let bound: f64;
+      if (f64Rows) {
+        settleMixed(0, first + <usize>r * rowBytes, d, 0, c64, 0, k, cnMax, xnorm, kept);
+        bound = mixedBound(d, xnorm, cnMax);
+      } else {
+        settleF32(row32, d, 0, c64, 0, k, cnMax, xnorm, margin, kept);
+        bound = boundF32(d, xnorm, cnMax, margin);
+      }
+      store<f64>(upper + <usize>(i + r) * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
+      const bounds = lower + <usize>(i + r) * scoreBytes;
+      for (let j = 0; j < k; j++) {
+        const below = xnorm + 2 * <f64>load<f32>(kept + <usize>j * 4) - bound;
+        store<f32>(bounds + <usize>j * 4, roundDown(Math.sqrt(Math.max(0, below))));
+      }
+      for (let j = k; j < kq; j++) store<f32>(bounds + <usize>j * 4, Infinity);
+      finishElkanRow(x, i + r, d, k, best, labels, weights, sums, clusterWeights, blockRows, sumsLabels, f64Rows);
+    }
+  }
+}
+
+// Every exact distance of row i: its bounds set, its nearest centre returned (elkanReset).
+@inline function elkanExactRow(x: usize, i: i32, d: i32, c64: usize, k: i32, upper: usize, lower: usize, f64Rows: bool): i32 {
+  const kq = (k + 3) & ~3;
+  const bounds = lower + <usize>i * <usize>kq * 4;
+  for (let j = k; j < kq; j++) store<f32>(bounds + <usize>j * 4, Infinity);
+  let a = 0;
+  let bestSq = Infinity;
+  for (let j = 0; j < k; j++) {
+    const sq = exactDistance(x, i, d, c64, j, f64Rows);
+    store<f32>(bounds + <usize>j * 4, roundDown(Math.sqrt(sq)));
+    if (sq < bestSq) {
+      bestSq = sq;
+      a = j;
+    }
+  }
+  store<f64>(upper + <usize>i * 8, Math.sqrt(bestSq));
+  return a;
 }
 
 /** The largest float32 not above v (v >= 0), so a stored lower bound never rises. */
@@ -1641,18 +1816,20 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
 
 /** Elkan's pass over float32 rows (see elkanPass). */
 export function elkanF32(
-  x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
+  x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize, moveUp: usize,
+  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, sumsLabels, false);
+  elkanPass(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, gaps, half, move, moveUp, margin, weights, sums, clusterWeights, blockRows, reset, sumsLabels, cp, cnh, kp, scratch, false);
 }
 
 /** Elkan's pass over float64 rows (see elkanPass). */
 export function elkanF64(
-  x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
+  x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize, moveUp: usize,
+  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
+  cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  elkanPass(x, start, end, d, c64, k, cnMax, xn, labels, upper, lower, gaps, half, move, weights, sums, clusterWeights, blockRows, reset, sumsLabels, true);
+  elkanPass(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, gaps, half, move, moveUp, margin, weights, sums, clusterWeights, blockRows, reset, sumsLabels, cp, cnh, kp, scratch, true);
 }
