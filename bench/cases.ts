@@ -6,6 +6,8 @@ import { Random } from '../src/random.js';
 export interface BenchCase {
   name: string;
   k: number;
+  /** Columns of X (d). */
+  cols: number;
   iterations: number;
   /** Whether the JavaScript peers (ml-kmeans, skmeans) run it; they are far slower. */
   peers: boolean;
@@ -20,6 +22,7 @@ export const CASES: BenchCase[] = [
   {
     name: 'smoke',
     k: 5,
+    cols: 8,
     iterations: 3,
     peers: true,
     load: async (dtype, allocate) =>
@@ -28,6 +31,7 @@ export const CASES: BenchCase[] = [
   {
     name: 'mnist-10k k=10',
     k: 10,
+    cols: 784,
     iterations: 10,
     peers: true,
     load: async (dtype, allocate) => (await loadDataset('mnist', { dtype, allocate })).X,
@@ -35,6 +39,7 @@ export const CASES: BenchCase[] = [
   {
     name: 'mnist-10k k=10 to convergence',
     k: 10,
+    cols: 784,
     iterations: 300,
     tol: 1e-4,
     peers: false,
@@ -43,6 +48,7 @@ export const CASES: BenchCase[] = [
   {
     name: 'fashion-60k k=10',
     k: 10,
+    cols: 784,
     iterations: 10,
     peers: false,
     load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
@@ -50,6 +56,7 @@ export const CASES: BenchCase[] = [
   {
     name: 'fashion-60k k=256',
     k: 256,
+    cols: 784,
     iterations: 3,
     peers: false,
     load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
@@ -57,6 +64,7 @@ export const CASES: BenchCase[] = [
   {
     name: 'blobs-1M x16 k=64',
     k: 64,
+    cols: 16,
     iterations: 5,
     peers: false,
     load: async (dtype, allocate) =>
@@ -65,6 +73,7 @@ export const CASES: BenchCase[] = [
   {
     name: 'blobs-200k x128 k=1000',
     k: 1000,
+    cols: 128,
     iterations: 2,
     peers: false,
     load: async (dtype, allocate) =>

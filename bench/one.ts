@@ -17,6 +17,7 @@ const X = await bench.load(
   dtype as 'float64' | 'float32',
   system.startsWith('lloyd') && process.env.LLOYD_BENCH_COPY !== '1' ? sharedMatrix : undefined,
 );
+if (X.cols !== bench.cols) throw new Error(`${caseName} has ${X.cols} columns, not ${bench.cols}`);
 const init = initialCenters(X, bench.k);
 const threads = Number(threadsText);
 let msPerIter: number;

@@ -9,6 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeNpy } from '../src/data/npy.js';
+import { boundsForFit } from '../src/kmeans/options.js';
 import { availableCores } from '../src/parallel/pool.js';
 import { CASES, initialCenters } from './cases.js';
 
@@ -109,8 +110,10 @@ for (const bench of cases) {
     if (cores > 1) lloyd('lloyd', cores);
     lloyd('lloyd-hamerly', cores);
     lloyd('lloyd-relaxed', cores);
-    // Elkan's bounds pay off over many iterations: the run to convergence shows them.
-    if (bench.tol) lloyd('lloyd-elkan', cores);
+    // Elkan's bounds pay off over many iterations (the run to convergence shows them), and where
+    // 'auto' picks them (k large, d larger).
+    if (bench.tol || boundsForFit('auto', bench.k, bench.cols, dtype) === 'elkan')
+      lloyd('lloyd-elkan', cores);
     if (bench.peers && dtype === 'float64') {
       lloyd('lloyd-reference', 1);
       lloyd('ml-kmeans', 1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KMeans } from '../src/index.js';
+import { boundsForFit } from '../src/kmeans/options.js';
 import { kmeansGolden, TOY_X } from './helpers/fixtures.js';
 
 const X = TOY_X;
@@ -88,5 +89,21 @@ describe("the tutorial's failing case: the elbow on iris' first two features", (
     }).fit(X);
     expect(km.centroids.flat().every(Number.isFinite)).toBe(true);
     expect(km.inertia).toBe(16);
+  });
+});
+
+describe("'auto' algorithm", () => {
+  it("keeps no bounds below k = 8, Hamerly's from 8, Elkan's from 32 where they take at most half of X", () => {
+    expect(boundsForFit('auto', 7, 784, 'float32')).toBeUndefined();
+    expect(boundsForFit('auto', 8, 784, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 31, 784, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 256, 784, 'float32')).toBe('elkan');
+    expect(boundsForFit('auto', 392, 784, 'float32')).toBe('elkan');
+    expect(boundsForFit('auto', 393, 784, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 784, 784, 'float64')).toBe('elkan');
+    expect(boundsForFit('auto', 64, 16, 'float32')).toBe('hamerly');
+    expect(boundsForFit('lloyd', 256, 784, 'float32')).toBeUndefined();
+    expect(boundsForFit('elkan', 2, 1, 'float32')).toBe('elkan');
+    expect(boundsForFit('hamerly', 256, 784, 'float32')).toBe('hamerly');
   });
 });

@@ -18,7 +18,12 @@ import type { FittedState } from './fitted-state.js';
 import { type LloydResult, runLloyd } from './lloyd.js';
 import { type MetricStrategy, metricStrategy } from './metric-strategies.js';
 import { type KMeansJSON, stateFromJSON, stateToJSON } from './model-json.js';
-import { type KMeansOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  boundsForFit,
+  type KMeansOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 import { resolveSampleWeight } from './weights.js';
 
 /** Per-call options of `fit`. */
@@ -94,7 +99,7 @@ export class KMeans {
           tolerance,
           metric: opts.metric,
           restart,
-          bounds: opts.bounds,
+          bounds: boundsForFit(opts.algorithm, k, data.cols, opts.dtype),
           onIteration: opts.onIteration,
         });
         // As scikit-learn: a restart wins only with lower inertia and a different partition, so

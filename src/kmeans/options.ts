@@ -15,6 +15,14 @@ const ALGORITHMS: readonly AlgorithmName[] = ['auto', 'lloyd', 'hamerly', 'elkan
 /** From this k on, 'auto' keeps Hamerly's bounds (see bench/results). */
 const HAMERLY_FROM_K = 8;
 
+/**
+ * From this k on, 'auto' keeps Elkan's bounds instead where they take at most half of X's bytes
+ * (d large against k). Fashion-MNIST (d = 784) float32 to convergence, 2 threads, ms per
+ * iteration Hamerly / Elkan: k = 16 31 / 31, k = 32 35 / 27, k = 64 56 / 31, k = 256 451 / 122;
+ * blobs 1M x 16 k = 64 (bounds 4x X's size, so never chosen): 35 / 91.
+ */
+const ELKAN_FROM_K = 32;
+
 /** Options of {@link KMeans}. Every one but `nClusters` has a default. */
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, as scikit-learn. */
@@ -38,7 +46,9 @@ export interface KMeansOptions {
   /**
    * 'lloyd' computes every distance each iteration; 'hamerly' keeps Hamerly's bounds (O(n)) and
    * 'elkan' Elkan's (n x k float32 lower bounds: more memory, fewer distances) to skip most of
-   * them, with exactly the same result. 'auto' (default) uses Hamerly's bounds from k >= 8.
+   * them, with exactly the same result. 'auto' (default) uses Hamerly's bounds from k >= 8, and
+   * Elkan's from k >= 32 where they take at most half of X's bytes (k <= d / 2 in float32, k <= d
+   * in float64); pass 'hamerly' to keep the working memory O(n + k·d).
    */
   algorithm?: AlgorithmName;
   /** Threads for the WebAssembly backend, the caller's included. Default: every available core. */
@@ -60,8 +70,6 @@ export interface ResolvedOptions {
   dtype: DType;
   backend: KernelBackend;
   algorithm: AlgorithmName;
-  /** The bounds this fit keeps, if any ('auto' resolved against nClusters). */
-  bounds: BoundsMethod | undefined;
   threads: number;
   onIteration: IterationCallback | undefined;
 }
@@ -126,12 +134,6 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
       `must be one of ${ALGORITHMS.join(', ')}; got ${describeValue(algorithm)}`,
     );
   }
-  const bounds: BoundsMethod | undefined =
-    algorithm === 'hamerly' || algorithm === 'elkan'
-      ? algorithm
-      : algorithm === 'auto' && nClusters >= HAMERLY_FROM_K
-        ? 'hamerly'
-        : undefined;
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new ValidationError(
@@ -151,7 +153,6 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     dtype,
     backend,
     algorithm,
-    bounds,
     threads,
     onIteration,
   };
@@ -160,4 +161,22 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
 /** Only `undefined` means "use the default"; `null` and other values are validated as given. */
 function orDefault<T>(value: T | undefined, fallback: T): T {
   return value === undefined ? fallback : value;
+}
+
+/**
+ * The bounds a fit keeps, if any: those `algorithm` names, or for 'auto' Hamerly's from k >= 8
+ * and Elkan's from k >= 32 where their n x k float32 lower bounds (k padded to four) take at most
+ * half of X's bytes, X being `cols` values a row in `dtype`.
+ */
+export function boundsForFit(
+  algorithm: AlgorithmName,
+  k: number,
+  cols: number,
+  dtype: DType,
+): BoundsMethod | undefined {
+  if (algorithm === 'hamerly' || algorithm === 'elkan') return algorithm;
+  if (algorithm !== 'auto' || k < HAMERLY_FROM_K) return undefined;
+  const boundBytes = Math.ceil(k / 4) * 4 * 4;
+  const rowBytes = cols * (dtype === 'float32' ? 4 : 8);
+  return k >= ELKAN_FROM_K && 2 * boundBytes <= rowBytes ? 'elkan' : 'hamerly';
 }
