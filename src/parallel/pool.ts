@@ -60,6 +60,7 @@ export const POOL_KERNELS = [
   'pairwiseFastF32',
   'pairwiseFastF64',
   'centreGapsF64',
+  'nearestGapsF64',
   'elkanF32',
   'elkanF64',
 ] as const;

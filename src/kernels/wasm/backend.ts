@@ -472,10 +472,15 @@ class WasmKernels implements BoundKernels {
     const move = new Float64Array(this.buffer, this.movePtr, k);
     const gapChunk = Math.max(1, Math.floor(WORK_PER_CALL / (k * d)));
     // Half the gap from each centre to its nearest other one (and for Elkan to every other one):
-    // k² distances, on every thread.
-    if (method === 'elkan')
-      this.runtime.run('centreGapsF64', k, gapChunk, [this.c64, d, k, this.gapsPtr, this.halfPtr]);
-    else this.runtime.run('halfGapsF64', k, gapChunk, [this.c64, d, k, this.halfPtr]);
+    // k² distances (Elkan's each pair once), on every thread.
+    if (method === 'elkan') {
+      this.runtime.run('centreGapsF64', k, gapChunk, [this.c64, d, k, this.gapsPtr]);
+      this.runtime.run('nearestGapsF64', k, Math.max(1, Math.floor(WORK_PER_CALL / k)), [
+        this.gapsPtr,
+        k,
+        this.halfPtr,
+      ]);
+    } else this.runtime.run('halfGapsF64', k, gapChunk, [this.c64, d, k, this.halfPtr]);
     let max1 = 0;
     let max2 = 0;
     let arg1 = -1;

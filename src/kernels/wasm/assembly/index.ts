@@ -1556,17 +1556,29 @@ export function hamerlyF64(
 }
 
 /**
- * Centre-to-centre half distances for Elkan's bounds: gaps[a * k + b] = ||c_a − c_b|| / 2 for the
- * centres a in [start, end), and half[a] the smallest of them over b ≠ a (Infinity when k = 1).
+ * Centre-to-centre half distances for Elkan's bounds: for the centres a in [start, end),
+ * gaps[a * k + b] = gaps[b * k + a] = ||c_a − c_b|| / 2 for b > a (each pair once: the two
+ * differences square to the same bits), and gaps[a * k + a] = 0. nearestGapsF64 then reads them.
  */
-export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, gaps: usize, half: usize): void {
+export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, gaps: usize): void {
   const rowBytes = <usize>d * 8;
   for (let a = start; a < end; a++) {
     const ca = c64 + <usize>a * rowBytes;
+    store<f64>(gaps + (<usize>a * <usize>k + <usize>a) * 8, 0);
+    for (let b = a + 1; b < k; b++) {
+      const gap = Math.sqrt(directF64(ca, c64 + <usize>b * rowBytes, d)) / 2;
+      store<f64>(gaps + (<usize>a * <usize>k + <usize>b) * 8, gap);
+      store<f64>(gaps + (<usize>b * <usize>k + <usize>a) * 8, gap);
+    }
+  }
+}
+
+/** half[a]: the smallest of gaps[a * k + b] over b ≠ a (Infinity when k = 1), for a in [start, end). */
+export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: usize): void {
+  for (let a = start; a < end; a++) {
     let nearest = Infinity;
     for (let b = 0; b < k; b++) {
-      const gap = b == a ? 0 : Math.sqrt(directF64(ca, c64 + <usize>b * rowBytes, d)) / 2;
-      store<f64>(gaps + (<usize>a * <usize>k + <usize>b) * 8, gap);
+      const gap = load<f64>(gaps + (<usize>a * <usize>k + <usize>b) * 8);
       if (b != a && gap < nearest) nearest = gap;
     }
     store<f64>(half + <usize>a * 8, nearest);
@@ -1625,8 +1637,10 @@ export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, 
       let row32 = x + <usize>i * rowBytes; // the float32 row scored (a copy for float64 rows)
       let tightened = false; // u tightened since the bounds were decayed
       let uSq = -1.0; // the exact squared distance to `a` once computed
-      // u only falls within a row, so a centre whose decayed bound is above this limit stays passed
-      // over; NaN bounds (distances past float32) are never passed over.
+      // A centre whose decayed bound is above u + slack now is farther than the row's centre
+      // whatever the row's scores change below (u only falls, up to rounding `slack` absorbs),
+      // so only the lanes at or under this limit are looked at; NaN bounds (distances past
+      // float32's range) always are.
       const limit = f32x4.splat(roundUp(u + slack));
       for (let j4 = 0; j4 < kq; j4 += 4) {
         const decayed = decayBounds(bounds + <usize>j4 * 4, moveUp + <usize>j4 * 4);
