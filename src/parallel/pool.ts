@@ -42,8 +42,6 @@ const MAX_ARGS = 32;
 export const POOL_KERNELS = [
   'rowSqNormsF32',
   'rowSqNormsF64',
-  'assignF32',
-  'assignF64',
   'assignSumF32',
   'assignSumF64',
   'hamerlyF32',

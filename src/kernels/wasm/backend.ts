@@ -359,8 +359,13 @@ class WasmKernels implements BoundKernels {
       this.fallback.assign(kind, centers, k, labels, distances);
       return;
     }
-    const tail = [this.normsPtr, this.labelsPtr, this.distPtr, this.margin, ...this.panelArgs()];
-    this.run(this.f32 ? 'assignF32' : 'assignF64', k * this.cols, [...head, ...tail]);
+    // The iterations' kernel without sums (0 pointers), so a run's final pass finds it optimised.
+    const tail = [this.normsPtr, this.labelsPtr, this.distPtr, this.margin, 0, 0, 0, 1];
+    this.run(this.f32 ? 'assignSumF32' : 'assignSumF64', k * this.cols, [
+      ...head,
+      ...tail,
+      ...this.panelArgs(),
+    ]);
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     distances.set(new Float64Array(this.buffer, this.distPtr, this.rows));
   }

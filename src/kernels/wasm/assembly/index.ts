@@ -959,30 +959,13 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   }
 }
 
-/** Nearest centre (labels, i32) and its squared distance (dist, f64) of each float32 row. */
-export function assignF32(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, dist: usize, margin: f64,
-  cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
-  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, false, cp, cnh, kp, scratch);
-}
-
-/** As {@link assignF32}, for float64 rows. */
-export function assignF64(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, dist: usize, margin: f64,
-  cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
-  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, 0, 0, 0, 1, scratch, false, cp, cnh, kp);
-}
-
 /**
  * One pass for a Lloyd iteration: each float32 row's nearest centre, and w·x added to that
  * cluster's partial sum of the row's block (as sumBlocksF32). Distances are written only when
- * `dist` is not 0: nothing else needs them unless a cluster empties.
+ * `dist` is not 0: nothing else needs them unless a cluster empties. With `sums` 0 the pass only
+ * labels (predict, and a run's final assignment): one function for both, because V8 optimises a
+ * WebAssembly function only once it has run a while, and a separate one ran its first passes
+ * unoptimised (a fresh process's final MNIST pass: 54 ms, against 10 once optimised).
  */
 export function assignSumF32(
   x: usize, start: i32, end: i32, d: i32,
@@ -991,10 +974,10 @@ export function assignSumF32(
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
   cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, true, cp, cnh, kp, scratch);
+  scanRowsF32(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, sums != 0, cp, cnh, kp, scratch);
 }
 
-// The scan of assignF32 and assignSumF32 (`withSums`, a constant after inlining).
+// The scan of assignSumF32 (`withSums`: whether `sums` is not 0).
 @inline function scanRowsF32(
   x: usize, start: i32, end: i32, d: i32,
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
@@ -1046,10 +1029,10 @@ export function assignSumF64(
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
   cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
-  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, scratch, true, cp, cnh, kp);
+  scanRowsF64(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, scratch, sums != 0, cp, cnh, kp);
 }
 
-// The scan of assignF64 and assignSumF64 (`withSums`, a constant after inlining).
+// The scan of assignSumF64 (`withSums`: whether `sums` is not 0).
 @inline function scanRowsF64(
   x: usize, start: i32, end: i32, d: i32,
   c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
