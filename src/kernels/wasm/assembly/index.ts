@@ -1,7 +1,13 @@
 // lloyd's WebAssembly kernels (AssemblyScript, SIMD128). Every buffer lives in linear memory and
 // is laid out by the caller (src/kernels/wasm/backend.ts); these functions only compute. Rows
 // are processed in [start, end) so the caller can call in chunks: V8 tiers a function up only
-// on its next call, and a pass split into calls gets the optimised code early.
+// on its next call, and a pass split into calls gets the optimised code early. The scans
+// (scanPairF32/F64, nearestF32/F64, settleF64, settleTies) are calls rather than inlined: V8
+// optimises a function only once it has run a while, in time that grows with its size, and
+// until then the pass runs unoptimised (the float32 Lloyd pass with all of them inlined took 47
+// ms to optimise, 19 for the pair scan alone; a fresh process's 10-iteration MNIST fit, medians
+// of six: 198 -> 187 ms float32, 257 -> 218 float64). Per-row helpers of the panel passes stay
+// inlined (a call a row cost 5-7% at d = 16).
 
 // Sum of the four lanes of an f32x4, in float64.
 @inline function sum4(v: v128): f64 {
@@ -203,7 +209,7 @@ let fastBestIndex: i32 = 0;
  * (margin x (||x|| + max ||c||)²), every centre whose score is within the bound is settled by
  * exact distance (lowest index first on exact ties), leaving that distance in `exact`.
  */
-@inline function nearestF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
+function nearestF32(row: usize, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
   const k4 = k & ~3;
   const d4 = d & ~3;
   const rowBytes = <usize>d * 4;
@@ -278,10 +284,16 @@ const TINY32: f64 = 5.605193857299268e-45; // 2^-147
  * taken from (float64 when `exactF64`, a constant after inlining), `bound` the scores' rounding bound.
  */
 @inline function settleScan(row32: usize, rowExact: usize, exactF64: bool, d: i32, c32: usize, c64: usize, cn: usize, k: i32, bound: f64, scores: usize = 0): void {
-  const rowBytes32 = <usize>d * 4;
   fastBestIndex = best;
   exact = -1;
   if (second - bestScore > bound) return;
+  settleTies(row32, rowExact, exactF64, d, c32, c64, cn, k, bound, scores);
+}
+
+// The rest of settleScan, for the few rows whose two best scores are within the bound: a call of
+// its own, so that the passes' functions stay small enough for V8 to optimise them quickly.
+function settleTies(row32: usize, rowExact: usize, exactF64: bool, d: i32, c32: usize, c64: usize, cn: usize, k: i32, bound: f64, scores: usize): void {
+  const rowBytes32 = <usize>d * 4;
   const limit = bestScore + bound;
   exact = Infinity;
   for (let q = 0; q < k; q++) {
@@ -318,10 +330,10 @@ let second1: f64 = 0;
  * The fast scan for two float32 rows at once: each centre's values are loaded once for both
  * rows (2 rows x 4 centres of accumulators). Leaves row0's scores in best/bestScore/second and
  * row1's in best1/bestScore1/second1; each score is computed exactly as the one-row scan does.
- * With `keep` (not 0; a constant 0 after inlining elsewhere) every score is also kept, halved in
+ * With `keep` (not 0; Elkan's first pass) every score is also kept, halved in
  * float32 as the panels keep theirs: row0's at `keep`, row1's `keepStride` bytes after.
  */
-@inline function scanPairF32(row0: usize, row1: usize, d: i32, c32: usize, cn: usize, k: i32, keep: usize = 0, keepStride: usize = 0): void {
+function scanPairF32(row0: usize, row1: usize, d: i32, c32: usize, cn: usize, k: i32, keep: usize = 0, keepStride: usize = 0): void {
   const k4 = k & ~3;
   const d4 = d & ~3;
   const rowBytes = <usize>d * 4;
@@ -487,7 +499,7 @@ let second1: f64 = 0;
 }
 
 /** As {@link nearestF32}, for a float64 row: scores in float64 SIMD, two lanes. */
-@inline function nearestF64(row: usize, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
+function nearestF64(row: usize, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
   const k4 = k & ~3;
   const d2 = d & ~1;
   const rowBytes = <usize>d * 8;
@@ -535,7 +547,7 @@ let second1: f64 = 0;
 }
 
 /** As {@link settleF32}, for a float64 row. */
-@inline function settleF64(row: usize, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
+function settleF64(row: usize, d: i32, c64: usize, cn: usize, k: i32, cnMax: f64, xnorm: f64, margin: f64): void {
   const rowBytes = <usize>d * 8;
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
   const bound = margin * scale * scale;
@@ -592,7 +604,7 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
 }
 
 /** As {@link scanPairF32}, for two float64 rows. */
-@inline function scanPairF64(row0: usize, row1: usize, d: i32, c64: usize, cn: usize, k: i32): void {
+function scanPairF64(row0: usize, row1: usize, d: i32, c64: usize, cn: usize, k: i32): void {
   const k4 = k & ~3;
   const d2 = d & ~1;
   const rowBytes = <usize>d * 8;
