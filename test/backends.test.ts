@@ -310,12 +310,12 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     }
   });
 
-  // d = 37, k = 6: Elkan's first pass scores by row pairs; d = 7, k = 9: by panels (k padded to 12).
+  // d = 37, k = 6: the first pass scores by row pairs; d = 7, k = 9: by panels (k padded to 12).
   it.each([
     [37, 6],
     [7, 9],
   ])(
-    "Elkan's bounds hold after every pass: lower bounds at most, upper at least the exact distances (d = %i, k = %i)",
+    "Hamerly's and Elkan's bounds hold after every pass: lower at most, upper at least the exact distances (d = %i, k = %i)",
     (d, k) => {
       let s = 17;
       const next = () => {
@@ -326,73 +326,80 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
       const kq = Math.ceil(k / 4) * 4;
       // Rows on a line as well: centres moving along it come straight at half the rows, so a
       // bound lowered by a centre's move is as tight as it can be.
-      for (const [dtype, line] of [
-        ['float32', false],
-        ['float64', false],
-        ['float32', true],
-        ['float64', true],
-      ] as const) {
-        const values = Array.from({ length: rows * d }, (_, v) =>
-          !line ? next() * 10 : v % d === 0 ? next() * 100 : 0,
-        );
-        const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
-        const X: Matrix = { data, rows, cols: d };
-        const kernels = wasmBackend.bind(X, { threads: 2 });
-        const state = kernels as unknown as {
-          elkanLowerPtr: number;
-          upperPtr: number;
-          buffer: ArrayBufferLike;
-        };
-        const centers = Float64Array.from(
-          { length: k * d },
-          (_, v) => data[(v % d) + 97 * d * Math.floor(v / d)],
-        );
-        const labels = new Int32Array(rows);
-        const weights = new Float64Array(rows).fill(1);
-        const sums = new Float64Array(k * d);
-        const clusterWeights = new Float64Array(k);
-        for (let pass = 0; pass < 5; pass++) {
-          kernels.assignAndSumBounded?.(
-            centers,
-            k,
-            weights,
-            labels,
-            sums,
-            clusterWeights,
-            pass === 0,
-            'elkan',
+      for (const method of ['hamerly', 'elkan'] as const)
+        for (const [dtype, line] of [
+          ['float32', false],
+          ['float64', false],
+          ['float32', true],
+          ['float64', true],
+        ] as const) {
+          const values = Array.from({ length: rows * d }, (_, v) =>
+            !line ? next() * 10 : v % d === 0 ? next() * 100 : 0,
           );
-          const lower = new Float32Array(state.buffer, state.elkanLowerPtr, rows * kq);
-          const upper = new Float64Array(state.buffer, state.upperPtr, rows);
-          let loose = 0;
-          for (let i = 0; i < rows; i++) {
-            let nearest = 0;
-            let nearestSq = Number.POSITIVE_INFINITY;
-            for (let j = 0; j < kq; j++) {
-              if (j >= k) {
-                expect(lower[i * kq + j]).toBe(Number.POSITIVE_INFINITY);
-                continue;
+          const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+          const X: Matrix = { data, rows, cols: d };
+          const kernels = wasmBackend.bind(X, { threads: 2 });
+          const state = kernels as unknown as {
+            lowerPtr: number;
+            elkanLowerPtr: number;
+            upperPtr: number;
+            buffer: ArrayBufferLike;
+          };
+          const centers = Float64Array.from(
+            { length: k * d },
+            (_, v) => data[(v % d) + 97 * d * Math.floor(v / d)],
+          );
+          const labels = new Int32Array(rows);
+          const weights = new Float64Array(rows).fill(1);
+          const sums = new Float64Array(k * d);
+          const clusterWeights = new Float64Array(k);
+          const distance = new Float64Array(k);
+          for (let pass = 0; pass < 5; pass++) {
+            kernels.assignAndSumBounded?.(
+              centers,
+              k,
+              weights,
+              labels,
+              sums,
+              clusterWeights,
+              pass === 0,
+              method,
+            );
+            // Elkan's: a float32 bound a row and centre (k padded to four); Hamerly's: one float64
+            // bound a row, on every centre but the row's own.
+            const elkan = new Float32Array(state.buffer, state.elkanLowerPtr, rows * kq);
+            const hamerly = new Float64Array(state.buffer, state.lowerPtr, rows);
+            const upper = new Float64Array(state.buffer, state.upperPtr, rows);
+            let loose = 0;
+            for (let i = 0; i < rows; i++) {
+              let nearest = 0;
+              for (let j = 0; j < k; j++) {
+                let sq = 0;
+                for (let t = 0; t < d; t++) sq += (data[i * d + t] - centers[j * d + t]) ** 2;
+                distance[j] = Math.sqrt(sq);
+                if (distance[j] < distance[nearest]) nearest = j;
               }
-              let sq = 0;
-              for (let t = 0; t < d; t++) sq += (data[i * d + t] - centers[j * d + t]) ** 2;
-              if (sq < nearestSq) {
-                nearestSq = sq;
-                nearest = j;
+              expect(labels[i]).toBe(nearest);
+              if (!(upper[i] >= distance[nearest] * (1 - 1e-12))) loose++;
+              if (method === 'elkan') {
+                for (let j = 0; j < k; j++)
+                  if (!(elkan[i * kq + j] <= distance[j] * (1 + 1e-12))) loose++;
+                for (let j = k; j < kq; j++)
+                  expect(elkan[i * kq + j]).toBe(Number.POSITIVE_INFINITY);
+              } else {
+                for (let j = 0; j < k; j++)
+                  if (j !== nearest && !(hamerly[i] <= distance[j] * (1 + 1e-12))) loose++;
               }
-              if (!(lower[i * kq + j] <= Math.sqrt(sq) * (1 + 1e-12))) loose++;
             }
-            expect(labels[i]).toBe(nearest);
-            if (!(upper[i] >= Math.sqrt(nearestSq) * (1 - 1e-12))) loose++;
+            expect(loose, `${method} ${dtype}${line ? ' line' : ''} pass ${pass}`).toBe(0);
+            // The centres move to their clusters' means, and a little past, so the bounds decay.
+            for (let j = 0; j < k; j++)
+              for (let t = 0; t < d; t++)
+                if (clusterWeights[j] > 0)
+                  centers[j * d + t] = (sums[j * d + t] / clusterWeights[j]) * 1.01;
           }
-          expect(loose, `${dtype}${line ? ' line' : ''} pass ${pass}`).toBe(0);
-          // The centres move to their clusters' means, and a little past, so the bounds decay.
-          for (let j = 0; j < k; j++)
-            for (let t = 0; t < d; t++)
-              if (clusterWeights[j] > 0)
-                centers[j * d + t] = (sums[j * d + t] / clusterWeights[j]) * 1.01;
+          kernels.release();
         }
-        kernels.release();
-      }
     },
   );
 
