@@ -13,6 +13,8 @@ import {
   ValidationError,
   wasmBackend,
 } from '../src/index.js';
+import { sharedModule } from '../src/kernels/wasm/runtime.js';
+import { closePools, dedicatedPool, releasePool } from '../src/parallel/pool.js';
 
 /** The wasm backend, counting how each fit took X: adopted where it lies, or copied in. */
 function countingBackend() {
@@ -154,6 +156,30 @@ describe('sharedMatrix', () => {
     const kernels = again?.bind();
     kernels?.release();
     expect(wasmBackend.adopt?.(S, 'float64')).toBeDefined();
+  });
+
+  it("keeps a fit's workers idling for the next fit over the same memory, with as many threads", async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const first = dedicatedPool(sharedModule(), 2, memory);
+    expect(first?.busy).toBe(true);
+    if (first) releasePool(first);
+    const again = dedicatedPool(sharedModule(), 2, memory);
+    expect(again).toBe(first);
+    if (again) releasePool(again);
+    // Another thread count closes the idle pool and starts its own.
+    const three = dedicatedPool(sharedModule(), 3, memory);
+    expect(three).not.toBe(first);
+    if (three) releasePool(three);
+    await closePools();
+    expect(dedicatedPool(sharedModule(), 3, memory)).not.toBe(three);
+    // Fits in a row over one shared matrix, on the kept workers: the same model each time.
+    const S = shared(big.X);
+    const options = { nClusters: 6, randomState: 3, threads: 2, algorithm: 'lloyd' } as const;
+    const a = new KMeans(options).fit(S);
+    expectSameModel(a, new KMeans(options).fit(S));
+    expectSameModel(a, new KMeans({ ...options, threads: 3 }).fit(S));
+    expectSameModel(a, new KMeans(options).fit(S));
+    await closePools();
   });
 
   it('with a value that is not finite: the error names it, and the matrix is free again', () => {

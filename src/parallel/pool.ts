@@ -254,7 +254,7 @@ export class WorkerPool {
   busy = false;
   /**
    * Whether the pool runs over a memory it was given (a shared matrix's, see dedicatedPool): such
-   * a pool serves one bound matrix and is closed when released.
+   * a pool serves one bound matrix at a time and idles a while when released.
    */
   readonly dedicated: boolean;
   /**
@@ -262,6 +262,8 @@ export class WorkerPool {
    * of whose workers could not start ('failed') is closed when released.
    */
   state: 'starting' | 'ready' | 'failed' = 'starting';
+  /** A dedicated pool's close, due while it idles between fits (see keepIdle). */
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     module: WebAssembly.Module,
@@ -420,9 +422,23 @@ export async function preparePool(module: WebAssembly.Module, threads: number): 
 }
 
 /**
- * A pool of `threads` threads of its own over `memory` (a shared matrix's), for one bound matrix:
- * closed when released. Node only: its runs go ahead while the workers start, as a new pool's do.
- * Undefined where workers cannot be started synchronously (a browser).
+ * Dedicated pools idling between fits, by the memory they run over. Starting workers takes tens
+ * of milliseconds, a fifth of a fresh 10-iteration MNIST fit, and an elbow sweep fits the same
+ * shared matrix again and again.
+ */
+const idleDedicated = new Map<WebAssembly.Memory, WorkerPool>();
+
+/** How long a dedicated pool idles before it is closed (its workers hold the matrix's memory). */
+const DEDICATED_IDLE_MS = 10_000;
+
+/** At most this many dedicated pools idle at once; the oldest closes first. */
+const MAX_IDLE_DEDICATED = 2;
+
+/**
+ * A pool of `threads` threads of its own over `memory` (a shared matrix's), for one bound matrix
+ * at a time: the one idling over it since its last fit when it has as many threads, else a new
+ * one. Node only: its runs go ahead while the workers start, as
+ * a new pool's do. Undefined where workers cannot be started synchronously (a browser).
  */
 export function dedicatedPool(
   module: WebAssembly.Module,
@@ -430,11 +446,41 @@ export function dedicatedPool(
   memory: WebAssembly.Memory,
 ): WorkerPool | undefined {
   if (threads <= 1) return undefined;
+  const kept = idleDedicated.get(memory);
+  if (kept) {
+    idleDedicated.delete(memory);
+    clearTimeout(kept.idleTimer);
+    if (kept.threads === threads && kept.state !== 'failed') {
+      kept.busy = true;
+      return kept;
+    }
+    void kept.close();
+  }
   const spawn = nodeSpawner();
   if (!spawn) return undefined;
   const pool = new WorkerPool(module, threads, spawn, memory);
   pool.busy = true;
   return pool;
+}
+
+/** Keeps an idle dedicated pool for the next fit over its memory, closing it after a while. */
+function keepIdle(pool: WorkerPool): void {
+  const oldest = idleDedicated.size >= MAX_IDLE_DEDICATED ? idleDedicated.keys().next() : undefined;
+  if (oldest && !oldest.done) {
+    const retired = idleDedicated.get(oldest.value);
+    idleDedicated.delete(oldest.value);
+    clearTimeout(retired?.idleTimer);
+    void retired?.close();
+  }
+  idleDedicated.set(pool.memory, pool);
+  const timer = setTimeout(() => {
+    if (idleDedicated.get(pool.memory) !== pool) return;
+    idleDedicated.delete(pool.memory);
+    void pool.close();
+  }, DEDICATED_IDLE_MS);
+  // Never what keeps a process alive.
+  (timer as { unref?: () => void }).unref?.();
+  pool.idleTimer = timer;
 }
 
 /** Shared memory cannot shrink: a pool whose memory grew past this is retired when it is released. */
@@ -443,10 +489,15 @@ const RETAIN_MEMORY_BYTES = 256 * 2 ** 20;
 /**
  * Hands a pool back after a bound matrix is done with it. A pool that grew large is closed and
  * forgotten, so a long-lived process does not keep its biggest fit's memory; the next fit that
- * wants threads starts a fresh pool (tens of milliseconds). A dedicated pool is closed.
+ * wants threads starts a fresh pool (tens of milliseconds). A dedicated pool idles a while for
+ * the next fit over its shared matrix, then closes.
  */
 export function releasePool(pool: WorkerPool): void {
   pool.busy = false;
+  if (pool.dedicated && pool.state !== 'failed') {
+    keepIdle(pool);
+    return;
+  }
   const keep =
     !pool.dedicated &&
     pool.state !== 'failed' &&
@@ -458,7 +509,9 @@ export function releasePool(pool: WorkerPool): void {
 
 /** Stops every pool's workers (they are unref'd anyway; this is for tidy shutdowns and tests). */
 export async function closePools(): Promise<void> {
-  const all = [...pools.values()];
+  const all = [...pools.values(), ...idleDedicated.values()];
   pools.clear();
+  for (const pool of idleDedicated.values()) clearTimeout(pool.idleTimer);
+  idleDedicated.clear();
   await Promise.all(all.map((p) => p.close()));
 }

@@ -122,7 +122,8 @@ const sharedHomes = new WeakMap<
  * In a browser, a fit with threads copies it into the prepared pool's memory as usual (a pool of
  * its own could not start while the fit blocks); a one-thread fit reads it where it lies. Its
  * memory keeps the working room fits took after X (O(n + k·d); Elkan's bounds n x k) while the
- * matrix lives: shared memory cannot shrink.
+ * matrix lives: shared memory cannot shrink. In Node the worker threads of a fit over it idle ten
+ * seconds after the fit for the next one (they never keep a process alive).
  */
 export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
   positiveInteger('rows', rows);

@@ -72,7 +72,7 @@ function compileRelaxed(): WebAssembly.Module | undefined {
 }
 
 /** The shared-memory kernels: the relaxed-SIMD build where the engine runs it, else SIMD128. */
-function sharedModule(): WebAssembly.Module {
+export function sharedModule(): WebAssembly.Module {
   return compileRelaxed() ?? compile(KERNELS_SHARED_WASM_BASE64);
 }
 
