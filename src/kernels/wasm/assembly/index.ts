@@ -1643,9 +1643,7 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
         while (hits != 0) {
           const j = j4 + ctz(hits);
           hits &= hits - 1;
-          if (j == a || j >= k) continue;
-          if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
-          if (u + slack < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8)) continue;
+          if (j == a || j >= k || passedOver(u + slack, bounds, gaps, a, k, j)) continue;
           if (fast) {
             if (!tightened) {
               tightened = true;
@@ -1656,8 +1654,7 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
               const scoreA = load<f64>(cn + <usize>a * 8) - 2 * quickDotF32(row32, c32 + <usize>a * rowBytes32, d);
               u = Math.min(u, Math.sqrt(Math.max(0, xnorm + scoreA + bound)));
               raiseBound(bounds + <usize>a * 4, Math.sqrt(Math.max(0, xnorm + scoreA - bound)));
-              if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
-              if (u + slack < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8)) continue;
+              if (passedOver(u + slack, bounds, gaps, a, k, j)) continue;
             }
             const score = load<f64>(cn + <usize>j * 8) - 2 * quickDotF32(row32, c32 + <usize>j * rowBytes32, d);
             raiseBound(bounds + <usize>j * 4, Math.sqrt(Math.max(0, xnorm + score - bound)));
@@ -1668,8 +1665,7 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
             uSq = exactDistance(x, i, d, c64, a, f64Rows);
             u = Math.sqrt(uSq);
             store<f32>(bounds + <usize>a * 4, roundDown(u));
-            if (u + slack < <f64>load<f32>(bounds + <usize>j * 4)) continue;
-            if (u + slack < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8)) continue;
+            if (passedOver(u + slack, bounds, gaps, a, k, j)) continue;
           }
           const sq = exactDistance(x, i, d, c64, j, f64Rows);
           store<f32>(bounds + <usize>j * 4, roundDown(Math.sqrt(sq)));
@@ -1704,6 +1700,12 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
 @inline function roundUp(v: f64): f32 {
   const r = <f32>v;
   return <f64>r >= v ? r : <f32>(v + v * 2.384185791015625e-7 + 1e-44);
+}
+
+// Whether a row's bounds show centre j farther than `reach` (its centre a's distance, plus slack):
+// its own lower bound, or half the gap from a to j.
+@inline function passedOver(reach: f64, bounds: usize, gaps: usize, a: i32, k: i32, j: i32): bool {
+  return reach < <f64>load<f32>(bounds + <usize>j * 4) || reach < load<f64>(gaps + (<usize>a * <usize>k + <usize>j) * 8);
 }
 
 // Raises the stored lower bound at `p` to `v` (rounded down) where that is tighter.
