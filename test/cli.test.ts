@@ -72,6 +72,31 @@ describe('lloyd command', () => {
     expect(Number.isFinite(out.inertia)).toBe(true);
   });
 
+  it('--algorithm picks the bounds, with the same result', async () => {
+    const fitWith = async (algorithm: string) => {
+      const r = await lloyd(
+        'fit',
+        'dataset:digits',
+        '-k',
+        '40',
+        '--seed',
+        '1',
+        '--json',
+        '--algorithm',
+        algorithm,
+      );
+      expect(r.code, algorithm).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const lloydFit = await fitWith('lloyd');
+    for (const algorithm of ['hamerly', 'elkan', 'auto']) {
+      const out = await fitWith(algorithm);
+      expect(out.labels, algorithm).toEqual(lloydFit.labels);
+      expect(out.inertia, algorithm).toBe(lloydFit.inertia);
+      expect(out.nIter, algorithm).toBe(lloydFit.nIter);
+    }
+  });
+
   it('--verbose draws progress on a piped stderr', async () => {
     const r = await lloyd('fit', 'dataset:iris', '-k', '3', '--seed', '0', '--verbose');
     expect(r.stderr).toMatch(/restart 1\/1 {2}iteration 1 {2}inertia/);
@@ -158,6 +183,7 @@ describe('lloyd command', () => {
       ['fit', 'dataset:iris', '-k', '3', '--metric', 'chebyshev'],
       ['fit', '-k', '3'],
       ['fit', 'dataset:iris', '-k', '3', '--threads', '0'],
+      ['fit', 'dataset:iris', '-k', '3', '--algorithm', 'yinyang'],
       ['frobnicate'],
     ]) {
       const r = await lloyd(...args);

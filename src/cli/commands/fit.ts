@@ -19,7 +19,7 @@ import { type CliData, checkOutputPath, readInput, type Streams } from '../io.js
 import { FitProgress, formatNumber } from '../progress.js';
 
 export const FIT_USAGE =
-  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--columns A,B] [--label-column NAME] [--labels-out FILE] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]';
+  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan] [--columns A,B] [--label-column NAME] [--labels-out FILE] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]';
 
 const FLAGS = {
   ...READ_FLAGS,
@@ -35,6 +35,7 @@ const FLAGS = {
   'model-out': { type: 'string' },
   plot: { type: 'string' },
   threads: { type: 'string' },
+  algorithm: { type: 'string' },
 } as const;
 
 /** `lloyd fit`: clusters a file or bundled dataset and reports or writes the result. */
@@ -76,6 +77,12 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     randomState: integerFlag(values.seed, '--seed', FIT_USAGE, 0),
     dtype: readOptions.dtype,
     threads: integerFlag(values.threads, '--threads', FIT_USAGE),
+    algorithm: choiceFlag(
+      values.algorithm,
+      '--algorithm',
+      ['auto', 'lloyd', 'hamerly', 'elkan'] as const,
+      FIT_USAGE,
+    ),
   };
   for (const key of Object.keys(options) as (keyof KMeansOptions)[])
     if (options[key] === undefined) delete options[key];
