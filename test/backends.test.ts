@@ -12,6 +12,15 @@ import {
 } from '../src/index.js';
 import { kmeansGolden } from './helpers/fixtures.js';
 
+/** A seeded stream of numbers in [0, 1) (a linear congruential generator): test data that repeats. */
+function seededUniform(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
 /**
  * Seeded centres, and rows at the midpoints of centre pairs (row i: centres i mod k and
  * partner(i) mod k), each moved towards the second by nudge(i) of the gap: ties a scan must settle.
@@ -25,11 +34,7 @@ function nearTies(shape: {
   partner: (i: number) => number;
 }): { centres: number[][]; values: (nudge: (i: number) => number) => number[] } {
   const { d, k, rows, partner } = shape;
-  let s = shape.seed;
-  const next = () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
+  const next = seededUniform(shape.seed);
   const centres = Array.from({ length: k }, () =>
     Array.from({ length: d }, () => next() * shape.spread),
   );
@@ -55,11 +60,7 @@ const matrixArb = (dtype: 'float64' | 'float32') =>
       seed: fc.integer({ min: 1, max: 2 ** 30 }),
     })
     .map(({ rows, cols, grid, seed }) => {
-      let s = seed;
-      const next = () => {
-        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-        return s / 2 ** 32;
-      };
+      const next = seededUniform(seed);
       const data =
         dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
       for (let i = 0; i < data.length; i++)
@@ -317,11 +318,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
   ])(
     "Hamerly's and Elkan's bounds hold after every pass: lower at most, upper at least the exact distances (d = %i, k = %i)",
     (d, k) => {
-      let s = 17;
-      const next = () => {
-        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-        return s / 2 ** 32;
-      };
+      const next = seededUniform(17);
       const rows = 3001;
       const kq = Math.ceil(k / 4) * 4;
       // Rows on a line as well: centres moving along it come straight at half the rows, so a
@@ -406,11 +403,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
   it('float64 rows past the float32 scan range among others: panels keep row order and every label', () => {
     // Every 97th row is past 2^40 and is scanned in float64 between rows waiting for a panel
     // scan (d = 7, k = 9 scans by panels); the sums are added in row order either way.
-    let s = 3;
-    const next = () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return s / 2 ** 32;
-    };
+    const next = seededUniform(3);
     const rows = 5000;
     const d = 7;
     const data = Float64Array.from({ length: rows * d }, () => next() * 10);
@@ -436,11 +429,7 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
   it('float32 rows whose products underflow float32 are assigned exactly', () => {
     // Values near 1e-22 have squares below float32's normal range: the fast scores lose their
     // low bits, so every near choice must be settled by exact distance. Grid values make ties.
-    let s = 7;
-    const next = () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return s / 2 ** 32;
-    };
+    const next = seededUniform(7);
     const rows = 3000;
     const d = 8;
     const grid = Array.from({ length: rows * d }, () => Math.round(next() * 8));
