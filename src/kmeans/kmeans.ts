@@ -80,6 +80,7 @@ export class KMeans {
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
     const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
+    const bounds = boundsForFit(opts.algorithm, k, data.cols, opts.dtype);
     let best: LloydResult | undefined;
     try {
       for (let restart = 0; restart < opts.nInit; restart++) {
@@ -99,7 +100,7 @@ export class KMeans {
           tolerance,
           metric: opts.metric,
           restart,
-          bounds: boundsForFit(opts.algorithm, k, data.cols, opts.dtype),
+          bounds,
           onIteration: opts.onIteration,
         });
         // As scikit-learn: a restart wins only with lower inertia and a different partition, so
