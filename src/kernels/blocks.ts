@@ -29,3 +29,11 @@ export function reduceBlocks(
     for (let t = 0; t < length; t++) out[t] += partials[offset + t];
   }
 }
+
+/**
+ * k rounded up to a multiple of four: how many centres' float32 values the kernels lay out per
+ * row or panel (four to a SIMD vector, the rest padding), for the panels and Elkan's bounds.
+ */
+export function paddedClusters(k: number): number {
+  return Math.ceil(k / 4) * 4;
+}

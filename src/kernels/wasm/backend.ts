@@ -1,7 +1,7 @@
 import { positiveInteger } from '../../errors.js';
 import { checkDType, type DType, type Matrix, zerosMatrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
-import { reduceBlocks, sumBlockRows } from '../blocks.js';
+import { paddedClusters, reduceBlocks, sumBlockRows } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
 import { referenceBackend } from '../reference/index.js';
 import type {
@@ -503,7 +503,7 @@ class WasmKernels implements BoundKernels {
     }
     if (!restart) new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
     if (method === 'elkan') {
-      const moveUp = new Float32Array(this.buffer, this.moveUpPtr, Math.ceil(k / 4) * 4);
+      const moveUp = new Float32Array(this.buffer, this.moveUpPtr, paddedClusters(k));
       for (let j = 0; j < moveUp.length; j++) moveUp[j] = j < k ? float32Above(move[j]) : 0;
       this.runBlocks(this.f32 ? 'elkanF32' : 'elkanF64', k * d, [
         ...head,
@@ -788,7 +788,7 @@ class WasmKernels implements BoundKernels {
     new Float32Array(this.buffer, this.c32, k * d).set(centers.subarray(0, k * d));
     const norms = new Float64Array(this.buffer, this.cn, k);
     const largest = centreSquaredNorms(centers, k, d, norms);
-    this.panelK = usePanels(k, d) ? Math.ceil(k / 4) * 4 : 0;
+    this.panelK = usePanels(k, d) ? paddedClusters(k) : 0;
     if (this.panelK > 0) {
       const panels = new Float32Array(this.buffer, this.panels, this.panelK * d);
       for (let j = 0; j < this.panelK; j++) {
@@ -819,9 +819,9 @@ class WasmKernels implements BoundKernels {
       return ptr;
     };
     this.c32 = take(k * d * 4);
-    const panelK = Math.ceil(k / 4) * 4;
-    this.panels = take(panelK * d * 4);
-    this.halfNorms = take(panelK * 4);
+    const paddedK = paddedClusters(k);
+    this.panels = take(paddedK * d * 4);
+    this.halfNorms = take(paddedK * 4);
     this.c64 = take(k * d * 8);
     this.cn = take(k * 8);
     this.sums = take(blocks * k * d * 8);
@@ -832,14 +832,13 @@ class WasmKernels implements BoundKernels {
     if (this.elkanLaidOut) {
       // Elkan's bounds: rows x k float32 lower bounds (k padded to four), the moves rounded up to
       // float32, and the k x k centre half gaps.
-      const paddedK = Math.ceil(k / 4) * 4;
       this.elkanLowerPtr = take(this.rows * paddedK * 4);
       this.moveUpPtr = take(paddedK * 4);
       this.gapsPtr = take(k * k * 8);
     }
     // Per thread: float32 copies of rows, for the float32 scan of float64 data (two for the pair
     // scan, four for panels), and four rows' panel scores.
-    const scratchStride = 4 * align(d * 4) + 4 * panelK * 4;
+    const scratchStride = 4 * align(d * 4) + 4 * paddedK * 4;
     this.runtime.setScratch(take(this.runtime.threads * scratchStride), scratchStride);
     this.pairOut = at;
     this.runtime.reserve(at);

@@ -598,9 +598,17 @@ const UNDERFLOW: f64 = 7.888609052210118e-31; // 2^-100
   settleScan(row32, row64, true, d, c32, c64, cn, k, mixedBound(d, xnorm, cnMax), scores);
 }
 
+/**
+ * Bytes between the float32 row copies in a thread's scratch (d float32, 16-byte aligned); four
+ * copies fit before the kept scores, which start at 4 x this.
+ */
+@inline function copyStride(d: i32): usize {
+  return (<usize>d * 4 + 15) & ~15;
+}
+
 /** The second float32 copy in a thread's scratch: 16-byte aligned after the first. */
 @inline function scratchSecond(scratch: usize, d: i32): usize {
-  return scratch + ((<usize>d * 4 + 15) & ~15);
+  return scratch + copyStride(d);
 }
 
 /** As {@link scanPairF32}, for two float64 rows. */
@@ -932,7 +940,7 @@ function scanPairF64(row0: usize, row1: usize, d: i32, c64: usize, cn: usize, k:
   cp: usize, cnh: usize, kp: i32, scratch: usize,
 ): void {
   const rowBytes = <usize>d * 8;
-  const copyBytes = (<usize>d * 4 + 15) & ~15;
+  const copyBytes = copyStride(d);
   const mixed = cnMax <= MIXED_LIMIT;
   let waiting = 0;
   for (let i = start; i < end; i++) {
@@ -1445,7 +1453,7 @@ export function hamerlyF64(
     // By panels from float32 copies (as panelRowsF64): in-range pending rows wait in `scratch`,
     // four at most, and are settled before a row out of range is scanned in float64 alone, so
     // the waiting rows are always the pending entries just before.
-    const copyBytes = (<usize>d * 4 + 15) & ~15;
+    const copyBytes = copyStride(d);
     let waiting = 0;
     for (; p < count; p++) {
       const i = load<i32>(pending + <usize>(start + p) * 4);
@@ -1742,7 +1750,7 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
   cp: usize, cnh: usize, kp: i32, scratch: usize, f64Rows: bool,
 ): void {
   const rowBytes = <usize>d * (f64Rows ? 8 : 4);
-  const copyBytes = (<usize>d * 4 + 15) & ~15;
+  const copyBytes = copyStride(d);
   const kq = (k + 3) & ~3; // kp when by panels
   const scoreBytes = <usize>kq * 4;
   const scores = scratch + 4 * copyBytes;
