@@ -1,4 +1,5 @@
 import { describeValue, positiveInteger, ValidationError } from '../errors.js';
+import { paddedClusters } from '../kernels/blocks.js';
 import { type BackendOption, resolveBackend } from '../kernels/select.js';
 import type { BoundsMethod, KernelBackend } from '../kernels/types.js';
 import { checkDType, type DType } from '../matrix.js';
@@ -7,10 +8,11 @@ import { type InitOption, type InitStrategy, initStrategy } from './init.js';
 import type { IterationCallback } from './lloyd.js';
 import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
 
-/** How each iteration finds the nearest centres; every choice gives the same result. */
-export type AlgorithmName = 'auto' | 'lloyd' | 'hamerly' | 'elkan';
+/** Every `algorithm` value, 'auto' first. */
+export const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan'] as const;
 
-const ALGORITHMS: readonly AlgorithmName[] = ['auto', 'lloyd', 'hamerly', 'elkan'];
+/** How each iteration finds the nearest centres; every choice gives the same result. */
+export type AlgorithmName = (typeof ALGORITHMS)[number];
 
 /** From this k on, 'auto' keeps Hamerly's bounds (see bench/results). */
 const HAMERLY_FROM_K = 8;
@@ -18,7 +20,7 @@ const HAMERLY_FROM_K = 8;
 /**
  * From this k on, 'auto' keeps Elkan's bounds instead where they take at most half of X's bytes
  * (d large against k). Fashion-MNIST (d = 784) float32 to convergence, 2 threads, ms per
- * iteration Hamerly / Elkan: k = 16 31 / 31, k = 32 35 / 27, k = 64 56 / 31, k = 256 451 / 122;
+ * iteration Hamerly / Elkan: k = 16 31 / 31, k = 32 35 / 27, k = 64 56 / 28, k = 256 451 / 107;
  * blobs 1M x 16 k = 64 (bounds 4x X's size, so never chosen): 35 / 91.
  */
 const ELKAN_FROM_K = 32;
@@ -176,7 +178,7 @@ export function boundsForFit(
 ): BoundsMethod | undefined {
   if (algorithm === 'hamerly' || algorithm === 'elkan') return algorithm;
   if (algorithm !== 'auto' || k < HAMERLY_FROM_K) return undefined;
-  const boundBytes = Math.ceil(k / 4) * 4 * 4;
+  const boundBytes = paddedClusters(k) * 4;
   const rowBytes = cols * (dtype === 'float32' ? 4 : 8);
   return k >= ELKAN_FROM_K && 2 * boundBytes <= rowBytes ? 'elkan' : 'hamerly';
 }

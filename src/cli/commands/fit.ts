@@ -1,6 +1,6 @@
 import { writeCentroids, writeLabels, writeModel } from '../../data/node/writers.js';
 import { KMeans } from '../../kmeans/kmeans.js';
-import type { KMeansOptions } from '../../kmeans/options.js';
+import { ALGORITHMS, type KMeansOptions } from '../../kmeans/options.js';
 import { matrixToRows } from '../../matrix.js';
 import { adjustedRandScore, normalizedMutualInfoScore, purityScore } from '../../metrics/index.js';
 import { writePlot } from '../../plot/render.js';
@@ -77,12 +77,7 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     randomState: integerFlag(values.seed, '--seed', FIT_USAGE, 0),
     dtype: readOptions.dtype,
     threads: integerFlag(values.threads, '--threads', FIT_USAGE),
-    algorithm: choiceFlag(
-      values.algorithm,
-      '--algorithm',
-      ['auto', 'lloyd', 'hamerly', 'elkan'] as const,
-      FIT_USAGE,
-    ),
+    algorithm: choiceFlag(values.algorithm, '--algorithm', ALGORITHMS, FIT_USAGE),
   };
   for (const key of Object.keys(options) as (keyof KMeansOptions)[])
     if (options[key] === undefined) delete options[key];
