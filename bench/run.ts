@@ -56,45 +56,67 @@ const cores = availableCores();
 // tsx as a loader in the measured process itself (its CLI would start another node, without our flags).
 const tsxLoader = pathToFileURL(join(here, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
-/** Runs per row: this shared VM's timings vary by about ±30%, so a row keeps its fastest run. */
+/**
+ * Rounds of runs: this shared VM's timings vary by about ±30% and drift within minutes, so each
+ * round runs every system of a case once, in turn (a slow minute then slows them alike), and a row
+ * keeps its system's fastest run.
+ */
 const repeat = args.includes('--repeat')
   ? Math.max(1, Number(args[args.indexOf('--repeat') + 1]))
   : 1;
 
-function runJson(
-  command: string,
-  commandArgs: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Omit<Row, 'case' | 'dtype' | 'system' | 'threads'> {
-  let best: Omit<Row, 'case' | 'dtype' | 'system' | 'threads'> | undefined;
-  let peak = 0;
-  for (let run = 0; run < repeat; run++) {
-    const out = execFileSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}');
-    peak = Math.max(peak, result.maxRssMB);
-    if (!best || result.msPerIter < best.msPerIter) best = result;
+type Measured = Omit<Row, 'case' | 'dtype' | 'system' | 'threads'>;
+
+/** One system of a case: how to run it once (a child process printing one JSON line). */
+interface Job {
+  system: string;
+  threads: number;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+function runOnce(job: Job): Measured {
+  const out = execFileSync(job.command, job.args, {
+    encoding: 'utf8',
+    env: job.env ?? process.env,
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}');
+}
+
+/** Runs the jobs `repeat` rounds, each job once a round; per job the fastest run, with the largest peak memory. */
+function runRounds(jobs: Job[], onResult: (job: Job, result: Measured) => void): void {
+  const best = new Map<Job, Measured>();
+  for (let round = 0; round < repeat; round++) {
+    for (const job of jobs) {
+      const result = runOnce(job);
+      const kept = best.get(job);
+      // The largest peak of any run, so memory is never understated.
+      const peak = Math.max(kept?.maxRssMB ?? 0, result.maxRssMB);
+      best.set(job, {
+        ...(kept && kept.msPerIter <= result.msPerIter ? kept : result),
+        maxRssMB: peak,
+      });
+    }
   }
-  if (!best) throw new Error('unreachable: repeat >= 1');
-  // The largest peak of any run, so memory is never understated.
-  return { ...best, maxRssMB: peak };
+  for (const job of jobs) {
+    const result = best.get(job);
+    if (result) onResult(job, result);
+  }
 }
 
 const rows: Row[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'lloyd-bench-'));
 for (const bench of cases) {
   for (const dtype of ['float64', 'float32'] as const) {
-    const record = (system: string, threads: number, result: ReturnType<typeof runJson>) => {
-      const row = { case: bench.name, dtype, system, threads, ...result };
-      rows.push(row);
-      console.error(
-        `${bench.name} ${dtype} ${system} x${threads}: ${row.msPerIter.toFixed(1)} ms/iter, inertia ${row.inertia.toPrecision(10)}`,
-      );
-    };
+    const jobs: Job[] = [];
     const lloyd = (system: string, threads: number) =>
-      record(
+      jobs.push({
         system,
         threads,
-        runJson(process.execPath, [
+        command: process.execPath,
+        args: [
           // Node 20 runs the relaxed-SIMD (fused multiply-add) build only with this flag.
           ...(system === 'lloyd-relaxed' ? ['--experimental-wasm-relaxed-simd'] : []),
           '--import',
@@ -104,8 +126,8 @@ for (const bench of cases) {
           system,
           dtype,
           String(threads),
-        ]),
-      );
+        ],
+      });
     lloyd('lloyd', 1);
     if (cores > 1) lloyd('lloyd', cores);
     lloyd('lloyd-hamerly', cores);
@@ -122,8 +144,8 @@ for (const bench of cases) {
     if (withSklearn || withFaiss) {
       const X = await bench.load(dtype);
       const init = initialCenters(X, bench.k);
-      const xPath = join(scratch, 'X.npy');
-      const initPath = join(scratch, 'init.npy');
+      const xPath = join(scratch, `X-${dtype}.npy`);
+      const initPath = join(scratch, `init-${dtype}.npy`);
       writeFileSync(xPath, encodeNpy(X));
       writeFileSync(
         initPath,
@@ -133,24 +155,32 @@ for (const bench of cases) {
       const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(cores) };
       delete env.OPENBLAS_CORETYPE;
       delete env.OPENBLAS_L2_SIZE;
-      const pythonRun = (system: 'sklearn' | 'faiss') =>
-        runJson(
-          python,
-          [
+      const pythonJob = (system: 'scikit-learn' | 'faiss') =>
+        jobs.push({
+          system,
+          threads: cores,
+          command: python,
+          args: [
             join(here, 'python_bench.py'),
             xPath,
             initPath,
             String(bench.iterations),
-            system,
+            system === 'scikit-learn' ? 'sklearn' : 'faiss',
             String(bench.tol ?? 0),
           ],
           env,
-        );
-      if (withSklearn) record('scikit-learn', cores, pythonRun('sklearn'));
+        });
+      if (withSklearn) pythonJob('scikit-learn');
       // faiss has no tolerance to match, so it runs the fixed-work cases only.
-      if (withFaiss && dtype === 'float32' && !bench.tol)
-        record('faiss', cores, pythonRun('faiss'));
+      if (withFaiss && dtype === 'float32' && !bench.tol) pythonJob('faiss');
     }
+    runRounds(jobs, (job, result) => {
+      const row = { case: bench.name, dtype, system: job.system, threads: job.threads, ...result };
+      rows.push(row);
+      console.error(
+        `${bench.name} ${dtype} ${job.system} x${job.threads}: ${row.msPerIter.toFixed(1)} ms/iter, inertia ${row.inertia.toPrecision(10)}`,
+      );
+    });
   }
 }
 rmSync(scratch, { recursive: true, force: true });
@@ -163,7 +193,7 @@ for (const row of rows) {
 }
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
-  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest).`,
+  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}.`,
   '',
   '| case | dtype | system | threads | ms / iteration | x scikit-learn | peak RSS (MB) | inertia | iterations |',
   '|---|---|---|---|---|---|---|---|---|',
