@@ -10,6 +10,7 @@ import {
   wasmKernelVariant,
   wasmSimdSupported,
 } from '../src/index.js';
+import { compensatedWeightedSum } from '../src/kernels/summation.js';
 import { kmeansGolden } from './helpers/fixtures.js';
 
 /** A seeded stream of numbers in [0, 1) (a linear congruential generator): test data that repeats. */
@@ -105,6 +106,13 @@ function compareKernels(
     ka.distancesToAssigned(kind, centers, la, da);
     kb.distancesToAssigned(kind, centers, la, db);
     expect(Array.from(db)).toEqual(Array.from(da));
+    // A backend that sums a run's final inertia itself gives compensatedWeightedSum's bits.
+    const rowWeights = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 5));
+    for (const kernels of [ka, kb])
+      if (kernels.assignedDistanceSum)
+        expect(kernels.assignedDistanceSum(kind, centers, la, rowWeights)).toBe(
+          compensatedWeightedSum(da, rowWeights),
+        );
     const pa = new Float64Array(n * k);
     const pb = new Float64Array(n * k);
     ka.pairwise(kind, centers, k, pa);

@@ -77,6 +77,17 @@ export interface BoundKernels {
     labels: Int32Array,
     distances: Float64Array,
   ): void;
+  /**
+   * Optional: what `distancesToAssigned` computes, summed as compensatedWeightedSum(distances,
+   * weights) sums it (the same terms in the same order, so the same bits) where the distances
+   * are: a run's final inertia, without handing n distances over.
+   */
+  assignedDistanceSum?(
+    kind: DistanceKind,
+    centers: Float64Array,
+    labels: Int32Array,
+    weights: Float64Array,
+  ): number;
   /** Every row-to-centre distance, row-major rows x k, into `out`. */
   pairwise(kind: DistanceKind, centers: Float64Array, k: number, out: Float64Array): void;
   /**

@@ -158,9 +158,15 @@ export function runLloyd(run: LloydRun): LloydResult {
     if (bounded && kernels.assignBounded) kernels.assignBounded(centers, k, labels, run.bounds);
     else kernels.assign(metric.distance, centers, k, labels, distances);
   }
-  if (strict || (bounded && kernels.assignBounded))
+  let inertia: number;
+  if (!strict && !(bounded && kernels.assignBounded)) {
+    inertia = compensatedWeightedSum(distances, weights, metric.cost);
+  } else if (metric.cost === undefined && kernels.assignedDistanceSum) {
+    inertia = kernels.assignedDistanceSum(metric.distance, centers, labels, weights);
+  } else {
     kernels.distancesToAssigned(metric.distance, centers, labels, distances);
-  const inertia = compensatedWeightedSum(distances, weights, metric.cost);
+    inertia = compensatedWeightedSum(distances, weights, metric.cost);
+  }
   return { labels, centers, inertia, nIter: iteration, converged, stopped };
 }
 

@@ -44,8 +44,11 @@ export interface MetricStrategy {
   prepareCenters(centers: Float64Array, k: number, cols: number, parameter: string): void;
   /** Computes `newCenters` from the assignment, relocating empty clusters. */
   updateCenters(context: UpdateContext): void;
-  /** A row's contribution to inertia, per unit weight, from its kernel distance. */
-  cost(distance: number): number;
+  /**
+   * A row's contribution to inertia, per unit weight, from its kernel distance; absent where it
+   * is the kernel distance itself (then the kernels may sum it where they compute it).
+   */
+  cost?(distance: number): number;
   /** The distance `transform` reports, from a kernel distance. */
   reportedDistance(distance: number): number;
 }
@@ -132,7 +135,6 @@ const euclidean: MetricStrategy = {
   usesSums: true,
   prepareCenters() {},
   updateCenters: meanUpdate,
-  cost: (distance) => distance,
   reportedDistance: (distance) => Math.sqrt(distance),
 };
 
@@ -188,7 +190,6 @@ const manhattan: MetricStrategy = {
     }
     fillEmptyFromHeaviest(newCenters, clusterWeights, k, X.cols);
   },
-  cost: (distance) => distance,
   reportedDistance: (distance) => distance,
 };
 

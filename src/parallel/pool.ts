@@ -65,6 +65,9 @@ export const POOL_KERNELS = [
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
+/** Kernels that run on the caller's thread only and return a value (see KernelRuntime.call). */
+export type CallerKernel = 'weightedSumF64';
+
 type Kernel = (...args: number[]) => number | undefined;
 
 /** Where drainChunks finds what it reads in the control block, in the order it takes them. */
@@ -246,7 +249,7 @@ export function availableCores(): number {
 export class WorkerPool {
   readonly threads: number;
   readonly memory: WebAssembly.Memory;
-  readonly exports: Record<PoolKernel, Kernel>;
+  readonly exports: Record<PoolKernel | CallerKernel, Kernel>;
   private readonly control: Int32Array;
   private readonly args: Float64Array;
   private readonly workers: PoolWorker[];
@@ -275,7 +278,7 @@ export class WorkerPool {
     this.dedicated = memory !== undefined;
     this.memory = memory ?? new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
-      .exports as unknown as Record<PoolKernel, Kernel>;
+      .exports as unknown as Record<PoolKernel | CallerKernel, Kernel>;
     const controlBuffer = new SharedArrayBuffer(ARGS_BYTE_OFFSET + MAX_ARGS * 8);
     this.control = new Int32Array(controlBuffer);
     this.args = new Float64Array(controlBuffer, ARGS_BYTE_OFFSET, MAX_ARGS);

@@ -1,6 +1,7 @@
 import {
   acquirePool,
   availableCores,
+  type CallerKernel,
   dedicatedPool,
   type PoolKernel,
   preparePool,
@@ -25,6 +26,8 @@ export interface KernelRuntime {
    * optimises a WebAssembly function for its next call, so a long first call runs unoptimised.
    */
   run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[], callRows?: number): void;
+  /** Calls `kernel(...args)` once on the caller's thread and returns what it returns. */
+  call(kernel: CallerKernel, args: number[]): number;
   /** Makes sure memory holds at least `bytes`. */
   reserve(bytes: number): void;
   /**
@@ -123,14 +126,14 @@ function ownMemory(): { memory: WebAssembly.Memory; module: WebAssembly.Module }
 class PrivateRuntime implements KernelRuntime {
   readonly memory: WebAssembly.Memory;
   readonly threads = 1;
-  private readonly exports: Record<PoolKernel, Kernel>;
+  private readonly exports: Record<PoolKernel | CallerKernel, Kernel>;
 
   /** `given`: a shared memory to run over (a shared matrix's); else one of its own. */
   constructor(given?: WebAssembly.Memory) {
     const { memory, module } = given ? { memory: given, module: sharedModule() } : ownMemory();
     this.memory = memory;
     this.exports = new WebAssembly.Instance(module, { env: { memory } })
-      .exports as unknown as Record<PoolKernel, Kernel>;
+      .exports as unknown as Record<PoolKernel | CallerKernel, Kernel>;
   }
 
   private scratch = 0;
@@ -148,6 +151,10 @@ class PrivateRuntime implements KernelRuntime {
     const step = Math.max(1, Math.min(callRows ?? chunkRows, chunkRows));
     for (let start = 0; start < rows; start += step)
       run(args[0], start, Math.min(rows, start + step), ...rest);
+  }
+
+  call(kernel: CallerKernel, args: number[]): number {
+    return this.exports[kernel](...args) ?? Number.NaN;
   }
 
   reserve(bytes: number): void {
@@ -181,6 +188,10 @@ class PooledRuntime implements KernelRuntime {
     callRows?: number,
   ): void {
     this.pool.run(kernel, rows, chunkRows, args, callRows);
+  }
+
+  call(kernel: CallerKernel, args: number[]): number {
+    return this.pool.exports[kernel](...args) ?? Number.NaN;
   }
 
   reserve(bytes: number): void {

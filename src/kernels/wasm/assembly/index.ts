@@ -1123,6 +1123,23 @@ export function assignedDistF64(x: usize, start: i32, end: i32, d: i32, c64: usi
   }
 }
 
+/**
+ * Neumaier's compensated sum of values[i] * weights[i] over i in [0, n), term by term in row
+ * order as compensatedWeightedSum (summation.ts) adds them, so the same bits. Runs on one thread:
+ * a sum split over threads would add in another order.
+ */
+export function weightedSumF64(values: usize, weights: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  let compensation: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const term = load<f64>(values + <usize>i * 8) * load<f64>(weights + <usize>i * 8);
+    const t = sum + term;
+    compensation += Math.abs(sum) >= Math.abs(term) ? sum - t + term : term - t + sum;
+    sum = t;
+  }
+  return sum + compensation;
+}
+
 /** Every row-to-centre squared distance for rows [start, end), into out[i * k + j]. */
 export function pairwiseF32(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
   for (let i = start; i < end; i++) {
