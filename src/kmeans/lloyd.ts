@@ -113,9 +113,13 @@ export function runLloyd(run: LloydRun): LloydResult {
       }
       return distances;
     };
-    const inertia = onIteration
-      ? compensatedWeightedSum(rowDistances(), weights, metric.cost)
-      : Number.NaN;
+    // The callback's inertia, summed where the kernels compute it when the distances are not
+    // here already (the update fetches them only if a cluster empties).
+    const inertia = !onIteration
+      ? Number.NaN
+      : !haveDistances && metric.cost === undefined && kernels.assignedDistanceSum
+        ? kernels.assignedDistanceSum(metric.distance, assignedFrom, labels, weights)
+        : compensatedWeightedSum(rowDistances(), weights, metric.cost);
     metric.updateCenters({
       X,
       kernels,
