@@ -694,6 +694,46 @@ describe.runIf(wasmSimdSupported())('threads', () => {
     }
   });
 
+  it("the caller's-thread kernels carry their state across pieces: the weighted sum's bits, the change count", async () => {
+    const { acquireRuntime } = await import('../src/kernels/wasm/runtime.js');
+    const next = seededUniform(17);
+    const n = 1003; // not a multiple of the SIMD width, and split into uneven pieces below
+    const values = Float64Array.from({ length: n }, () => (next() - 0.3) * 10 ** (next() * 12));
+    const weights = Float64Array.from({ length: n }, () => next() * 3);
+    const before = Int32Array.from({ length: n }, () => Math.floor(next() * 5));
+    const after = before.map((label, i) => (i % 7 === 3 || i === n - 1 ? label + 1 : label));
+    const changed = after.reduce((count, label, i) => count + (label !== before[i] ? 1 : 0), 0);
+    for (const threads of [1, 2]) {
+      const runtime = acquireRuntime(threads);
+      try {
+        const at = { values: 65536, weights: 65536 + n * 8, state: 65536 + 2 * n * 8 };
+        const labelsAt = { before: at.state + 16, after: at.state + 16 + n * 4 };
+        runtime.reserve(labelsAt.after + n * 4);
+        const { buffer } = runtime.memory;
+        new Float64Array(buffer, at.values, n).set(values);
+        new Float64Array(buffer, at.weights, n).set(weights);
+        new Int32Array(buffer, labelsAt.before, n).set(before);
+        new Int32Array(buffer, labelsAt.after, n).set(after);
+        new Float64Array(buffer, at.state, 2).fill(0);
+        let count = 0;
+        for (const [start, end] of [
+          [0, 1],
+          [1, 514],
+          [514, 515],
+          [515, n],
+        ]) {
+          runtime.call('weightedSumF64', [at.values, at.weights, start, end, at.state]);
+          count += runtime.call('countChangesI32', [labelsAt.after, labelsAt.before, start, end]);
+        }
+        const [sum, compensation] = new Float64Array(runtime.memory.buffer, at.state, 2);
+        expect(sum + compensation).toBe(compensatedWeightedSum(values, weights));
+        expect(count).toBe(changed);
+      } finally {
+        runtime.release();
+      }
+    }
+  });
+
   it('a kernel that fails on a thread is an error, not a hang; the pool still works after', async () => {
     const { acquireRuntime } = await import('../src/kernels/wasm/runtime.js');
     const runtime = acquireRuntime(2);

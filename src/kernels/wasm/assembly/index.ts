@@ -1124,20 +1124,35 @@ export function assignedDistF64(x: usize, start: i32, end: i32, d: i32, c64: usi
 }
 
 /**
- * Neumaier's compensated sum of values[i] * weights[i] over i in [0, n), term by term in row
- * order as compensatedWeightedSum (summation.ts) adds them, so the same bits. Runs on one thread:
- * a sum split over threads would add in another order.
+ * Neumaier's compensated sum of values[i] * weights[i], term by term in row order as
+ * compensatedWeightedSum (summation.ts) adds them, so the same bits: rows [start, end) added to
+ * the running sum and compensation at `state` (two float64), left there for the next call. The
+ * caller's thread calls it piece by piece (a sum split over threads would add in another order;
+ * pieces let V8 optimise it for the next one, where one call over every row runs unoptimised).
  */
-export function weightedSumF64(values: usize, weights: usize, n: i32): f64 {
-  let sum: f64 = 0;
-  let compensation: f64 = 0;
-  for (let i = 0; i < n; i++) {
+export function weightedSumF64(values: usize, weights: usize, start: i32, end: i32, state: usize): void {
+  let sum = load<f64>(state);
+  let compensation = load<f64>(state, 8);
+  for (let i = start; i < end; i++) {
     const term = load<f64>(values + <usize>i * 8) * load<f64>(weights + <usize>i * 8);
     const t = sum + term;
     compensation += Math.abs(sum) >= Math.abs(term) ? sum - t + term : term - t + sum;
     sum = t;
   }
-  return sum + compensation;
+  store<f64>(state, sum);
+  store<f64>(state, compensation, 8);
+}
+
+/** How many of the int32 values [start, end) differ between a and b (labels before and after a pass). */
+export function countChangesI32(a: usize, b: usize, start: i32, end: i32): i32 {
+  let count = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const differ = i32x4.ne(v128.load(a + <usize>i * 4), v128.load(b + <usize>i * 4));
+    count += popcnt(i32x4.bitmask(differ));
+  }
+  for (; i < end; i++) count += i32(load<i32>(a + <usize>i * 4) != load<i32>(b + <usize>i * 4));
+  return count;
 }
 
 /** Every row-to-centre squared distance for rows [start, end), into out[i * k + j]. */
