@@ -374,7 +374,8 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
           const clusterWeights = new Float64Array(k);
           const distance = new Float64Array(k);
           for (let pass = 0; pass < 5; pass++) {
-            kernels.assignAndSumBounded?.(
+            const before = labels.slice();
+            const changes = kernels.assignAndSumBounded?.(
               centers,
               k,
               weights,
@@ -384,6 +385,8 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
               pass === 0,
               method,
             );
+            // It counts the labels it changed (strict convergence is a pass that changed none).
+            expect(changes).toBe(labels.filter((label, i) => label !== before[i]).length);
             // Elkan's: a float32 bound a row and centre (k padded to four); Hamerly's: one float64
             // bound a row, on every centre but the row's own.
             const elkan = new Float32Array(state.buffer, state.elkanLowerPtr, rows * kq);

@@ -126,6 +126,7 @@ export interface BoundKernels {
    * Optional: `assignAndSum` with bounds kept between calls (Hamerly's, or Elkan's), so most rows
    * or distances are skipped; the labels are exactly those of a full scan. `reset` scans every row
    * (the first pass of a run); later calls must pass the labels the previous call returned.
+   * Returns how many labels changed (against the `labels` passed in).
    */
   assignAndSumBounded?(
     centers: Float64Array,
@@ -136,7 +137,7 @@ export interface BoundKernels {
     clusterWeights: Float64Array,
     reset: boolean,
     method?: BoundsMethod,
-  ): void;
+  ): number;
   /**
    * The labels of a full assignment to `centers` from the bounds the previous bounded pass kept,
    * without the sums: a run's final assignment. Called after `assignAndSumBounded` with the labels

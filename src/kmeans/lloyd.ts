@@ -61,7 +61,6 @@ export function runLloyd(run: LloydRun): LloydResult {
   let centers = run.centers.slice();
   let nextCenters = new Float64Array(k * cols);
   const labels = new Int32Array(n).fill(-1);
-  const previousLabels = new Int32Array(n).fill(-1);
   const distances = new Float64Array(n);
   // Assignment and cluster sums in one read of X where the backend can; distances only when
   // something needs them (the callback's inertia now, relocation of an empty cluster later).
@@ -72,6 +71,9 @@ export function runLloyd(run: LloydRun): LloydResult {
   // Whether every pass keeps bounds (Hamerly's or Elkan's) for the next one.
   const bounded =
     sums !== undefined && run.bounds !== undefined && kernels.assignAndSumBounded !== undefined;
+  // Strict convergence: a pass changed no label. Bounded passes count their changes; otherwise
+  // the labels are compared with the last pass's.
+  const previousLabels = bounded ? undefined : new Int32Array(n).fill(-1);
   let strict = false;
   let converged = false;
   let stopped = false;
@@ -79,9 +81,10 @@ export function runLloyd(run: LloydRun): LloydResult {
   while (iteration < run.maxIter) {
     iteration++;
     let haveDistances = true;
+    let changes = -1; // unknown: compared below
     if (bounded && sums && clusterWeights && kernels.assignAndSumBounded) {
       haveDistances = false;
-      kernels.assignAndSumBounded(
+      changes = kernels.assignAndSumBounded(
         centers,
         k,
         weights,
@@ -143,7 +146,7 @@ export function runLloyd(run: LloydRun): LloydResult {
       };
       stopped = onIteration(info) === false;
     }
-    if (equalLabels(labels, previousLabels)) {
+    if (previousLabels ? equalLabels(labels, previousLabels) : changes === 0) {
       strict = true;
       converged = true;
       break;
@@ -153,7 +156,7 @@ export function runLloyd(run: LloydRun): LloydResult {
       break;
     }
     if (stopped) break;
-    previousLabels.set(labels);
+    previousLabels?.set(labels);
   }
   if (!strict) {
     // One more assignment makes the labels match the returned centres. After bounded passes their

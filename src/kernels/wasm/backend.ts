@@ -434,8 +434,8 @@ class WasmKernels implements BoundKernels {
     clusterWeights: Float64Array,
     reset: boolean,
     method: BoundsMethod = 'hamerly',
-  ): void {
-    this.boundedPass(centers, k, labels, { weights, sums, clusterWeights }, reset, method);
+  ): number {
+    return this.boundedPass(centers, k, labels, { weights, sums, clusterWeights }, reset, method);
   }
 
   assignBounded(
@@ -450,6 +450,7 @@ class WasmKernels implements BoundKernels {
   /**
    * A pass with Hamerly's or Elkan's bounds: labels, and with `into` the cluster sums of those
    * weights. Without it the block sums are left as they were (they still match sumsLabels).
+   * Returns how many labels changed.
    */
   private boundedPass(
     centers: Float64Array,
@@ -458,7 +459,7 @@ class WasmKernels implements BoundKernels {
     into: { weights: Float64Array; sums: Float64Array; clusterWeights: Float64Array } | undefined,
     reset: boolean,
     method: BoundsMethod,
-  ): void {
+  ): number {
     const d = this.cols;
     const previous = this.previousCenters;
     const restart = reset || !previous || previous.length !== k * d || method !== this.lastMethod;
@@ -469,6 +470,7 @@ class WasmKernels implements BoundKernels {
     }
     const head = this.scanArgs(centers, k);
     if (this.beyondFloat32()) {
+      const before = labels.slice();
       if (into)
         this.exactAssignAndSum(
           centers,
@@ -481,7 +483,7 @@ class WasmKernels implements BoundKernels {
         );
       else this.fallback.assign('sqeuclidean', centers, k, labels, new Float64Array(this.rows));
       this.previousCenters = undefined; // the bounds were not kept: the next pass starts afresh
-      return;
+      return labels.reduce((changes, label, i) => changes + (label !== before[i] ? 1 : 0), 0);
     }
     // Late in a run few labels change: a pass then redoes only the sums of the blocks and clusters
     // that changed (refreshSums), which reads those rows again; early on, when most do, every row
@@ -564,6 +566,7 @@ class WasmKernels implements BoundKernels {
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     if (into) this.reduceSums(blocks, k, into.sums, into.clusterWeights);
     this.previousCenters = centers.slice(0, k * d);
+    return this.lastChanges;
   }
 
   /** Hamerly's pass: one lower bound per row, against every other centre. */
