@@ -726,7 +726,8 @@ describe.runIf(wasmSimdSupported())('threads', () => {
           [515, n],
         ]) {
           runtime.call('weightedSumF64', [at.values, at.weights, start, end, at.state]);
-          count += runtime.call('countChangesI32', [labelsAt.after, labelsAt.before, start, end]);
+          count +=
+            runtime.call('countChangesI32', [labelsAt.after, labelsAt.before, start, end]) ?? 0;
         }
         const [sum, compensation] = new Float64Array(runtime.memory.buffer, at.state, 2);
         expect(sum + compensation).toBe(compensatedWeightedSum(values, weights));

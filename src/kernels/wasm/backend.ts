@@ -653,7 +653,7 @@ class WasmKernels implements BoundKernels {
     let total = 0;
     for (let start = 0; start < this.rows; start += CALLER_PIECE_ROWS) {
       const end = Math.min(this.rows, start + CALLER_PIECE_ROWS);
-      total += this.runtime.call(kernel, [...head, start, end, ...tail]) || 0;
+      total += this.runtime.call(kernel, [...head, start, end, ...tail]) ?? 0;
     }
     return total;
   }
@@ -774,8 +774,9 @@ class WasmKernels implements BoundKernels {
   }
 
   /**
-   * Copies the weights in, once per array (a bounded pass redoes only changed block sums only for
-   * the weights it last copied in, so other weights here make its next pass add every row).
+   * Copies the weights in unless they are the array copied last. A bounded pass redoes only the
+   * changed block sums when its weights are that array, so after other weights here (a final
+   * inertia's) its next pass adds every row again.
    */
   private loadWeights(weights: Float64Array): void {
     if (weights === this.lastWeights) return;

@@ -26,8 +26,8 @@ export interface KernelRuntime {
    * optimises a WebAssembly function for its next call, so a long first call runs unoptimised.
    */
   run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[], callRows?: number): void;
-  /** Calls `kernel(...args)` once on the caller's thread and returns what it returns. */
-  call(kernel: CallerKernel, args: number[]): number;
+  /** Calls `kernel(...args)` once on the caller's thread; what it returns (undefined: nothing). */
+  call(kernel: CallerKernel, args: number[]): number | undefined;
   /** Makes sure memory holds at least `bytes`. */
   reserve(bytes: number): void;
   /**
@@ -153,8 +153,8 @@ class PrivateRuntime implements KernelRuntime {
       run(args[0], start, Math.min(rows, start + step), ...rest);
   }
 
-  call(kernel: CallerKernel, args: number[]): number {
-    return this.exports[kernel](...args) ?? Number.NaN;
+  call(kernel: CallerKernel, args: number[]): number | undefined {
+    return this.exports[kernel](...args);
   }
 
   reserve(bytes: number): void {
@@ -190,8 +190,8 @@ class PooledRuntime implements KernelRuntime {
     this.pool.run(kernel, rows, chunkRows, args, callRows);
   }
 
-  call(kernel: CallerKernel, args: number[]): number {
-    return this.pool.exports[kernel](...args) ?? Number.NaN;
+  call(kernel: CallerKernel, args: number[]): number | undefined {
+    return this.pool.exports[kernel](...args);
   }
 
   reserve(bytes: number): void {
