@@ -158,15 +158,20 @@ export function runLloyd(run: LloydRun): LloydResult {
     if (stopped) break;
     previousLabels?.set(labels);
   }
+  // Whether `distances` are those of the final labels (a full assignment gives them).
+  let finalDistances = false;
   if (!strict) {
     // One more assignment makes the labels match the returned centres. After bounded passes their
     // bounds still hold (the centres moved once more, as between iterations), so a bounded pass
     // without the sums gives the same labels as a full scan, skipping most rows.
     if (bounded && kernels.assignBounded) kernels.assignBounded(centers, k, labels, run.bounds);
-    else kernels.assign(metric.distance, centers, k, labels, distances);
+    else {
+      kernels.assign(metric.distance, centers, k, labels, distances);
+      finalDistances = true;
+    }
   }
   let inertia: number;
-  if (!strict && !(bounded && kernels.assignBounded)) {
+  if (finalDistances) {
     inertia = compensatedWeightedSum(distances, weights, metric.cost);
   } else if (metric.cost === undefined && kernels.assignedDistanceSum) {
     inertia = kernels.assignedDistanceSum(metric.distance, centers, labels, weights);
