@@ -61,6 +61,7 @@ export const POOL_KERNELS = [
   'nearestGapsF64',
   'elkanF32',
   'elkanF64',
+  'reduceBlocksF64',
 ] as const;
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];

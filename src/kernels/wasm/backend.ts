@@ -1,7 +1,7 @@
 import { positiveInteger } from '../../errors.js';
 import { checkDType, type DType, type Matrix, zerosMatrix } from '../../matrix.js';
 import { availableCores, type CallerKernel } from '../../parallel/pool.js';
-import { paddedClusters, reduceBlocks, sumBlockRows } from '../blocks.js';
+import { paddedClusters, sumBlockRows } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
 import { referenceBackend } from '../reference/index.js';
 import { compensatedWeightedSum } from '../summation.js';
@@ -312,6 +312,8 @@ class WasmKernels implements BoundKernels {
   private cn = 0;
   private sums = 0;
   private cw = 0;
+  /** The block sums reduced: k x cols sums, then k weights (reduceSums). */
+  private reduced = 0;
   private pairOut = 0;
   private halfPtr = 0;
   private movePtr = 0;
@@ -784,19 +786,22 @@ class WasmKernels implements BoundKernels {
     this.lastWeights = weights;
   }
 
+  /**
+   * Adds the block partial sums and weights in block order (reduceBlocks' order, the same bits),
+   * by SIMD on every thread, each a range of the values (at k = 256, d = 784, 15 blocks: 3M adds).
+   */
   private reduceSums(
     blocks: number,
     k: number,
     sums: Float64Array,
     clusterWeights: Float64Array,
   ): void {
-    reduceBlocks(
-      new Float64Array(this.buffer, this.sums, blocks * k * this.cols),
-      blocks,
-      k * this.cols,
-      sums,
-    );
-    reduceBlocks(new Float64Array(this.buffer, this.cw, blocks * k), blocks, k, clusterWeights);
+    const length = k * this.cols;
+    const chunk = Math.max(64, Math.floor(WORK_PER_CALL / 16 / blocks));
+    this.runtime.run('reduceBlocksF64', length, chunk, [this.sums, blocks, length, this.reduced]);
+    this.runtime.run('reduceBlocksF64', k, chunk, [this.cw, blocks, k, this.reduced + length * 8]);
+    sums.set(new Float64Array(this.buffer, this.reduced, length));
+    clusterWeights.set(new Float64Array(this.buffer, this.reduced + length * 8, k));
   }
 
   release(): void {
@@ -905,6 +910,7 @@ class WasmKernels implements BoundKernels {
     this.cn = take(k * 8);
     this.sums = take(blocks * k * d * 8);
     this.cw = take(blocks * k * 8);
+    this.reduced = take((k * d + k) * 8);
     this.halfPtr = take(k * 8);
     this.movePtr = take(k * 8);
     this.dirtyPtr = take(blocks * k);

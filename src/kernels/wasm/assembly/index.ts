@@ -1143,6 +1143,30 @@ export function weightedSumF64(values: usize, weights: usize, start: i32, end: i
   store<f64>(state, compensation, 8);
 }
 
+/**
+ * Adds `blocks` partial results of `length` float64 values laid end to end (block b's at
+ * partials + b·length·8) into out[t] for t in [start, end): 0 + p0[t] + p1[t] + ... in block
+ * order, as reduceBlocks (blocks.ts) adds them, so the same bits however the values are split.
+ */
+export function reduceBlocksF64(partials: usize, start: i32, end: i32, blocks: i32, length: i32, out: usize): void {
+  const stride = <usize>length * 8;
+  let t = start;
+  for (; t + 2 <= end; t += 2) {
+    let at = partials + <usize>t * 8;
+    let sum = f64x2.splat(0);
+    for (let b = 0; b < blocks; b++) {
+      sum = f64x2.add(sum, v128.load(at));
+      at += stride;
+    }
+    v128.store(out + <usize>t * 8, sum);
+  }
+  if (t < end) {
+    let sum: f64 = 0;
+    for (let b = 0; b < blocks; b++) sum += load<f64>(partials + <usize>b * stride + <usize>t * 8);
+    store<f64>(out + <usize>t * 8, sum);
+  }
+}
+
 /** How many of the int32 values [start, end) differ between a and b (labels before and after a pass). */
 export function countChangesI32(a: usize, b: usize, start: i32, end: i32): i32 {
   let count = 0;
