@@ -67,7 +67,7 @@ export const POOL_KERNELS = [
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 /** Kernels that run on the caller's thread only and return a value (see KernelRuntime.call). */
-export type CallerKernel = 'weightedSumF64' | 'countChangesI32';
+export type CallerKernel = 'weightedSumF64' | 'countChangesI32' | 'anyNonFiniteF64';
 
 type Kernel = (...args: number[]) => number | undefined;
 

@@ -152,6 +152,25 @@ export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64
   return { data, rows, cols };
 }
 
+/**
+ * Calls a kernel of the caller's thread over rows [0, rows) in pieces of CALLER_PIECE_ROWS
+ * (`kernel(...head, start, end, ...tail)`) and adds up what the calls return.
+ */
+function callInPieces(
+  runtime: KernelRuntime,
+  rows: number,
+  kernel: CallerKernel,
+  head: number[],
+  ...tail: number[]
+): number {
+  let total = 0;
+  for (let start = 0; start < rows; start += CALLER_PIECE_ROWS) {
+    const end = Math.min(rows, start + CALLER_PIECE_ROWS);
+    total += runtime.call(kernel, [...head, start, end, ...tail]) ?? 0;
+  }
+  return total;
+}
+
 /** Squared euclidean distance between centre a of `A` and centre b of `B`. */
 function squaredGap(A: Float64Array, a: number, B: Float64Array, b: number, d: number): number {
   let s = 0;
@@ -244,10 +263,8 @@ class WasmLayout {
    * caller's exact check finds them finite.
    */
   allFinite(): boolean {
-    const norms = this.rowNorms();
-    let probe = 0;
-    for (let i = 0; i < this.rows; i++) probe += norms[i] * 0;
-    return probe === 0;
+    this.rowNorms();
+    return callInPieces(this.runtime, this.rows, 'anyNonFiniteF64', [this.normsPtr]) === 0;
   }
 
   /** The squared norm of each row of X, computed on first use. */
@@ -561,7 +578,7 @@ class WasmKernels implements BoundKernels {
       this.sumsK = k;
     }
     // Counted by SIMD compares on this thread (1M rows in JavaScript: ~4 ms a pass, more cold).
-    this.lastChanges = this.callInPieces('countChangesI32', [
+    this.lastChanges = callInPieces(this.runtime, this.rows, 'countChangesI32', [
       this.labelsPtr,
       this.previousLabelsPtr,
     ]);
@@ -642,22 +659,15 @@ class WasmKernels implements BoundKernels {
     // On this thread, in row order: compensatedWeightedSum's sum, bit for bit, with the 8 MB of
     // distances (1M rows) left where they are.
     new Float64Array(this.buffer, this.sumStatePtr, 2).fill(0);
-    this.callInPieces('weightedSumF64', [this.distPtr, this.weightsPtr], this.sumStatePtr);
+    callInPieces(
+      this.runtime,
+      this.rows,
+      'weightedSumF64',
+      [this.distPtr, this.weightsPtr],
+      this.sumStatePtr,
+    );
     const [sum, compensation] = new Float64Array(this.buffer, this.sumStatePtr, 2);
     return sum + compensation;
-  }
-
-  /**
-   * Calls a kernel of the caller's thread over rows [0, rows) in pieces of CALLER_PIECE_ROWS
-   * (`kernel(...head, start, end, ...tail)`) and adds up what the calls return.
-   */
-  private callInPieces(kernel: CallerKernel, head: number[], ...tail: number[]): number {
-    let total = 0;
-    for (let start = 0; start < this.rows; start += CALLER_PIECE_ROWS) {
-      const end = Math.min(this.rows, start + CALLER_PIECE_ROWS);
-      total += this.runtime.call(kernel, [...head, start, end, ...tail]) ?? 0;
-    }
-    return total;
   }
 
   /** Each row's squared distance to its labelled centre, into distPtr. */
