@@ -23,8 +23,9 @@ const X_OFFSET = PAGE;
 /** Multiply-adds per kernel call: small enough that V8 tiers a function up early in a pass. */
 const WORK_PER_CALL = 4_000_000;
 /**
- * Multiply-adds per call of the assigned distances (O(d) a row), which run about once a fit, so
- * mostly cold: the first call runs unoptimised, and a sixteenth of WORK_PER_CALL keeps it short.
+ * Multiply-adds (or adds) per call of the light passes: the assigned distances (O(d) a row),
+ * which run about once a fit, so mostly cold, and the block sums' reduction. A first call runs
+ * unoptimised, and a sixteenth of WORK_PER_CALL keeps it short.
  * A fresh process's final distances on 1M x 16 float32, 2 threads: 26-42 -> 20-22 ms. The row
  * norms keep WORK_PER_CALL: they are the pool's first run, while its workers start, and smaller
  * calls made them slower (24-30 -> 32-66 ms).
@@ -807,7 +808,7 @@ class WasmKernels implements BoundKernels {
     clusterWeights: Float64Array,
   ): void {
     const length = k * this.cols;
-    const chunk = Math.max(64, Math.floor(WORK_PER_CALL / 16 / blocks));
+    const chunk = Math.max(64, Math.floor(LIGHT_WORK_PER_CALL / blocks));
     this.runtime.run('reduceBlocksF64', length, chunk, [this.sums, blocks, length, this.reduced]);
     this.runtime.run('reduceBlocksF64', k, chunk, [this.cw, blocks, k, this.reduced + length * 8]);
     sums.set(new Float64Array(this.buffer, this.reduced, length));
