@@ -116,13 +116,10 @@ export function runLloyd(run: LloydRun): LloydResult {
       }
       return distances;
     };
-    // The callback's inertia, summed where the kernels compute it when the distances are not
-    // here already (the update fetches them only if a cluster empties).
-    const inertia = !onIteration
-      ? Number.NaN
-      : !haveDistances && metric.cost === undefined && kernels.assignedDistanceSum
-        ? kernels.assignedDistanceSum(metric.distance, assignedFrom, labels, weights)
-        : compensatedWeightedSum(rowDistances(), weights, metric.cost);
+    // The callback's inertia (the update fetches the distances only if a cluster empties).
+    const inertia = onIteration
+      ? inertiaOf(run, assignedFrom, labels, rowDistances, haveDistances)
+      : Number.NaN;
     metric.updateCenters({
       X,
       kernels,
@@ -170,16 +167,30 @@ export function runLloyd(run: LloydRun): LloydResult {
       finalDistances = true;
     }
   }
-  let inertia: number;
-  if (finalDistances) {
-    inertia = compensatedWeightedSum(distances, weights, metric.cost);
-  } else if (metric.cost === undefined && kernels.assignedDistanceSum) {
-    inertia = kernels.assignedDistanceSum(metric.distance, centers, labels, weights);
-  } else {
-    kernels.distancesToAssigned(metric.distance, centers, labels, distances);
-    inertia = compensatedWeightedSum(distances, weights, metric.cost);
-  }
+  const finalRowDistances = (): Float64Array => {
+    if (!finalDistances) kernels.distancesToAssigned(metric.distance, centers, labels, distances);
+    return distances;
+  };
+  const inertia = inertiaOf(run, centers, labels, finalRowDistances, finalDistances);
   return { labels, centers, inertia, nIter: iteration, converged, stopped };
+}
+
+/**
+ * The inertia of `labels` against `centers`: summed from the rows' distances when they are in
+ * hand, else by the kernels where they can and the cost is the kernel distance (n distances not
+ * handed over), else from the distances `rowDistances` fetches. Every way gives the same bits.
+ */
+function inertiaOf(
+  run: LloydRun,
+  centers: Float64Array,
+  labels: Int32Array,
+  rowDistances: () => Float64Array,
+  inHand: boolean,
+): number {
+  const { kernels, metric, weights } = run;
+  if (!inHand && metric.cost === undefined && kernels.assignedDistanceSum)
+    return kernels.assignedDistanceSum(metric.distance, centers, labels, weights);
+  return compensatedWeightedSum(rowDistances(), weights, metric.cost);
 }
 
 function squaredShift(a: Float64Array, b: Float64Array): number {

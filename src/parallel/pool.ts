@@ -71,6 +71,9 @@ export type CallerKernel = 'weightedSumF64' | 'countChangesI32' | 'anyNonFiniteF
 
 type Kernel = (...args: number[]) => number | undefined;
 
+/** A kernels instance's exports: the pool's kernels and the caller's-thread ones. */
+export type KernelExports = Record<PoolKernel | CallerKernel, Kernel>;
+
 /** Where drainChunks finds what it reads in the control block, in the order it takes them. */
 const DRAIN_SLOTS = [
   CHUNKS,
@@ -250,7 +253,7 @@ export function availableCores(): number {
 export class WorkerPool {
   readonly threads: number;
   readonly memory: WebAssembly.Memory;
-  readonly exports: Record<PoolKernel | CallerKernel, Kernel>;
+  readonly exports: KernelExports;
   private readonly control: Int32Array;
   private readonly args: Float64Array;
   private readonly workers: PoolWorker[];
@@ -279,7 +282,7 @@ export class WorkerPool {
     this.dedicated = memory !== undefined;
     this.memory = memory ?? new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
-      .exports as unknown as Record<PoolKernel | CallerKernel, Kernel>;
+      .exports as unknown as KernelExports;
     const controlBuffer = new SharedArrayBuffer(ARGS_BYTE_OFFSET + MAX_ARGS * 8);
     this.control = new Int32Array(controlBuffer);
     this.args = new Float64Array(controlBuffer, ARGS_BYTE_OFFSET, MAX_ARGS);

@@ -3,6 +3,7 @@ import {
   availableCores,
   type CallerKernel,
   dedicatedPool,
+  type KernelExports,
   type PoolKernel,
   preparePool,
   releasePool,
@@ -13,8 +14,6 @@ import {
   KERNELS_SHARED_WASM_BASE64,
   KERNELS_WASM_BASE64,
 } from './kernels-binary.generated.js';
-
-type Kernel = (...args: number[]) => number | undefined;
 
 /** A kernels instance with its memory; `run` spreads a kernel over rows on every thread it has. */
 export interface KernelRuntime {
@@ -126,14 +125,14 @@ function ownMemory(): { memory: WebAssembly.Memory; module: WebAssembly.Module }
 class PrivateRuntime implements KernelRuntime {
   readonly memory: WebAssembly.Memory;
   readonly threads = 1;
-  private readonly exports: Record<PoolKernel | CallerKernel, Kernel>;
+  private readonly exports: KernelExports;
 
   /** `given`: a shared memory to run over (a shared matrix's); else one of its own. */
   constructor(given?: WebAssembly.Memory) {
     const { memory, module } = given ? { memory: given, module: sharedModule() } : ownMemory();
     this.memory = memory;
     this.exports = new WebAssembly.Instance(module, { env: { memory } })
-      .exports as unknown as Record<PoolKernel | CallerKernel, Kernel>;
+      .exports as unknown as KernelExports;
   }
 
   private scratch = 0;
