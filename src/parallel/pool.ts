@@ -33,6 +33,8 @@ const STARTED = 13;
 /** Workers that joined the current run, plus JOIN_CLOSED once the caller closed it to joiners. */
 const JOIN = 14;
 const JOIN_CLOSED = 1 << 30;
+/** The sum of the values the run's kernel calls returned (each thread adds its own once). */
+const TOTAL = 15;
 const ARGS_BYTE_OFFSET = 64;
 /** Workers start in tens of milliseconds; past this, a browser pool (startAsync) is given up. */
 const STARTUP_TIMEOUT_MS = 10_000;
@@ -67,7 +69,7 @@ export const POOL_KERNELS = [
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 /** Kernels that run on the caller's thread only and return a value (see KernelRuntime.call). */
-export type CallerKernel = 'weightedSumF64' | 'countChangesI32' | 'anyNonFiniteF64';
+export type CallerKernel = 'weightedSumF64' | 'anyNonFiniteF64';
 
 type Kernel = (...args: number[]) => number | undefined;
 
@@ -84,12 +86,14 @@ const DRAIN_SLOTS = [
   SCRATCH_BASE,
   SCRATCH_STRIDE,
   CALL_ROWS,
+  TOTAL,
 ] as const;
 
 /**
  * Runs `kernel(args[0], start, end, ...args.slice(1), scratch)` over chunks of rows taken from
  * the shared counter, until none are left, each chunk in calls of at most the call rows, in row
- * order; `scratch` is this thread's own scratch memory (kernels that need none ignore it). Shared
+ * order; `scratch` is this thread's own scratch memory (kernels that need none ignore it). What
+ * the calls return (an int32 count, or nothing) is added to the run's total. Shared
  * by the caller's thread (index 0) and the workers, which get its source text: so it names
  * nothing outside itself (a bundler may rename module constants).
  */
@@ -100,21 +104,24 @@ function drainChunks(
   index: number,
   slots: readonly number[],
 ): void {
-  const [chunksAt, chunkRowsAt, rowsAt, countAt, nextAt, scratchAt, strideAt, callRowsAt] = slots;
+  const [chunksAt, chunkRowsAt, rowsAt, countAt, nextAt, scratchAt, strideAt, callRowsAt, totalAt] =
+    slots;
   const chunks = control[chunksAt];
   const chunkRows = control[chunkRowsAt];
   const callRows = control[callRowsAt];
   const rows = control[rowsAt];
   const rest = Array.from(args.subarray(1, control[countAt]));
   rest.push((control[scratchAt] >>> 0) + index * control[strideAt]);
+  let total = 0;
   for (;;) {
     const chunk = Atomics.add(control, nextAt, 1);
-    if (chunk >= chunks) return;
+    if (chunk >= chunks) break;
     const start = chunk * chunkRows;
     const end = Math.min(rows, start + chunkRows);
     for (let from = start; from < end; from += callRows)
-      kernel(args[0], from, Math.min(end, from + callRows), ...rest);
+      total = (total + (kernel(args[0], from, Math.min(end, from + callRows), ...rest) ?? 0)) | 0;
   }
+  if (total !== 0) Atomics.add(control, totalAt, total);
 }
 
 /**
@@ -319,8 +326,9 @@ export class WorkerPool {
   /**
    * Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread that joins, each
    * chunk in calls of at most `callRows` rows on the thread that took it; returns when all are
-   * done. The caller takes chunks too, then closes the run to joiners and waits only for the
-   * workers that joined: a worker still starting (a new pool's, in Node) joins a later run.
+   * done, with the sum of what the kernel's calls returned (0 for a kernel that returns nothing).
+   * The caller takes chunks too, then closes the run to joiners and waits only for the workers
+   * that joined: a worker still starting (a new pool's, in Node) joins a later run.
    */
   run(
     kernel: PoolKernel,
@@ -328,7 +336,7 @@ export class WorkerPool {
     chunkRows: number,
     args: number[],
     callRows = chunkRows,
-  ): void {
+  ): number {
     this.updateState();
     const { control } = this;
     control[COMMAND] = POOL_KERNELS.indexOf(kernel);
@@ -342,6 +350,7 @@ export class WorkerPool {
     Atomics.store(control, NEXT_CHUNK, 0);
     Atomics.store(control, DONE, 0);
     Atomics.store(control, RUN_FAILED, 0);
+    Atomics.store(control, TOTAL, 0);
     Atomics.store(control, JOIN, 0);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
@@ -354,6 +363,7 @@ export class WorkerPool {
     }
     if (Atomics.load(control, RUN_FAILED) !== 0)
       throw new Error(`lloyd: a worker thread failed running ${kernel}`);
+    return Atomics.load(control, TOTAL);
   }
 
   /** Where each thread's scratch memory is: `base + index * stride` bytes. */

@@ -198,8 +198,6 @@ class WasmLayout {
   readonly lowerPtr: number;
   readonly pendingPtr: number;
   readonly sumsLabelsPtr: number;
-  /** A pass's labels before it, to count its changes against (boundedPass). */
-  readonly previousLabelsPtr: number;
   /** The running sum and compensation of weightedSumF64 (two float64). */
   readonly sumStatePtr: number;
   readonly dynamicStart: number;
@@ -230,7 +228,6 @@ class WasmLayout {
     this.lowerPtr = take(rows * 8);
     this.pendingPtr = take(rows * 4);
     this.sumsLabelsPtr = take(rows * 4);
-    this.previousLabelsPtr = take(rows * 4);
     this.sumStatePtr = take(16);
     this.dynamicStart = at;
     runtime.reserve(at);
@@ -308,7 +305,6 @@ class WasmKernels implements BoundKernels {
   private readonly pendingPtr: number;
   /** The labels the block partial sums were last made from (see refreshSumsF32). */
   private readonly sumsLabelsPtr: number;
-  private readonly previousLabelsPtr: number;
   private readonly sumStatePtr: number;
   private readonly dynamicStart: number;
   /** Rounding bound of the fast scores, relative to (||x|| + max ||c||)² (see nearestF32). */
@@ -374,7 +370,6 @@ class WasmKernels implements BoundKernels {
     this.lowerPtr = layout.lowerPtr;
     this.pendingPtr = layout.pendingPtr;
     this.sumsLabelsPtr = layout.sumsLabelsPtr;
-    this.previousLabelsPtr = layout.previousLabelsPtr;
     this.sumStatePtr = layout.sumStatePtr;
     this.dynamicStart = layout.dynamicStart;
     this.margin = (this.cols + 16) * (this.f32 ? 2 ** -23 : 2 ** -52);
@@ -544,12 +539,13 @@ class WasmKernels implements BoundKernels {
         max2 = moved;
       }
     }
-    new Int32Array(this.buffer, this.previousLabelsPtr, this.rows).set(labels);
-    if (!restart) new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
+    // The pass counts the rows whose label it changes from these (a restart's too).
+    new Int32Array(this.buffer, this.labelsPtr, this.rows).set(labels);
+    let changes: number;
     if (method === 'elkan') {
       const moveUp = new Float32Array(this.buffer, this.moveUpPtr, paddedClusters(k));
       for (let j = 0; j < moveUp.length; j++) moveUp[j] = j < k ? float32Above(move[j]) : 0;
-      this.runBlocks(this.f32 ? 'elkanF32' : 'elkanF64', k * d, [
+      changes = this.runBlocks(this.f32 ? 'elkanF32' : 'elkanF64', k * d, [
         ...head,
         this.normsPtr,
         this.labelsPtr,
@@ -569,7 +565,7 @@ class WasmKernels implements BoundKernels {
         ...this.panelArgs(),
       ]);
     } else {
-      this.hamerlyPass(head, k, max1, max2, arg1, restart, addSums);
+      changes = this.hamerlyPass(head, k, max1, max2, arg1, restart, addSums);
     }
     // A pass with sums keeps each row's label in sumsLabels: the sums are current either way. A
     // pass without leaves sums and sumsLabels as they were, still matching each other.
@@ -578,18 +574,14 @@ class WasmKernels implements BoundKernels {
       this.sumsCurrent = true;
       this.sumsK = k;
     }
-    // Counted by SIMD compares on this thread (1M rows in JavaScript: ~4 ms a pass, more cold).
-    this.lastChanges = callInPieces(this.runtime, this.rows, 'countChangesI32', [
-      this.labelsPtr,
-      this.previousLabelsPtr,
-    ]);
+    this.lastChanges = changes;
     labels.set(new Int32Array(this.buffer, this.labelsPtr, this.rows));
     if (into) this.reduceSums(blocks, k, into.sums, into.clusterWeights);
     this.previousCenters = centers.slice(0, k * d);
     return this.lastChanges;
   }
 
-  /** Hamerly's pass: one lower bound per row, against every other centre. */
+  /** Hamerly's pass: one lower bound per row, against every other centre. Returns the label changes. */
   private hamerlyPass(
     head: number[],
     k: number,
@@ -598,7 +590,7 @@ class WasmKernels implements BoundKernels {
     arg1: number,
     restart: boolean,
     withSums: boolean,
-  ): void {
+  ): number {
     const bounds = [
       this.normsPtr,
       this.labelsPtr,
@@ -623,7 +615,7 @@ class WasmKernels implements BoundKernels {
       this.sumsLabelsPtr,
       ...this.panelArgs(),
     ];
-    this.runBlocks(this.f32 ? 'hamerlyF32' : 'hamerlyF64', k * this.cols, [
+    return this.runBlocks(this.f32 ? 'hamerlyF32' : 'hamerlyF64', k * this.cols, [
       ...head,
       ...bounds,
       ...tail,
@@ -835,9 +827,9 @@ class WasmKernels implements BoundKernels {
     kernel: Parameters<KernelRuntime['run']>[0],
     workPerRow: number,
     args: number[],
-  ): void {
+  ): number {
     const callRows = 2 * Math.max(8, Math.floor(WORK_PER_CALL / (2 * Math.max(1, workPerRow))));
-    this.runtime.run(kernel, this.rows, this.blockRows, args, callRows);
+    return this.runtime.run(kernel, this.rows, this.blockRows, args, callRows);
   }
 
   /** Runs an O(d)-a-row pass in calls of LIGHT_WORK_PER_CALL. */

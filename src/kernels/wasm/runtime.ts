@@ -23,8 +23,15 @@ export interface KernelRuntime {
    * Runs `kernel(args[0], start, end, ...args.slice(1))` over rows [0, rows) in chunks of
    * `chunkRows` (each chunk on one thread), called in pieces of at most `callRows` rows: V8
    * optimises a WebAssembly function for its next call, so a long first call runs unoptimised.
+   * Returns the int32 sum of what the calls returned (0 for a kernel that returns nothing).
    */
-  run(kernel: PoolKernel, rows: number, chunkRows: number, args: number[], callRows?: number): void;
+  run(
+    kernel: PoolKernel,
+    rows: number,
+    chunkRows: number,
+    args: number[],
+    callRows?: number,
+  ): number;
   /** Calls `kernel(...args)` once on the caller's thread; what it returns (undefined: nothing). */
   call(kernel: CallerKernel, args: number[]): number | undefined;
   /** Makes sure memory holds at least `bytes`. */
@@ -143,13 +150,15 @@ class PrivateRuntime implements KernelRuntime {
     chunkRows: number,
     args: number[],
     callRows?: number,
-  ): void {
+  ): number {
     const run = this.exports[kernel];
     const rest = [...args.slice(1), this.scratch];
     // Chunks run in row order on this one thread, so calls need not stop at chunk boundaries.
     const step = Math.max(1, Math.min(callRows ?? chunkRows, chunkRows));
+    let total = 0;
     for (let start = 0; start < rows; start += step)
-      run(args[0], start, Math.min(rows, start + step), ...rest);
+      total = (total + (run(args[0], start, Math.min(rows, start + step), ...rest) ?? 0)) | 0;
+    return total;
   }
 
   call(kernel: CallerKernel, args: number[]): number | undefined {
@@ -185,8 +194,8 @@ class PooledRuntime implements KernelRuntime {
     chunkRows: number,
     args: number[],
     callRows?: number,
-  ): void {
-    this.pool.run(kernel, rows, chunkRows, args, callRows);
+  ): number {
+    return this.pool.run(kernel, rows, chunkRows, args, callRows);
   }
 
   call(kernel: CallerKernel, args: number[]): number | undefined {

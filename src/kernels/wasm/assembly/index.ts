@@ -1181,18 +1181,6 @@ export function anyNonFiniteF64(values: usize, start: i32, end: i32): i32 {
   return i32(rest != 0);
 }
 
-/** How many of the int32 values [start, end) differ between a and b (labels before and after a pass). */
-export function countChangesI32(a: usize, b: usize, start: i32, end: i32): i32 {
-  let count = 0;
-  let i = start;
-  for (; i + 4 <= end; i += 4) {
-    const differ = i32x4.ne(v128.load(a + <usize>i * 4), v128.load(b + <usize>i * 4));
-    count += popcnt(i32x4.bitmask(differ));
-  }
-  for (; i < end; i++) count += i32(load<i32>(a + <usize>i * 4) != load<i32>(b + <usize>i * 4));
-  return count;
-}
-
 /** Every row-to-centre squared distance for rows [start, end), into out[i * k + j]. */
 export function pairwiseF32(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
   for (let i = start; i < end; i++) {
@@ -1292,6 +1280,18 @@ export function refreshSumsF64(
   memory.fill(flags, 0, <usize>k);
 }
 
+// Rows whose label a bounded pass (hamerlyF32/F64, elkanF32/F64) changed: each call counts its
+// own and returns the count, which the runtime adds up over the calls (a global is per instance,
+// and each thread has its own instance).
+let changedRows: i32 = 0;
+
+// Sets row i's label, counted in changedRows when it differs from the label there before.
+@inline function relabel(labels: usize, i: i32, label: i32): void {
+  const at = labels + <usize>i * 4;
+  changedRows += i32(load<i32>(at) != label);
+  store<i32>(at, label);
+}
+
 // Hamerly's bounds (exact): per row an upper bound on the distance to its centre and a lower
 // bound on the distance to every other centre. A row whose upper bound is below both its lower
 // bound and half the gap from its centre to the nearest other centre keeps its centre without a
@@ -1380,7 +1380,8 @@ export function halfGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, ou
  * scanned two at a time (four by panels when `kp` is not 0, as the Lloyd passes' scan); the sums
  * are then added in row order, as every other pass adds them, and each row's label is kept in
  * `sumsLabels`; unless `sums` is 0: then the caller brings the sums up to date with
- * refreshSumsF32, or leaves them (a run's final assignment).
+ * refreshSumsF32, or leaves them (a run's final assignment). Returns how many of the rows'
+ * labels it changed (from those in `labels` before: a reset pass's too).
  */
 export function hamerlyF32(
   x: usize, start: i32, end: i32, d: i32,
@@ -1389,7 +1390,8 @@ export function hamerlyF32(
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
   pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
+): i32 {
+  changedRows = 0;
   const rootMax = Math.sqrt(cnMax);
   const rowBytes = <usize>d * 4;
   let count = 0;
@@ -1458,12 +1460,13 @@ export function hamerlyF32(
     for (let j = 0; j < k; j++) consider(load<f64>(cn + <usize>j * 8) - 2 * dotF32(row, c32 + <usize>j * rowBytes, d), j);
     settleBoundsF32(x, i0, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
   }
-  if (sums == 0) return; // the caller brings the sums up to date itself (refreshSumsF32)
+  if (sums == 0) return changedRows; // the caller brings the sums up to date itself (refreshSumsF32)
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     store<i32>(sumsLabels + <usize>i * 4, label);
     addToBlock(x + <usize>i * rowBytes, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, false);
   }
+  return changedRows;
 }
 
 // Settles a scanned row (its fast scan left in best/bestScore/second) and sets its label and bounds.
@@ -1474,8 +1477,7 @@ export function hamerlyF32(
   const row = x + <usize>i * <usize>d * 4;
   const xnorm = load<f64>(xn + <usize>i * 8);
   settleF32(row, d, c32, c64, cn, k, cnMax, xnorm, margin, scores);
-  const label = best;
-  store<i32>(labels + <usize>i * 4, label);
+  relabel(labels, i, best);
   // Without the exact check, the fast score bounds the distance from above (it is within `bound`
   // of the exact value), which saves a pass over the row; a later pass tightens it if it must.
   const bound = boundF32(d, xnorm, cnMax, margin);
@@ -1491,7 +1493,8 @@ export function hamerlyF64(
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
   pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
+): i32 {
+  changedRows = 0;
   const mixed = cnMax <= MIXED_LIMIT;
   const copy1 = scratchSecond(scratch, d);
   const rootMax = Math.sqrt(cnMax);
@@ -1565,12 +1568,13 @@ export function hamerlyF64(
     else settleBoundsF64(x, i1, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
   }
   if (p < count) scanBoundsF64(x, load<i32>(pending + <usize>(start + p) * 4), d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
-  if (sums == 0) return; // the caller brings the sums up to date itself (refreshSumsF32)
+  if (sums == 0) return changedRows; // the caller brings the sums up to date itself (refreshSumsF32)
   for (let i = start; i < end; i++) {
     const label = load<i32>(labels + <usize>i * 4);
     store<i32>(sumsLabels + <usize>i * 4, label);
     addToBlock(x + <usize>i * rowBytes, i, d, weights, k, sums, clusterWeights, <usize>(i / blockRows), label, true);
   }
+  return changedRows;
 }
 
 /** As {@link settleBoundsF64}, after a float32 scan of the row's float32 copy `row32`. */
@@ -1580,7 +1584,7 @@ export function hamerlyF64(
 ): void {
   const xnorm = load<f64>(xn + <usize>i * 8);
   settleMixed(row32, x + <usize>i * <usize>d * 8, d, c32, c64, cn, k, cnMax, xnorm, scores);
-  store<i32>(labels + <usize>i * 4, best);
+  relabel(labels, i, best);
   const bound = mixedBound(d, xnorm, cnMax);
   store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
   store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
@@ -1621,8 +1625,7 @@ export function hamerlyF64(
   const xnorm = load<f64>(xn + <usize>i * 8);
   settleF64(row, d, c64, cn, k, cnMax, xnorm, margin);
   const scale = Math.sqrt(xnorm) + Math.sqrt(cnMax);
-  const label = best;
-  store<i32>(labels + <usize>i * 4, label);
+  relabel(labels, i, best);
   const bound = margin * scale * scale;
   store<f64>(upper + <usize>i * 8, Math.sqrt(exact >= 0 ? exact : Math.max(0, xnorm + bestScore + bound)));
   store<f64>(lower + <usize>i * 8, lowerBound(xnorm, fastBestIndex, bestScore, second, bound));
@@ -1797,7 +1800,7 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
   x: usize, i: i32, d: i32, k: i32, a: i32, labels: usize,
   weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, sumsLabels: usize, f64Rows: bool,
 ): void {
-  store<i32>(labels + <usize>i * 4, a);
+  relabel(labels, i, a);
   if (sums == 0) return; // the caller brings the sums up to date itself (refreshSumsF32)
   store<i32>(sumsLabels + <usize>i * 4, a);
   const row = x + <usize>i * <usize>d * (f64Rows ? 8 : 4);
@@ -1903,22 +1906,26 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
   return <f64>r > v ? <f32>(<f64>r - <f64>r * 1.1920928955078125e-7) : r;
 }
 
-/** Elkan's pass over float32 rows (see elkanPass). */
+/** Elkan's pass over float32 rows (see elkanPass); returns how many labels it changed. */
 export function elkanF32(
   x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize, moveUp: usize,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
   cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
+): i32 {
+  changedRows = 0;
   elkanPass(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, gaps, half, move, moveUp, margin, weights, sums, clusterWeights, blockRows, reset, sumsLabels, cp, cnh, kp, scratch, false);
+  return changedRows;
 }
 
-/** Elkan's pass over float64 rows (see elkanPass). */
+/** Elkan's pass over float64 rows (see elkanPass); returns how many labels it changed. */
 export function elkanF64(
   x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
   xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize, moveUp: usize,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
   cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
+): i32 {
+  changedRows = 0;
   elkanPass(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, gaps, half, move, moveUp, margin, weights, sums, clusterWeights, blockRows, reset, sumsLabels, cp, cnh, kp, scratch, true);
+  return changedRows;
 }
