@@ -314,6 +314,8 @@ class WasmKernels implements BoundKernels {
   /** The centres of the previous bounded pass, to measure how far each moved. */
   private previousCenters: Float64Array | undefined;
   private lastWeights: Float64Array | undefined;
+  /** The weights the kernels read: weightsPtr, or 0 for weights that are all 1 (see loadWeights). */
+  private weightsAt = 0;
   private laidOutK = -1;
   private c32 = 0;
   /** The centres in panels, for Lloyd's and Hamerly's scans when k is large against d (see usePanels). */
@@ -428,7 +430,7 @@ class WasmKernels implements BoundKernels {
       this.labelsPtr,
       dist,
       this.margin,
-      this.weightsPtr,
+      this.weightsAt,
       this.sums,
       this.cw,
       this.blockRows,
@@ -556,7 +558,7 @@ class WasmKernels implements BoundKernels {
         this.movePtr,
         this.moveUpPtr,
         this.margin,
-        this.weightsPtr,
+        this.weightsAt,
         addSums ? this.sums : 0,
         this.cw,
         this.blockRows,
@@ -606,7 +608,7 @@ class WasmKernels implements BoundKernels {
     // are left (a run's final assignment).
     const tail = [
       this.margin,
-      this.weightsPtr,
+      this.weightsAt,
       withSums ? this.sums : 0,
       this.cw,
       this.blockRows,
@@ -656,7 +658,7 @@ class WasmKernels implements BoundKernels {
       this.runtime,
       this.rows,
       'weightedSumF64',
-      [this.distPtr, this.weightsPtr],
+      [this.distPtr, this.weightsAt],
       this.sumStatePtr,
     );
     const [sum, compensation] = new Float64Array(this.buffer, this.sumStatePtr, 2);
@@ -732,7 +734,7 @@ class WasmKernels implements BoundKernels {
     const args = [
       this.xPtr,
       this.cols,
-      this.weightsPtr,
+      this.weightsAt,
       this.labelsPtr,
       k,
       this.sums,
@@ -755,7 +757,7 @@ class WasmKernels implements BoundKernels {
       [
         this.xPtr,
         this.cols,
-        this.weightsPtr,
+        this.weightsAt,
         this.labelsPtr,
         this.sumsLabelsPtr,
         k,
@@ -785,8 +787,13 @@ class WasmKernels implements BoundKernels {
    */
   private loadWeights(weights: Float64Array): void {
     if (weights === this.lastWeights) return;
-    new Float64Array(this.buffer, this.weightsPtr, this.rows).set(weights);
     this.lastWeights = weights;
+    // Weights that are all 1 (no sampleWeight) are not copied: the kernels take a null pointer
+    // for them, and the 8 bytes a row of memory are never touched.
+    let unit = true;
+    for (let i = 0; i < weights.length && unit; i++) unit = weights[i] === 1;
+    this.weightsAt = unit ? 0 : this.weightsPtr;
+    if (!unit) new Float64Array(this.buffer, this.weightsPtr, this.rows).set(weights);
   }
 
   /**
