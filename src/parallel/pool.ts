@@ -61,6 +61,7 @@ export const POOL_KERNELS = [
   'pairwiseFastF64',
   'centreGapsF64',
   'nearestGapsF64',
+  'sortNeighboursF64',
   'elkanF32',
   'elkanF64',
   'reduceBlocksF64',

@@ -49,6 +49,9 @@ function float32Above(v: number): number {
  * 73 -> 52; d = 32, k = 64 64 -> 52; d = 64, k = 64 55 -> 47; from d = 128 the pair scan is as
  * fast or faster (Fashion-MNIST, d = 784, k = 256: slower by a fifth), and for k = 4 too.
  */
+/** The largest k for which Hamerly's passes keep each centre's others sorted by gap (see nearScan). */
+const NEAR_SCAN_MAX_K = 256;
+
 function usePanels(k: number, d: number): boolean {
   return k >= 8 && d <= 96 && 4 * k > d;
 }
@@ -351,6 +354,11 @@ class WasmKernels implements BoundKernels {
   private elkanLowerPtr = 0;
   private gapsPtr = 0;
   private moveUpPtr = 0;
+  /** Each centre's other centres, nearest first, and their half gaps (sortNeighboursF64). */
+  private orderPtr = 0;
+  private sortedHalfPtr = 0;
+  /** The k those lists have room for (0: none laid out). */
+  private nearListsK = 0;
   /** The largest squared norm of a row of X. */
   private maxRowNorm = 0;
   /** The largest squared norm of the centres last loaded. */
@@ -517,15 +525,20 @@ class WasmKernels implements BoundKernels {
     if (addSums) this.prepareSums(into.weights, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
     const gapChunk = Math.max(1, Math.floor(WORK_PER_CALL / (k * d)));
-    // Half the gap from each centre to its nearest other one (and for Elkan to every other one):
-    // k² distances (Elkan's each pair once), on every thread.
-    if (method === 'elkan') {
+    // Half the gap from each centre to its nearest other one (and for Elkan, or Hamerly's scans
+    // of near centres, to every other one): k² distances (each pair once), on every thread.
+    const nearScan = method === 'hamerly' && this.nearScan(k);
+    if (method === 'elkan' || nearScan) {
       this.runtime.run('centreGapsF64', k, gapChunk, [this.c64, d, k, this.gapsPtr]);
-      this.runtime.run('nearestGapsF64', k, Math.max(1, Math.floor(WORK_PER_CALL / k)), [
-        this.gapsPtr,
-        k,
-        this.halfPtr,
-      ]);
+      const perCentre = Math.max(1, Math.floor(WORK_PER_CALL / k));
+      this.runtime.run('nearestGapsF64', k, perCentre, [this.gapsPtr, k, this.halfPtr]);
+      if (nearScan)
+        this.runtime.run('sortNeighboursF64', k, Math.max(1, Math.floor(perCentre / k)), [
+          this.gapsPtr,
+          k,
+          this.orderPtr,
+          this.sortedHalfPtr,
+        ]);
     } else this.runtime.run('halfGapsF64', k, gapChunk, [this.c64, d, k, this.halfPtr]);
     let max1 = 0;
     let max2 = 0;
@@ -567,7 +580,7 @@ class WasmKernels implements BoundKernels {
         ...this.panelArgs(),
       ]);
     } else {
-      changes = this.hamerlyPass(head, k, max1, max2, arg1, restart, addSums);
+      changes = this.hamerlyPass(head, k, max1, max2, arg1, restart, addSums, nearScan);
     }
     // A pass with sums keeps each row's label in sumsLabels: the sums are current either way. A
     // pass without leaves sums and sumsLabels as they were, still matching each other.
@@ -592,6 +605,7 @@ class WasmKernels implements BoundKernels {
     arg1: number,
     restart: boolean,
     withSums: boolean,
+    nearScan: boolean,
   ): number {
     const bounds = [
       this.normsPtr,
@@ -616,6 +630,12 @@ class WasmKernels implements BoundKernels {
       this.pendingPtr,
       this.sumsLabelsPtr,
       ...this.panelArgs(),
+      // A row with fewer near centres than a quarter of k is scanned against them alone
+      // (scanNear): one row at a time costs more a centre than the panels' four rows or the
+      // pair scan's two (all rows so, 1M x 16 k = 64: bounded passes slower by half).
+      nearScan ? this.orderPtr : 0,
+      this.sortedHalfPtr,
+      Math.ceil(k / 4),
     ];
     return this.runBlocks(this.f32 ? 'hamerlyF32' : 'hamerlyF64', k * this.cols, [
       ...head,
@@ -896,6 +916,14 @@ class WasmKernels implements BoundKernels {
     return largest;
   }
 
+  /**
+   * Whether Hamerly's passes scan a row the bounds cannot settle against the centres near its own
+   * only, where few are (k at most NEAR_SCAN_MAX_K, for the k x k lists).
+   */
+  private nearScan(k: number): boolean {
+    return k > 1 && k <= this.nearListsK;
+  }
+
   /** The panel kernels' arguments (panels, half norms, their k; k 0 when the pair scan runs). */
   private panelArgs(): number[] {
     return [this.panels, this.halfNorms, this.panelK];
@@ -926,10 +954,16 @@ class WasmKernels implements BoundKernels {
     this.dirtyPtr = take(blocks * k);
     if (this.elkanLaidOut) {
       // Elkan's bounds: rows x k float32 lower bounds (k padded to four), the moves rounded up to
-      // float32, and the k x k centre half gaps.
+      // float32.
       this.elkanLowerPtr = take(this.rows * paddedK * 4);
       this.moveUpPtr = take(paddedK * 4);
-      this.gapsPtr = take(k * k * 8);
+    }
+    // The k x k centre half gaps, and for Hamerly's near scans each centre's others by gap.
+    this.nearListsK = k <= NEAR_SCAN_MAX_K ? k : 0;
+    if (this.elkanLaidOut || this.nearListsK > 0) this.gapsPtr = take(k * k * 8);
+    if (this.nearListsK > 0) {
+      this.orderPtr = take(k * (k - 1) * 4);
+      this.sortedHalfPtr = take(k * (k - 1) * 8);
     }
     // Per thread: float32 copies of rows, for the float32 scan of float64 data (two for the pair
     // scan, four for panels), and four rows' panel scores.

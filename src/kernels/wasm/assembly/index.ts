@@ -1395,7 +1395,8 @@ export function hamerlyF32(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32, scratch: usize,
+  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32,
+  order: usize, sortedHalf: usize, nearLimit: i32, scratch: usize,
 ): i32 {
   changedRows = 0;
   const rootMax = Math.sqrt(cnMax);
@@ -1417,6 +1418,7 @@ export function hamerlyF32(
         const score = load<f64>(cn + <usize>label * 8) - 2 * dot + boundF32(d, xnorm, cnMax, margin);
         u = Math.sqrt(Math.max(0, xnorm + score));
         scan = u + slack >= m;
+        if (scan && order != 0 && scanNear(x, i, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin, label, u, l, slack, order, sortedHalf, nearLimit, scratch, false)) continue;
       }
       store<f64>(upper + <usize>i * 8, u);
       store<f64>(lower + <usize>i * 8, l);
@@ -1475,6 +1477,60 @@ export function hamerlyF32(
   return changedRows;
 }
 
+/**
+ * A row the bounds could not settle, scanned against the centres near its own only, when they are
+ * fewer than `nearLimit` (else it waits for the full scan): with `u` an upper bound on its
+ * distance to its centre `label`, a centre whose distance to that centre is above 2 (u + slack)
+ * is farther from the row than its centre is, by the triangle inequality, so it can be neither
+ * the nearest nor tied with it (`slack` covers the rounding of the gaps). `order` and
+ * `sortedHalf` (sortNeighboursF64) list the other centres by half gap to `label`, nearest first.
+ * The row is scored as the full scans score it (float64 rows from a float32 copy in `scratch`,
+ * unless out of its range) and settled as they settle it (ties by exact distances), and its lower
+ * bound is also kept below the first centre left out, less `u`. Returns whether it was settled here.
+ */
+@inline function scanNear(
+  x: usize, i: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
+  xn: usize, labels: usize, upper: usize, lower: usize, margin: f64,
+  label: i32, u: f64, l: f64, slack: f64, order: usize, sortedHalf: usize, nearLimit: i32,
+  scratch: usize, f64Rows: bool,
+): bool {
+  const list = <usize>label * <usize>(k - 1);
+  const reach = u + slack;
+  let near = 0;
+  while (near < k - 1 && load<f64>(sortedHalf + (list + <usize>near) * 8) <= reach) near++;
+  if (near >= nearLimit) return false;
+  const beyond = near < k - 1 ? 2 * load<f64>(sortedHalf + (list + <usize>near) * 8) - u - slack : Infinity;
+  if (near == 0) {
+    // No other centre can be as near as its own: the label stays, bounded by the tightened u.
+    store<f64>(upper + <usize>i * 8, u);
+    store<f64>(lower + <usize>i * 8, Math.max(l, beyond));
+    return true;
+  }
+  const row = x + <usize>i * <usize>d * (f64Rows ? 8 : 4);
+  const xnorm = load<f64>(xn + <usize>i * 8);
+  const inF32 = !f64Rows || (cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT);
+  let row32 = row;
+  if (f64Rows && inF32) {
+    toF32(row, scratch, d);
+    row32 = scratch;
+  }
+  best = 0;
+  bestScore = Infinity;
+  second = Infinity;
+  for (let q = -1; q < near; q++) {
+    const j = q < 0 ? label : load<i32>(order + (list + <usize>q) * 4);
+    const dot = inF32
+      ? dotF32(row32, c32 + <usize>j * <usize>d * 4, d)
+      : dotF64(row, c64 + <usize>j * <usize>d * 8, d);
+    consider(load<f64>(cn + <usize>j * 8) - 2 * dot, j);
+  }
+  if (!f64Rows) settleBoundsF32(x, i, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+  else if (inF32) settleBoundsMixed(row32, x, i, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower);
+  else settleBoundsF64(x, i, d, c64, cn, k, cnMax, xn, labels, upper, lower, margin);
+  if (beyond < load<f64>(lower + <usize>i * 8)) store<f64>(lower + <usize>i * 8, Math.max(0, beyond));
+  return true;
+}
+
 // Settles a scanned row (its fast scan left in best/bestScore/second) and sets its label and bounds.
 @inline function settleBoundsF32(
   x: usize, i: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
@@ -1498,7 +1554,8 @@ export function hamerlyF64(
   xn: usize, labels: usize, upper: usize, lower: usize,
   half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
   margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32, scratch: usize,
+  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32,
+  order: usize, sortedHalf: usize, nearLimit: i32, scratch: usize,
 ): i32 {
   changedRows = 0;
   const mixed = cnMax <= MIXED_LIMIT;
@@ -1518,6 +1575,7 @@ export function hamerlyF64(
       if (u + slack >= m) {
         u = Math.sqrt(directF64(x + <usize>i * rowBytes, c64 + <usize>label * rowBytes, d));
         scan = u + slack >= m;
+        if (scan && order != 0 && scanNear(x, i, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, margin, label, u, l, slack, order, sortedHalf, nearLimit, scratch, true)) continue;
       }
       store<f64>(upper + <usize>i * 8, u);
       store<f64>(lower + <usize>i * 8, l);
@@ -1664,6 +1722,36 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
       if (b != a && gap < nearest) nearest = gap;
     }
     store<f64>(half + <usize>a * 8, nearest);
+  }
+}
+
+/**
+ * For each centre a in [start, end), the other centres by their half gap to a (gaps, as
+ * centreGapsF64 leaves them), nearest first: their indices into order[a * (k − 1) + q] (i32) and
+ * their half gaps into sortedHalf[a * (k − 1) + q]. Hamerly's passes read a row's centre's list
+ * to find the few centres that can be nearer than it (see hamerlyF32). Insertion sort: k is small
+ * where they are used.
+ */
+export function sortNeighboursF64(gaps: usize, start: i32, end: i32, k: i32, order: usize, sortedHalf: usize): void {
+  const others = <usize>(k - 1);
+  for (let a = start; a < end; a++) {
+    const row = gaps + <usize>a * <usize>k * 8;
+    const ids = order + <usize>a * others * 4;
+    const values = sortedHalf + <usize>a * others * 8;
+    let filled: usize = 0;
+    for (let b = 0; b < k; b++) {
+      if (b == a) continue;
+      const gap = load<f64>(row + <usize>b * 8);
+      let q = filled;
+      while (q > 0 && load<f64>(values + (q - 1) * 8) > gap) {
+        store<f64>(values + q * 8, load<f64>(values + (q - 1) * 8));
+        store<i32>(ids + q * 4, load<i32>(ids + (q - 1) * 4));
+        q--;
+      }
+      store<f64>(values + q * 8, gap);
+      store<i32>(ids + q * 4, b);
+      filled++;
+    }
   }
 }
 
