@@ -61,7 +61,7 @@ export const POOL_KERNELS = [
   'pairwiseFastF64',
   'centreGapsF64',
   'nearestGapsF64',
-  'sortNeighboursF64',
+  'nearCentresF64',
   'elkanF32',
   'elkanF64',
   'reduceBlocksF64',

@@ -49,8 +49,21 @@ function float32Above(v: number): number {
  * 73 -> 52; d = 32, k = 64 64 -> 52; d = 64, k = 64 55 -> 47; from d = 128 the pair scan is as
  * fast or faster (Fashion-MNIST, d = 784, k = 256: slower by a fifth), and for k = 4 too.
  */
-/** The largest k for which Hamerly's passes keep each centre's others sorted by gap (see nearScan). */
-const NEAR_SCAN_MAX_K = 256;
+/**
+ * The largest k for which Hamerly's passes keep each centre's nearest others (see nearScan): k x
+ * nearListLength(k) entries, 12 bytes each (3 MB at k = 1024).
+ */
+const NEAR_SCAN_MAX_K = 1024;
+
+/**
+ * How many of each centre's nearest others Hamerly's passes keep: a row with as many within reach
+ * waits for the full scan (scanNear), since one row at a time costs more a centre than the
+ * panels' four rows or the pair scan's two (every row so, 1M x 16 k = 64: bounded passes slower
+ * by half; a quarter of k measured best there).
+ */
+function nearListLength(k: number): number {
+  return Math.ceil(k / 4);
+}
 
 function usePanels(k: number, d: number): boolean {
   return k >= 8 && d <= 96 && 4 * k > d;
@@ -354,7 +367,7 @@ class WasmKernels implements BoundKernels {
   private elkanLowerPtr = 0;
   private gapsPtr = 0;
   private moveUpPtr = 0;
-  /** Each centre's other centres, nearest first, and their half gaps (sortNeighboursF64). */
+  /** Each centre's nearest other centres, nearest first, and their half gaps (nearCentresF64). */
   private orderPtr = 0;
   private sortedHalfPtr = 0;
   /** The k those lists have room for (0: none laid out). */
@@ -525,20 +538,27 @@ class WasmKernels implements BoundKernels {
     if (addSums) this.prepareSums(into.weights, k);
     const move = new Float64Array(this.buffer, this.movePtr, k);
     const gapChunk = Math.max(1, Math.floor(WORK_PER_CALL / (k * d)));
-    // Half the gap from each centre to its nearest other one (and for Elkan, or Hamerly's scans
-    // of near centres, to every other one): k² distances (each pair once), on every thread.
+    // Half the gap from each centre to its nearest other one (and for Elkan to every other one;
+    // for Hamerly's scans of near centres, each centre's nearest others in order): k² distances
+    // (Elkan's each pair once), on every thread.
     const nearScan = method === 'hamerly' && this.nearScan(k);
-    if (method === 'elkan' || nearScan) {
+    if (method === 'elkan') {
       this.runtime.run('centreGapsF64', k, gapChunk, [this.c64, d, k, this.gapsPtr]);
-      const perCentre = Math.max(1, Math.floor(WORK_PER_CALL / k));
-      this.runtime.run('nearestGapsF64', k, perCentre, [this.gapsPtr, k, this.halfPtr]);
-      if (nearScan)
-        this.runtime.run('sortNeighboursF64', k, Math.max(1, Math.floor(perCentre / k)), [
-          this.gapsPtr,
-          k,
-          this.orderPtr,
-          this.sortedHalfPtr,
-        ]);
+      this.runtime.run('nearestGapsF64', k, Math.max(1, Math.floor(WORK_PER_CALL / k)), [
+        this.gapsPtr,
+        k,
+        this.halfPtr,
+      ]);
+    } else if (nearScan) {
+      this.runtime.run('nearCentresF64', k, gapChunk, [
+        this.c64,
+        d,
+        k,
+        nearListLength(k),
+        this.orderPtr,
+        this.sortedHalfPtr,
+        this.halfPtr,
+      ]);
     } else this.runtime.run('halfGapsF64', k, gapChunk, [this.c64, d, k, this.halfPtr]);
     let max1 = 0;
     let max2 = 0;
@@ -630,12 +650,9 @@ class WasmKernels implements BoundKernels {
       this.pendingPtr,
       this.sumsLabelsPtr,
       ...this.panelArgs(),
-      // A row with fewer near centres than a quarter of k is scanned against them alone
-      // (scanNear): one row at a time costs more a centre than the panels' four rows or the
-      // pair scan's two (all rows so, 1M x 16 k = 64: bounded passes slower by half).
       nearScan ? this.orderPtr : 0,
       this.sortedHalfPtr,
-      Math.ceil(k / 4),
+      nearListLength(k),
     ];
     return this.runBlocks(this.f32 ? 'hamerlyF32' : 'hamerlyF64', k * this.cols, [
       ...head,
@@ -918,7 +935,7 @@ class WasmKernels implements BoundKernels {
 
   /**
    * Whether Hamerly's passes scan a row the bounds cannot settle against the centres near its own
-   * only, where few are (k at most NEAR_SCAN_MAX_K, for the k x k lists).
+   * only, where few are (k at most NEAR_SCAN_MAX_K, for the lists of near centres).
    */
   private nearScan(k: number): boolean {
     return k > 1 && k <= this.nearListsK;
@@ -958,12 +975,12 @@ class WasmKernels implements BoundKernels {
       this.elkanLowerPtr = take(this.rows * paddedK * 4);
       this.moveUpPtr = take(paddedK * 4);
     }
-    // The k x k centre half gaps, and for Hamerly's near scans each centre's others by gap.
+    // Elkan's k x k centre half gaps; for Hamerly's near scans each centre's nearest others.
+    if (this.elkanLaidOut) this.gapsPtr = take(k * k * 8);
     this.nearListsK = k <= NEAR_SCAN_MAX_K ? k : 0;
-    if (this.elkanLaidOut || this.nearListsK > 0) this.gapsPtr = take(k * k * 8);
     if (this.nearListsK > 0) {
-      this.orderPtr = take(k * (k - 1) * 4);
-      this.sortedHalfPtr = take(k * (k - 1) * 8);
+      this.orderPtr = take(k * nearListLength(k) * 4);
+      this.sortedHalfPtr = take(k * nearListLength(k) * 8);
     }
     // Per thread: float32 copies of rows, for the float32 scan of float64 data (two for the pair
     // scan, four for panels), and four rows' panel scores.

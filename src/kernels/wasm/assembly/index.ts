@@ -1483,7 +1483,7 @@ export function hamerlyF32(
  * distance to its centre `label`, a centre whose distance to that centre is above 2 (u + slack)
  * is farther from the row than its centre is, by the triangle inequality, so it can be neither
  * the nearest nor tied with it (`slack` covers the rounding of the gaps). `order` and
- * `sortedHalf` (sortNeighboursF64) list the other centres by half gap to `label`, nearest first.
+ * `sortedHalf` (nearCentresF64) list each centre's `nearLimit` nearest others, nearest first.
  * The row is scored as the full scans score it (float64 rows from a float32 copy in `scratch`,
  * unless out of its range) and settled as they settle it (ties by exact distances), and its lower
  * bound is also kept below the first centre left out, less `u`. Returns whether it was settled here.
@@ -1494,12 +1494,13 @@ export function hamerlyF32(
   label: i32, u: f64, l: f64, slack: f64, order: usize, sortedHalf: usize, nearLimit: i32,
   scratch: usize, f64Rows: bool,
 ): bool {
-  const list = <usize>label * <usize>(k - 1);
+  const list = <usize>label * <usize>nearLimit;
   const reach = u + slack;
   let near = 0;
-  while (near < k - 1 && load<f64>(sortedHalf + (list + <usize>near) * 8) <= reach) near++;
+  while (near < nearLimit && load<f64>(sortedHalf + (list + <usize>near) * 8) <= reach) near++;
   if (near >= nearLimit) return false;
-  const beyond = near < k - 1 ? 2 * load<f64>(sortedHalf + (list + <usize>near) * 8) - u - slack : Infinity;
+  // The nearest centre left out: every other is at least as far from `label`.
+  const beyond = 2 * load<f64>(sortedHalf + (list + <usize>near) * 8) - u - slack;
   if (near == 0) {
     // No other centre can be as near as its own: the label stays, bounded by the tightened u.
     store<f64>(upper + <usize>i * 8, u);
@@ -1726,33 +1727,61 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
 }
 
 /**
- * For each centre a in [start, end), the other centres by their half gap to a (gaps, as
- * centreGapsF64 leaves them), nearest first: their indices into order[a * (k − 1) + q] (i32) and
- * their half gaps into sortedHalf[a * (k − 1) + q]. Hamerly's passes read a row's centre's list
- * to find the few centres that can be nearer than it (see hamerlyF32). Insertion sort: k is small
- * where they are used.
+ * For each centre a in [start, end): half the distance to its nearest other centre into half[a]
+ * (as halfGapsF64 computes it), and its `m` nearest other centres (m < k), nearest first: their
+ * indices into order[a * m + q] (i32) and their half gaps into sortedHalf[a * m + q]. Hamerly's
+ * passes read a row's centre's list to find the few centres that can be nearer than it (see
+ * scanNear). `scratch` holds the k − 1 gaps and their indices, as a heap the m are taken from.
  */
-export function sortNeighboursF64(gaps: usize, start: i32, end: i32, k: i32, order: usize, sortedHalf: usize): void {
-  const others = <usize>(k - 1);
+export function nearCentresF64(
+  c64: usize, start: i32, end: i32, d: i32, k: i32, m: i32,
+  order: usize, sortedHalf: usize, half: usize, scratch: usize,
+): void {
+  const rowBytes = <usize>d * 8;
+  const values = scratch;
+  const ids = scratch + <usize>k * 8;
   for (let a = start; a < end; a++) {
-    const row = gaps + <usize>a * <usize>k * 8;
-    const ids = order + <usize>a * others * 4;
-    const values = sortedHalf + <usize>a * others * 8;
-    let filled: usize = 0;
+    const ca = c64 + <usize>a * rowBytes;
+    let count = 0;
+    let nearest = Infinity;
     for (let b = 0; b < k; b++) {
       if (b == a) continue;
-      const gap = load<f64>(row + <usize>b * 8);
-      let q = filled;
-      while (q > 0 && load<f64>(values + (q - 1) * 8) > gap) {
-        store<f64>(values + q * 8, load<f64>(values + (q - 1) * 8));
-        store<i32>(ids + q * 4, load<i32>(ids + (q - 1) * 4));
-        q--;
-      }
-      store<f64>(values + q * 8, gap);
-      store<i32>(ids + q * 4, b);
-      filled++;
+      const gap = Math.sqrt(directF64(ca, c64 + <usize>b * rowBytes, d)) / 2;
+      store<f64>(values + <usize>count * 8, gap);
+      store<i32>(ids + <usize>count * 4, b);
+      count++;
+      if (gap < nearest) nearest = gap;
+    }
+    store<f64>(half + <usize>a * 8, nearest);
+    for (let p = (count >> 1) - 1; p >= 0; p--) siftDown(values, ids, p, count);
+    const list = <usize>a * <usize>m;
+    for (let q = 0; q < m; q++) {
+      store<i32>(order + (list + <usize>q) * 4, load<i32>(ids));
+      store<f64>(sortedHalf + (list + <usize>q) * 8, load<f64>(values));
+      count--;
+      store<f64>(values, load<f64>(values + <usize>count * 8));
+      store<i32>(ids, load<i32>(ids + <usize>count * 4));
+      siftDown(values, ids, 0, count);
     }
   }
+}
+
+// Moves entry p of a min-heap of `count` (values f64, ids i32) down to its place.
+@inline function siftDown(values: usize, ids: usize, p: i32, count: i32): void {
+  const value = load<f64>(values + <usize>p * 8);
+  const id = load<i32>(ids + <usize>p * 4);
+  let at = p;
+  for (;;) {
+    let child = 2 * at + 1;
+    if (child >= count) break;
+    if (child + 1 < count && load<f64>(values + <usize>(child + 1) * 8) < load<f64>(values + <usize>child * 8)) child++;
+    if (load<f64>(values + <usize>child * 8) >= value) break;
+    store<f64>(values + <usize>at * 8, load<f64>(values + <usize>child * 8));
+    store<i32>(ids + <usize>at * 4, load<i32>(ids + <usize>child * 4));
+    at = child;
+  }
+  store<f64>(values + <usize>at * 8, value);
+  store<i32>(ids + <usize>at * 4, id);
 }
 
 // The exact squared distance from row i to centre j, in the reference's order.
