@@ -333,6 +333,48 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     }
   });
 
+  it("Hamerly's scans of near centres only give Lloyd's result where each row has few centres near its own (k = 40 to 600)", () => {
+    // Several starting centres to a blob, blobs far apart: a row the bounds cannot settle has a
+    // few centres within reach of its own (scanned alone) or too many (the full scan). k = 600
+    // keeps the nearest 150 of 599 (k/4); panels (d = 6) and row pairs (d = 120) both.
+    const next = seededUniform(41);
+    for (const [d, k, blobs] of [
+      [6, 40, 8],
+      [6, 600, 60],
+      [120, 300, 30],
+    ] as const) {
+      const rows = 4000;
+      const centres = Array.from({ length: blobs * d }, () => next() * 40);
+      const values = Array.from(
+        { length: rows * d },
+        (_, v) => centres[(Math.floor(v / d) % blobs) * d + (v % d)] + next() * 2,
+      );
+      for (const dtype of ['float32', 'float64'] as const) {
+        const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+        const X: Matrix = { data, rows, cols: d };
+        const fitWith = (algorithm: 'lloyd' | 'hamerly') =>
+          new KMeans({
+            nClusters: k,
+            init: 'random',
+            nInit: 1,
+            randomState: 7,
+            dtype,
+            tol: 0,
+            maxIter: 12,
+            threads: 2,
+            algorithm,
+          }).fit(X);
+        const lloyd = fitWith('lloyd');
+        const hamerly = fitWith('hamerly');
+        const label = `d = ${d}, k = ${k}, ${dtype}`;
+        expect(Array.from(hamerly.labels), label).toEqual(Array.from(lloyd.labels));
+        expect(hamerly.centroids, label).toEqual(lloyd.centroids);
+        expect(hamerly.inertia, label).toBe(lloyd.inertia);
+        expect(hamerly.nIter, label).toBe(lloyd.nIter);
+      }
+    }
+  });
+
   // d = 37, k = 6: the first pass scores by row pairs; d = 7, k = 9: by panels (k padded to 12).
   it.each([
     [37, 6],
