@@ -1382,7 +1382,9 @@ export function halfGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, ou
  * `half` (k): half the distance from each centre to its nearest other centre; `move` (k): how far
  * each centre moved since the last pass; `moveMax1`/`moveMax2`: the largest and second largest
  * moves, `moveArg1` the centre that moved most. With `reset`, every row is scanned and its bounds
- * set. Rows the bounds cannot settle are listed in `pending` (i32, from index `start`) and
+ * set. A row the bounds cannot settle is scanned against the centres near its own alone where
+ * there are few (scanNear; `order`, `sortedHalf` and `nearLimit` from nearCentresF64, `order` 0:
+ * never); the rest are listed in `pending` (i32, from index `start`) and
  * scanned two at a time (four by panels when `kp` is not 0, as the Lloyd passes' scan); the sums
  * are then added in row order, as every other pass adds them, and each row's label is kept in
  * `sumsLabels`; unless `sums` is 0: then the caller brings the sums up to date with
