@@ -56,7 +56,6 @@ export const POOL_KERNELS = [
   'sumBlocksF64',
   'refreshSumsF32',
   'refreshSumsF64',
-  'halfGapsF64',
   'pairwiseFastF32',
   'pairwiseFastF64',
   'centreGapsF64',

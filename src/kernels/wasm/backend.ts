@@ -43,13 +43,6 @@ function float32Above(v: number): number {
 }
 
 /**
- * Whether Lloyd's and Hamerly's passes scan by panels (four centres to a vector; panelScores4 in
- * the kernels) rather than by pairs of rows (four dimensions to a vector). Measured one pass at a
- * time on one thread (float32, then float64 rows): d = 16, k = 64 235 -> 147 ms; d = 16, k = 16
- * 73 -> 52; d = 32, k = 64 64 -> 52; d = 64, k = 64 55 -> 47; from d = 128 the pair scan is as
- * fast or faster (Fashion-MNIST, d = 784, k = 256: slower by a fifth), and for k = 4 too.
- */
-/**
  * The largest k for which Hamerly's passes keep each centre's nearest others (see nearScan): k x
  * nearListLength(k) entries, 12 bytes each (3 MB at k = 1024).
  */
@@ -65,6 +58,13 @@ function nearListLength(k: number): number {
   return Math.ceil(k / 4);
 }
 
+/**
+ * Whether Lloyd's and Hamerly's passes scan by panels (four centres to a vector; panelScores4 in
+ * the kernels) rather than by pairs of rows (four dimensions to a vector). Measured one pass at a
+ * time on one thread (float32, then float64 rows): d = 16, k = 64 235 -> 147 ms; d = 16, k = 16
+ * 73 -> 52; d = 32, k = 64 64 -> 52; d = 64, k = 64 55 -> 47; from d = 128 the pair scan is as
+ * fast or faster (Fashion-MNIST, d = 784, k = 256: slower by a fifth), and for k = 4 too.
+ */
 function usePanels(k: number, d: number): boolean {
   return k >= 8 && d <= 96 && 4 * k > d;
 }
@@ -370,8 +370,6 @@ class WasmKernels implements BoundKernels {
   /** Each centre's nearest other centres, nearest first, and their half gaps (nearCentresF64). */
   private orderPtr = 0;
   private sortedHalfPtr = 0;
-  /** The k those lists have room for (0: none laid out). */
-  private nearListsK = 0;
   /** The largest squared norm of a row of X. */
   private maxRowNorm = 0;
   /** The largest squared norm of the centres last loaded. */
@@ -549,17 +547,17 @@ class WasmKernels implements BoundKernels {
         k,
         this.halfPtr,
       ]);
-    } else if (nearScan) {
+    } else {
       this.runtime.run('nearCentresF64', k, gapChunk, [
         this.c64,
         d,
         k,
-        nearListLength(k),
+        nearScan ? nearListLength(k) : 0,
         this.orderPtr,
         this.sortedHalfPtr,
         this.halfPtr,
       ]);
-    } else this.runtime.run('halfGapsF64', k, gapChunk, [this.c64, d, k, this.halfPtr]);
+    }
     let max1 = 0;
     let max2 = 0;
     let arg1 = -1;
@@ -938,7 +936,7 @@ class WasmKernels implements BoundKernels {
    * only, where few are (k at most NEAR_SCAN_MAX_K, for the lists of near centres).
    */
   private nearScan(k: number): boolean {
-    return k > 1 && k <= this.nearListsK;
+    return k > 1 && k <= this.laidOutK && this.laidOutK <= NEAR_SCAN_MAX_K;
   }
 
   /** The panel kernels' arguments (panels, half norms, their k; k 0 when the pair scan runs). */
@@ -971,14 +969,13 @@ class WasmKernels implements BoundKernels {
     this.dirtyPtr = take(blocks * k);
     if (this.elkanLaidOut) {
       // Elkan's bounds: rows x k float32 lower bounds (k padded to four), the moves rounded up to
-      // float32.
+      // float32, and the k x k centre half gaps.
       this.elkanLowerPtr = take(this.rows * paddedK * 4);
       this.moveUpPtr = take(paddedK * 4);
+      this.gapsPtr = take(k * k * 8);
     }
-    // Elkan's k x k centre half gaps; for Hamerly's near scans each centre's nearest others.
-    if (this.elkanLaidOut) this.gapsPtr = take(k * k * 8);
-    this.nearListsK = k <= NEAR_SCAN_MAX_K ? k : 0;
-    if (this.nearListsK > 0) {
+    // For Hamerly's near scans, each centre's nearest others (see nearScan).
+    if (k <= NEAR_SCAN_MAX_K) {
       this.orderPtr = take(k * nearListLength(k) * 4);
       this.sortedHalfPtr = take(k * nearListLength(k) * 8);
     }

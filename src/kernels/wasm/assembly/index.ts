@@ -1360,24 +1360,6 @@ export function pairwiseFastF64(
 }
 
 /**
- * Hamerly's half gaps: for each centre a in [start, end), half the distance to its nearest other
- * centre (Infinity when k = 1), into out[a]. Each centre's value is computed by one thread alone.
- */
-export function halfGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, out: usize): void {
-  const rowBytes = <usize>d * 8;
-  for (let a = start; a < end; a++) {
-    const ca = c64 + <usize>a * rowBytes;
-    let nearest = Infinity;
-    for (let b = 0; b < k; b++) {
-      if (b == a) continue;
-      const gap = directF64(ca, c64 + <usize>b * rowBytes, d);
-      if (gap < nearest) nearest = gap;
-    }
-    store<f64>(out + <usize>a * 8, Math.sqrt(nearest) / 2);
-  }
-}
-
-/**
  * One bounded Lloyd pass over float32 rows, fused with the cluster sums as assignSumF32.
  * `half` (k): half the distance from each centre to its nearest other centre; `move` (k): how far
  * each centre moved since the last pass; `moveMax1`/`moveMax2`: the largest and second largest
@@ -1729,11 +1711,12 @@ export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: 
 }
 
 /**
- * For each centre a in [start, end): half the distance to its nearest other centre into half[a]
- * (as halfGapsF64 computes it), and its `m` nearest other centres (m < k), nearest first: their
- * indices into order[a * m + q] (i32) and their half gaps into sortedHalf[a * m + q]. Hamerly's
- * passes read a row's centre's list to find the few centres that can be nearer than it (see
- * scanNear). `scratch` holds the k − 1 gaps and their indices, as a heap the m are taken from.
+ * Hamerly's half gaps: for each centre a in [start, end), half the distance to its nearest other
+ * centre into half[a] (Infinity when k = 1), each centre's computed by one thread alone; and its
+ * `m` nearest other centres (m < k; 0: none), nearest first: their indices into
+ * order[a * m + q] (i32) and their half gaps into sortedHalf[a * m + q]. Hamerly's passes read a
+ * row's centre's list to find the few centres that can be nearer than it (see scanNear).
+ * `scratch` holds the k − 1 gaps and their indices, as a heap the m are taken from.
  */
 export function nearCentresF64(
   c64: usize, start: i32, end: i32, d: i32, k: i32, m: i32,
@@ -1755,6 +1738,7 @@ export function nearCentresF64(
       if (gap < nearest) nearest = gap;
     }
     store<f64>(half + <usize>a * 8, nearest);
+    if (m == 0) continue;
     for (let p = (count >> 1) - 1; p >= 0; p--) siftDown(values, ids, p, count);
     const list = <usize>a * <usize>m;
     for (let q = 0; q < m; q++) {
