@@ -773,8 +773,6 @@ describe.runIf(wasmSimdSupported())('threads', () => {
             expect(pass(true), `${method}, ${threads} threads, round ${round}`).toBe(rows);
             const before = labels.slice();
             for (let v = 0; v < k * d; v++) centers[v] += (next() - 0.5) * 2;
-            const changed = labels.length - labels.filter((label, i) => label === before[i]).length;
-            expect(changed).toBe(0);
             expect(pass(false)).toBe(labels.filter((label, i) => label !== before[i]).length);
           }
         } finally {
