@@ -11,6 +11,7 @@ import {
   wasmSimdSupported,
 } from '../src/index.js';
 import { compensatedWeightedSum } from '../src/kernels/summation.js';
+import type { WasmKernels } from '../src/kernels/wasm/backend.js';
 import { kmeansGolden } from './helpers/fixtures.js';
 
 /** A seeded stream of numbers in [0, 1) (a linear congruential generator): test data that repeats. */
@@ -399,13 +400,8 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
           );
           const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
           const X: Matrix = { data, rows, cols: d };
-          const kernels = wasmBackend.bind(X, { threads: 2 });
-          const state = kernels as unknown as {
-            lowerPtr: number;
-            elkanLowerPtr: number;
-            upperPtr: number;
-            buffer: ArrayBufferLike;
-          };
+          const kernels = wasmBackend.bind(X, { threads: 2 }) as WasmKernels;
+          const run = kernels.startBounded(method);
           const centers = Float64Array.from(
             { length: k * d },
             (_, v) => data[(v % d) + 97 * d * Math.floor(v / d)],
@@ -417,23 +413,15 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
           const distance = new Float64Array(k);
           for (let pass = 0; pass < 5; pass++) {
             const before = labels.slice();
-            const changes = kernels.assignAndSumBounded?.(
-              centers,
-              k,
-              weights,
-              labels,
-              sums,
-              clusterWeights,
-              pass === 0,
-              method,
-            );
+            const changes = run.pass(centers, k, weights, labels, sums, clusterWeights);
             // It counts the labels it changed (strict convergence is a pass that changed none).
             expect(changes).toBe(labels.filter((label, i) => label !== before[i]).length);
             // Elkan's: a float32 bound a row and centre (k padded to four); Hamerly's: one float64
             // bound a row, on every centre but the row's own.
-            const elkan = new Float32Array(state.buffer, state.elkanLowerPtr, rows * kq);
-            const hamerly = new Float64Array(state.buffer, state.lowerPtr, rows);
-            const upper = new Float64Array(state.buffer, state.upperPtr, rows);
+            const { buffers } = kernels.matrix;
+            const elkan = kernels.view(Float32Array, kernels.room().elkan?.lower ?? 0, rows * kq);
+            const hamerly = kernels.view(Float64Array, buffers.lower, rows);
+            const upper = kernels.view(Float64Array, buffers.upper, rows);
             let loose = 0;
             for (let i = 0; i < rows; i++) {
               let nearest = 0;
@@ -729,7 +717,7 @@ describe.runIf(wasmSimdSupported())('threads', () => {
       const normsOf = (r: number) => new Float64Array(runtime.memory.buffer, outputAt(r), rows);
       for (let r = 0; r < runs; r++) {
         new Float32Array(runtime.memory.buffer, inputAt(r), rows * d).fill(r + 1);
-        runtime.run('rowSqNormsF32', rows, 64, [inputAt(r), d, outputAt(r)]);
+        runtime.run('rowSqNormsF32', rows, 64, { x: inputAt(r), d, out: outputAt(r) });
         expect(normsOf(r).every((v) => v === d * (r + 1) ** 2)).toBe(true);
       }
       for (let r = 0; r < runs; r++)
@@ -759,21 +747,13 @@ describe.runIf(wasmSimdSupported())('threads', () => {
             const labels = new Int32Array(rows).fill(-1);
             const sums = new Float64Array(k * d);
             const clusterWeights = new Float64Array(k);
-            const pass = (reset: boolean) =>
-              kernels.assignAndSumBounded?.(
-                centers,
-                k,
-                weights,
-                labels,
-                sums,
-                clusterWeights,
-                reset,
-                method,
-              );
-            expect(pass(true), `${method}, ${threads} threads, round ${round}`).toBe(rows);
+            // A new run each round: its first pass scans every row (and changes every -1 label).
+            const run = kernels.startBounded?.(method);
+            const pass = () => run?.pass(centers, k, weights, labels, sums, clusterWeights);
+            expect(pass(), `${method}, ${threads} threads, round ${round}`).toBe(rows);
             const before = labels.slice();
             for (let v = 0; v < k * d; v++) centers[v] += (next() - 0.5) * 2;
-            expect(pass(false)).toBe(labels.filter((label, i) => label !== before[i]).length);
+            expect(pass()).toBe(labels.filter((label, i) => label !== before[i]).length);
           }
         } finally {
           kernels.release();
@@ -802,7 +782,12 @@ describe.runIf(wasmSimdSupported())('threads', () => {
           [514, 515],
           [515, n],
         ]) {
-          runtime.call('weightedSumF64', [at.values, at.weights, start, end, at.state]);
+          runtime.call(
+            'weightedSumF64',
+            { values: at.values, weights: at.weights, state: at.state },
+            start,
+            end,
+          );
         }
         const [sum, compensation] = new Float64Array(runtime.memory.buffer, at.state, 2);
         expect(sum + compensation).toBe(compensatedWeightedSum(values, weights));
@@ -819,9 +804,11 @@ describe.runIf(wasmSimdSupported())('threads', () => {
       expect(runtime.threads).toBe(2);
       runtime.reserve(1 << 20);
       // Rows far past the end of memory: every chunk traps, on every thread.
-      expect(() => runtime.run('rowSqNormsF32', 4000, 10, [2 ** 31, 4, 65536])).toThrow();
+      expect(() =>
+        runtime.run('rowSqNormsF32', 4000, 10, { x: 2 ** 31, d: 4, out: 65536 }),
+      ).toThrow();
       new Float32Array(runtime.memory.buffer, 65536, 16000).fill(1);
-      runtime.run('rowSqNormsF32', 4000, 10, [65536, 4, 65536 + 64000]);
+      runtime.run('rowSqNormsF32', 4000, 10, { x: 65536, d: 4, out: 65536 + 64000 });
       const norms = new Float64Array(runtime.memory.buffer, 65536 + 64000, 4000);
       expect(norms.every((v) => v === 4)).toBe(true);
     } finally {

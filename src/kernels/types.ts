@@ -123,27 +123,39 @@ export interface BoundKernels {
     clusterWeights: Float64Array,
   ): void;
   /**
-   * Optional: `assignAndSum` with bounds kept between calls (Hamerly's, or Elkan's), so most rows
-   * or distances are skipped; the labels are exactly those of a full scan. `reset` scans every row
-   * (the first pass of a run); later calls must pass the labels the previous call returned.
-   * Returns how many labels changed (against the `labels` passed in).
+   * Optional: starts a run of bounded passes (Hamerly's or Elkan's bounds), `assignAndSum` that
+   * skips most rows or distances with exactly a full scan's labels. Starting a run ends the one
+   * before it on these kernels (the bounds live in the backend).
    */
-  assignAndSumBounded?(
+  startBounded?(method: BoundsMethod): BoundedRun;
+  /** Frees what `bind` took; the bound object must not be used afterwards. */
+  release(): void;
+}
+
+/**
+ * A run of bounded passes over one bound matrix (BoundKernels.startBounded). The bounds describe
+ * the labels the run last returned, so each call takes the `labels` the previous one left (the
+ * first call's are ignored: it scans every row and sets the bounds). A run is ended by the next
+ * one started on the same kernels; its methods then throw.
+ */
+export interface BoundedRun {
+  readonly method: BoundsMethod;
+  /**
+   * `assignAndSum` with the bounds: the labels of a full scan into `labels`, the block-ordered
+   * sums of the new clusters into `sums` and `clusterWeights` (as `sumByCluster` gives them).
+   * Returns how many labels changed (against the `labels` passed in; the first pass's too).
+   */
+  pass(
     centers: Float64Array,
     k: number,
     weights: Float64Array,
     labels: Int32Array,
     sums: Float64Array,
     clusterWeights: Float64Array,
-    reset: boolean,
-    method?: BoundsMethod,
   ): number;
   /**
-   * The labels of a full assignment to `centers` from the bounds the previous bounded pass kept,
-   * without the sums: a run's final assignment. Called after `assignAndSumBounded` with the labels
-   * it returned (the centres updated since); exactly a full scan's labels.
+   * The labels of a full assignment to `centers` (moved once more since the last pass), without
+   * the sums: a run's final assignment. The bounds still hold, so most rows are skipped.
    */
-  assignBounded?(centers: Float64Array, k: number, labels: Int32Array, method?: BoundsMethod): void;
-  /** Frees what `bind` took; the bound object must not be used afterwards. */
-  release(): void;
+  finalAssign(centers: Float64Array, k: number, labels: Int32Array): void;
 }

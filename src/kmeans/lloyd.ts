@@ -68,9 +68,9 @@ export function runLloyd(run: LloydRun): LloydResult {
     metric.usesSums && metric.distance === 'sqeuclidean' && kernels.assignAndSum !== undefined;
   const sums = fused ? new Float64Array(k * cols) : undefined;
   const clusterWeights = fused ? new Float64Array(k) : undefined;
-  // Whether every pass keeps bounds (Hamerly's or Elkan's) for the next one.
+  // Every pass keeps bounds (Hamerly's or Elkan's) for the next one, in a run of its own.
   const bounded =
-    sums !== undefined && run.bounds !== undefined && kernels.assignAndSumBounded !== undefined;
+    sums !== undefined && run.bounds !== undefined ? kernels.startBounded?.(run.bounds) : undefined;
   // Strict convergence: a pass changed no label. Bounded passes count their changes; otherwise
   // the labels are compared with the last pass's.
   const previousLabels = bounded ? undefined : new Int32Array(n).fill(-1);
@@ -82,18 +82,9 @@ export function runLloyd(run: LloydRun): LloydResult {
     iteration++;
     let haveDistances = true;
     let changes = -1; // unknown: compared below
-    if (bounded && sums && clusterWeights && kernels.assignAndSumBounded) {
+    if (bounded && sums && clusterWeights) {
       haveDistances = false;
-      changes = kernels.assignAndSumBounded(
-        centers,
-        k,
-        weights,
-        labels,
-        sums,
-        clusterWeights,
-        iteration === 1,
-        run.bounds,
-      );
+      changes = bounded.pass(centers, k, weights, labels, sums, clusterWeights);
     } else if (sums && clusterWeights && kernels.assignAndSum) {
       haveDistances = onIteration !== undefined;
       kernels.assignAndSum(
@@ -161,7 +152,7 @@ export function runLloyd(run: LloydRun): LloydResult {
     // One more assignment makes the labels match the returned centres. After bounded passes their
     // bounds still hold (the centres moved once more, as between iterations), so a bounded pass
     // without the sums gives the same labels as a full scan, skipping most rows.
-    if (bounded && kernels.assignBounded) kernels.assignBounded(centers, k, labels, run.bounds);
+    if (bounded) bounded.finalAssign(centers, k, labels);
     else {
       kernels.assign(metric.distance, centers, k, labels, distances);
       finalDistances = true;

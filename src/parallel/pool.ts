@@ -9,6 +9,7 @@
  * the threads that are there. Workers are unref'd: they never keep a Node process alive.
  */
 
+import { FRAME_ADDRESS, KERNEL_NAMES, type KernelName } from '../kernels/wasm/frame.js';
 import { nodeBuiltin } from '../platform.js';
 
 /** Control block slots (Int32). */
@@ -19,7 +20,8 @@ const DONE = 3;
 const CHUNKS = 4;
 const CHUNK_ROWS = 5;
 const ROWS = 6;
-const ARG_COUNT = 7;
+/** Where the kernels' call frame is (every kernel's first argument). */
+const FRAME = 7;
 const FAILED = 8;
 /** Each thread's scratch: SCRATCH_BASE + thread index x SCRATCH_STRIDE (bytes, unsigned). */
 const SCRATCH_BASE = 9;
@@ -35,53 +37,28 @@ const JOIN = 14;
 const JOIN_CLOSED = 1 << 30;
 /** The sum of the values the run's kernel calls returned (each thread adds its own once). */
 const TOTAL = 15;
-const ARGS_BYTE_OFFSET = 64;
+const CONTROL_BYTES = 64;
 /** Workers start in tens of milliseconds; past this, a browser pool (startAsync) is given up. */
 const STARTUP_TIMEOUT_MS = 10_000;
-const MAX_ARGS = 32;
 
-/** Names of the kernels a pool can run; their index is the command. */
-export const POOL_KERNELS = [
-  'rowSqNormsF32',
-  'rowSqNormsF64',
-  'assignSumF32',
-  'assignSumF64',
-  'hamerlyF32',
-  'hamerlyF64',
-  'assignedDistF32',
-  'assignedDistF64',
-  'pairwiseF32',
-  'pairwiseF64',
-  'sumBlocksF32',
-  'sumBlocksF64',
-  'refreshSumsF32',
-  'refreshSumsF64',
-  'pairwiseFastF32',
-  'pairwiseFastF64',
-  'centreGapsF64',
-  'nearestGapsF64',
-  'nearCentresF64',
-  'elkanF32',
-  'elkanF64',
-  'reduceBlocksF64',
-] as const;
-
-export type PoolKernel = (typeof POOL_KERNELS)[number];
-
-/** Kernels that run on the caller's thread only and return a value (see KernelRuntime.call). */
+/** Kernels that run on the caller's thread only, in row order (see KernelRuntime.call). */
 export type CallerKernel = 'weightedSumF64' | 'anyNonFiniteF64';
 
-type Kernel = (...args: number[]) => number | undefined;
+/** Kernels a pool runs over rows on every thread. */
+export type PoolKernel = Exclude<KernelName, CallerKernel>;
 
-/** A kernels instance's exports: the pool's kernels and the caller's-thread ones. */
-export type KernelExports = Record<PoolKernel | CallerKernel, Kernel>;
+/** A kernel: (frame, start, end, scratch), returning a count or nothing. */
+type Kernel = (frame: number, start: number, end: number, scratch: number) => number | undefined;
+
+/** A kernels instance's exports. */
+export type KernelExports = Record<KernelName, Kernel>;
 
 /** Where drainChunks finds what it reads in the control block, in the order it takes them. */
 const DRAIN_SLOTS = [
   CHUNKS,
   CHUNK_ROWS,
   ROWS,
-  ARG_COUNT,
+  FRAME,
   NEXT_CHUNK,
   SCRATCH_BASE,
   SCRATCH_STRIDE,
@@ -90,28 +67,28 @@ const DRAIN_SLOTS = [
 ] as const;
 
 /**
- * Runs `kernel(args[0], start, end, ...args.slice(1), scratch)` over chunks of rows taken from
- * the shared counter, until none are left, each chunk in calls of at most the call rows, in row
- * order; `scratch` is this thread's own scratch memory (kernels that need none ignore it). What
+ * Runs `kernel(frame, start, end, scratch)` over chunks of rows taken from the shared counter,
+ * until none are left, each chunk in calls of at most the call rows, in row order; `frame` holds
+ * the kernel's arguments, `scratch` is this thread's own scratch memory (kernels that need none
+ * ignore it). What
  * the calls return (an int32 count, or nothing) is added to the run's total. Shared
  * by the caller's thread (index 0) and the workers, which get its source text: so it names
  * nothing outside itself (a bundler may rename module constants).
  */
 function drainChunks(
   control: Int32Array,
-  args: Float64Array,
   kernel: Kernel,
   index: number,
   slots: readonly number[],
 ): void {
-  const [chunksAt, chunkRowsAt, rowsAt, countAt, nextAt, scratchAt, strideAt, callRowsAt, totalAt] =
+  const [chunksAt, chunkRowsAt, rowsAt, frameAt, nextAt, scratchAt, strideAt, callRowsAt, totalAt] =
     slots;
   const chunks = control[chunksAt];
   const chunkRows = control[chunkRowsAt];
   const callRows = control[callRowsAt];
   const rows = control[rowsAt];
-  const rest = Array.from(args.subarray(1, control[countAt]));
-  rest.push((control[scratchAt] >>> 0) + index * control[strideAt]);
+  const frame = control[frameAt];
+  const scratch = (control[scratchAt] >>> 0) + index * control[strideAt];
   let total = 0;
   for (;;) {
     const chunk = Atomics.add(control, nextAt, 1);
@@ -119,7 +96,7 @@ function drainChunks(
     const start = chunk * chunkRows;
     const end = Math.min(rows, start + chunkRows);
     for (let from = start; from < end; from += callRows)
-      total = (total + (kernel(args[0], from, Math.min(end, from + callRows), ...rest) ?? 0)) | 0;
+      total = (total + (kernel(frame, from, Math.min(end, from + callRows), scratch) ?? 0)) | 0;
   }
   if (total !== 0) Atomics.add(control, totalAt, total);
 }
@@ -141,7 +118,6 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
     Atomics.notify(control, ${STARTED});
     return;
   }
-  const args = new Float64Array(controlBuffer, ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
   const slots = ${JSON.stringify(DRAIN_SLOTS)};
   const drain = ${drainChunks.toString()};
   Atomics.add(control, ${STARTED}, 1);
@@ -167,7 +143,7 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
     // Read after joining: the run joined may be newer than the generation seen.
     const command = control[${COMMAND}];
     try {
-      drain(control, args, exports[kernels[command]], index, slots);
+      drain(control, exports[kernels[command]], index, slots);
     } catch {
       Atomics.store(control, ${RUN_FAILED}, 1);
     }
@@ -262,7 +238,6 @@ export class WorkerPool {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   private readonly control: Int32Array;
-  private readonly args: Float64Array;
   private readonly workers: PoolWorker[];
   /** Whether a bound matrix is using the pool's memory now. */
   busy = false;
@@ -290,12 +265,12 @@ export class WorkerPool {
     this.memory = memory ?? new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
       .exports as unknown as KernelExports;
-    const controlBuffer = new SharedArrayBuffer(ARGS_BYTE_OFFSET + MAX_ARGS * 8);
+    const controlBuffer = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = new Int32Array(controlBuffer);
-    this.args = new Float64Array(controlBuffer, ARGS_BYTE_OFFSET, MAX_ARGS);
+    this.control[FRAME] = FRAME_ADDRESS;
     // Closed until the first run opens it, so no worker joins before there is work.
     this.control[JOIN] = JOIN_CLOSED;
-    const init = { module, memory: this.memory, control: controlBuffer, kernels: POOL_KERNELS };
+    const init = { module, memory: this.memory, control: controlBuffer, kernels: KERNEL_NAMES };
     this.workers = Array.from({ length: threads - 1 }, (_, w) => spawn({ ...init, index: w + 1 }));
   }
 
@@ -324,28 +299,21 @@ export class WorkerPool {
   }
 
   /**
-   * Runs a kernel over rows [0, rows) in chunks of `chunkRows`, on every thread that joins, each
+   * Runs a kernel, its arguments already in the frame (see frame.ts), over rows [0, rows) in
+   * chunks of `chunkRows`, on every thread that joins, each
    * chunk in calls of at most `callRows` rows on the thread that took it; returns when all are
    * done, with the sum of what the kernel's calls returned (0 for a kernel that returns nothing).
    * The caller takes chunks too, then closes the run to joiners and waits only for the workers
    * that joined: a worker still starting (a new pool's, in Node) joins a later run.
    */
-  run(
-    kernel: PoolKernel,
-    rows: number,
-    chunkRows: number,
-    args: number[],
-    callRows = chunkRows,
-  ): number {
+  run(kernel: PoolKernel, rows: number, chunkRows: number, callRows = chunkRows): number {
     this.updateState();
     const { control } = this;
-    control[COMMAND] = POOL_KERNELS.indexOf(kernel);
+    control[COMMAND] = KERNEL_NAMES.indexOf(kernel);
     control[CHUNKS] = Math.ceil(rows / chunkRows);
     control[CHUNK_ROWS] = chunkRows;
     control[CALL_ROWS] = Math.max(1, Math.min(callRows, chunkRows));
     control[ROWS] = rows;
-    control[ARG_COUNT] = args.length;
-    this.args.set(args);
     // Everything a joiner reads is written before the run opens (JOIN = 0).
     Atomics.store(control, NEXT_CHUNK, 0);
     Atomics.store(control, DONE, 0);
@@ -355,7 +323,7 @@ export class WorkerPool {
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
     try {
-      drainChunks(control, this.args, this.exports[kernel], 0, DRAIN_SLOTS);
+      drainChunks(control, this.exports[kernel], 0, DRAIN_SLOTS);
     } finally {
       // Even when this thread's kernel threw: the joined workers must be done before the next run.
       const joined = Atomics.or(control, JOIN, JOIN_CLOSED) & ~JOIN_CLOSED;

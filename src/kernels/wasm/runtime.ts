@@ -9,6 +9,7 @@ import {
   releasePool,
   type WorkerPool,
 } from '../../parallel/pool.js';
+import { FRAME_ADDRESS, type FrameArgs, writeFrame } from './frame.js';
 import {
   KERNELS_SHARED_RELAXED_WASM_BASE64,
   KERNELS_SHARED_WASM_BASE64,
@@ -20,20 +21,29 @@ export interface KernelRuntime {
   readonly memory: WebAssembly.Memory;
   readonly threads: number;
   /**
-   * Runs `kernel(args[0], start, end, ...args.slice(1))` over rows [0, rows) in chunks of
-   * `chunkRows` (each chunk on one thread), called in pieces of at most `callRows` rows: V8
-   * optimises a WebAssembly function for its next call, so a long first call runs unoptimised.
-   * Returns the int32 sum of what the calls returned (0 for a kernel that returns nothing).
+   * Writes `frame` (the kernel's arguments, by name) and runs `kernel(frame, start, end,
+   * scratch)` over rows [0, rows) in chunks of `chunkRows` (each chunk on one thread), called in
+   * pieces of at most `callRows` rows: V8 optimises a WebAssembly function for its next call, so
+   * a long first call runs unoptimised. Returns the int32 sum of what the calls returned (0 for
+   * a kernel that returns nothing).
    */
-  run(
-    kernel: PoolKernel,
+  run<K extends PoolKernel>(
+    kernel: K,
     rows: number,
     chunkRows: number,
-    args: number[],
+    frame: FrameArgs<K>,
     callRows?: number,
   ): number;
-  /** Calls `kernel(...args)` once on the caller's thread; what it returns (undefined: nothing). */
-  call(kernel: CallerKernel, args: number[]): number | undefined;
+  /**
+   * Writes `frame` and calls `kernel(frame, start, end)` once on the caller's thread; what it
+   * returns (undefined: nothing).
+   */
+  call<K extends CallerKernel>(
+    kernel: K,
+    frame: FrameArgs<K>,
+    start: number,
+    end: number,
+  ): number | undefined;
   /** Makes sure memory holds at least `bytes`. */
   reserve(bytes: number): void;
   /**
@@ -144,25 +154,32 @@ class PrivateRuntime implements KernelRuntime {
 
   private scratch = 0;
 
-  run(
-    kernel: PoolKernel,
+  run<K extends PoolKernel>(
+    kernel: K,
     rows: number,
     chunkRows: number,
-    args: number[],
+    frame: FrameArgs<K>,
     callRows?: number,
   ): number {
+    writeFrame(this.memory.buffer, kernel, frame);
     const run = this.exports[kernel];
-    const rest = [...args.slice(1), this.scratch];
     // Chunks run in row order on this one thread, so calls need not stop at chunk boundaries.
     const step = Math.max(1, Math.min(callRows ?? chunkRows, chunkRows));
     let total = 0;
     for (let start = 0; start < rows; start += step)
-      total = (total + (run(args[0], start, Math.min(rows, start + step), ...rest) ?? 0)) | 0;
+      total =
+        (total + (run(FRAME_ADDRESS, start, Math.min(rows, start + step), this.scratch) ?? 0)) | 0;
     return total;
   }
 
-  call(kernel: CallerKernel, args: number[]): number | undefined {
-    return this.exports[kernel](...args);
+  call<K extends CallerKernel>(
+    kernel: K,
+    frame: FrameArgs<K>,
+    start: number,
+    end: number,
+  ): number | undefined {
+    writeFrame(this.memory.buffer, kernel, frame);
+    return this.exports[kernel](FRAME_ADDRESS, start, end, 0);
   }
 
   reserve(bytes: number): void {
@@ -188,18 +205,25 @@ class PooledRuntime implements KernelRuntime {
     this.threads = pool.threads;
   }
 
-  run(
-    kernel: PoolKernel,
+  run<K extends PoolKernel>(
+    kernel: K,
     rows: number,
     chunkRows: number,
-    args: number[],
+    frame: FrameArgs<K>,
     callRows?: number,
   ): number {
-    return this.pool.run(kernel, rows, chunkRows, args, callRows);
+    writeFrame(this.memory.buffer, kernel, frame);
+    return this.pool.run(kernel, rows, chunkRows, callRows);
   }
 
-  call(kernel: CallerKernel, args: number[]): number | undefined {
-    return this.pool.exports[kernel](...args);
+  call<K extends CallerKernel>(
+    kernel: K,
+    frame: FrameArgs<K>,
+    start: number,
+    end: number,
+  ): number | undefined {
+    writeFrame(this.memory.buffer, kernel, frame);
+    return this.pool.exports[kernel](FRAME_ADDRESS, start, end, 0);
   }
 
   reserve(bytes: number): void {

@@ -18,199 +18,196 @@
 //   elkan.ts      Elkan's bounded pass
 //   gaps.ts       distances between centres, for the bounds
 //   checks.ts     checks over values computed anyway
+//   frame.ts      the call frame every kernel reads its arguments from
+//
+// Every kernel takes (frame, start, end, scratch): its arguments are the frame's fields (named
+// there), rows or values [start, end) are its share of the pass, and scratch is its thread's
+// own scratch memory (scratch.ts; kernels that need none ignore it).
 
 import { changedCount, startCount } from './best';
 import { anyNonFinite } from './checks';
 import { rowSquaredNorms } from './distances';
 import { elkan } from './elkan';
+import { Frame } from './frame';
 import { centreGaps, nearCentres, nearestGaps } from './gaps';
 import { hamerly } from './hamerly';
 import { assignedDistances, assignSum, pairwise, pairwiseFast } from './lloyd';
 import { reduceBlocks, refreshSums, sumBlocks, weightedSum } from './sums';
 
-/** Squared euclidean norm of each float32 row, accumulated in float64. */
-export function rowSqNormsF32(x: usize, start: i32, end: i32, d: i32, out: usize): void {
-  rowSquaredNorms<f32>(x, start, end, d, out);
+export { FRAME_ADDRESS, FRAME_BYTES } from './frame';
+
+/** Squared euclidean norm of each float32 row, accumulated in float64, into `out`. */
+export function rowSqNormsF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  rowSquaredNorms<f32>(frame.x, start, end, frame.d, frame.out);
 }
 
-/** Squared euclidean norm of each float64 row. */
-export function rowSqNormsF64(x: usize, start: i32, end: i32, d: i32, out: usize): void {
-  rowSquaredNorms<f64>(x, start, end, d, out);
+/** Squared euclidean norm of each float64 row, into `out`. */
+export function rowSqNormsF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  rowSquaredNorms<f64>(frame.x, start, end, frame.d, frame.out);
 }
 
 /** Lloyd's pass over float32 rows (lloyd.ts: assignSum). */
-export function assignSumF32(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, dist: usize, margin: f64,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
-  cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
-  assignSum<f32>(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, cp, cnh, kp, scratch);
+export function assignSumF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  assignSum<f32>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.labels, frame.distances, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
+    frame.blockRows, frame.panels, frame.halfNorms, frame.panelK, scratch,
+  );
 }
 
 /** Lloyd's pass over float64 rows (lloyd.ts: assignSum). */
-export function assignSumF64(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, dist: usize, margin: f64,
-  weights: usize, sums: usize, clusterWeights: usize, blockRows: i32,
-  cp: usize, cnh: usize, kp: i32, scratch: usize,
-): void {
-  assignSum<f64>(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, dist, margin, weights, sums, clusterWeights, blockRows, cp, cnh, kp, scratch);
+export function assignSumF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  assignSum<f64>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.labels, frame.distances, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
+    frame.blockRows, frame.panels, frame.halfNorms, frame.panelK, scratch,
+  );
 }
 
-/** Squared distance of each float32 row to the centre named by its label. */
-export function assignedDistF32(x: usize, start: i32, end: i32, d: i32, c64: usize, labels: usize, dist: usize): void {
-  assignedDistances<f32>(x, start, end, d, c64, labels, dist);
+/** Squared distance of each float32 row to the centre named by its label, into `distances`. */
+export function assignedDistF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  assignedDistances<f32>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
 }
 
-/** Squared distance of each float64 row to the centre named by its label. */
-export function assignedDistF64(x: usize, start: i32, end: i32, d: i32, c64: usize, labels: usize, dist: usize): void {
-  assignedDistances<f64>(x, start, end, d, c64, labels, dist);
+/** Squared distance of each float64 row to the centre named by its label, into `distances`. */
+export function assignedDistF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  assignedDistances<f64>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
 }
 
-/** Compensated weighted sum, on the caller's thread, piece by piece (sums.ts: weightedSum). */
-export function weightedSumF64(values: usize, weights: usize, start: i32, end: i32, state: usize): void {
-  weightedSum(values, weights, start, end, state);
+/**
+ * The compensated sum of values · weights over [start, end), carried in `state`, on the
+ * caller's thread piece by piece (sums.ts: weightedSum).
+ */
+export function weightedSumF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  weightedSum(frame.values, frame.weights, start, end, frame.state);
 }
 
-/** Block partial results added in block order (sums.ts: reduceBlocks). */
-export function reduceBlocksF64(partials: usize, start: i32, end: i32, blocks: i32, length: i32, out: usize): void {
-  reduceBlocks(partials, start, end, blocks, length, out);
+/** `blocks` partial results of `length` values each added in block order into `out` (sums.ts: reduceBlocks). */
+export function reduceBlocksF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  reduceBlocks(frame.values, start, end, frame.blocks, frame.length, frame.out);
 }
 
-/** 1 if any float64 value of [start, end) is not finite, else 0 (checks.ts). */
-export function anyNonFiniteF64(values: usize, start: i32, end: i32): i32 {
-  return anyNonFinite(values, start, end);
+/** 1 if any float64 value of [start, end) of `values` is not finite, else 0 (checks.ts). */
+export function anyNonFiniteF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
+  return anyNonFinite(frame.values, start, end);
 }
 
 /** Every float32 row-to-centre squared distance, into out[i * k + j]. */
-export function pairwiseF32(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
-  pairwise<f32>(x, start, end, d, c64, k, out);
+export function pairwiseF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  pairwise<f32>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
 }
 
 /** Every float64 row-to-centre squared distance, into out[i * k + j]. */
-export function pairwiseF64(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, out: usize): void {
-  pairwise<f64>(x, start, end, d, c64, k, out);
+export function pairwiseF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  pairwise<f64>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
 }
 
 /** Block sums of float32 rows by label (sums.ts: sumBlocks). */
-export function sumBlocksF32(
-  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize, blockRows: i32,
-): void {
-  sumBlocks<f32>(x, start, end, d, weights, labels, k, sums, clusterWeights, blockRows);
+export function sumBlocksF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  sumBlocks<f32>(frame.x, start, end, frame.d, frame.weights, frame.labels, frame.k, frame.sums, frame.clusterWeights, frame.blockRows);
 }
 
 /** Block sums of float64 rows by label (sums.ts: sumBlocks). */
-export function sumBlocksF64(
-  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, k: i32, sums: usize, clusterWeights: usize, blockRows: i32,
-): void {
-  sumBlocks<f64>(x, start, end, d, weights, labels, k, sums, clusterWeights, blockRows);
+export function sumBlocksF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  sumBlocks<f64>(frame.x, start, end, frame.d, frame.weights, frame.labels, frame.k, frame.sums, frame.clusterWeights, frame.blockRows);
 }
 
 /** One block's sums of float32 rows brought up to date for new labels (sums.ts: refreshSums). */
-export function refreshSumsF32(
-  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, sumsLabels: usize, k: i32,
-  sums: usize, clusterWeights: usize, blockRows: i32, dirty: usize,
-): void {
-  refreshSums<f32>(x, start, end, d, weights, labels, sumsLabels, k, sums, clusterWeights, blockRows, dirty);
+export function refreshSumsF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  refreshSums<f32>(
+    frame.x, start, end, frame.d, frame.weights, frame.labels, frame.sumsLabels, frame.k, frame.sums,
+    frame.clusterWeights, frame.blockRows, frame.dirty,
+  );
 }
 
 /** One block's sums of float64 rows brought up to date for new labels (sums.ts: refreshSums). */
-export function refreshSumsF64(
-  x: usize, start: i32, end: i32, d: i32, weights: usize, labels: usize, sumsLabels: usize, k: i32,
-  sums: usize, clusterWeights: usize, blockRows: i32, dirty: usize,
-): void {
-  refreshSums<f64>(x, start, end, d, weights, labels, sumsLabels, k, sums, clusterWeights, blockRows, dirty);
+export function refreshSumsF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  refreshSums<f64>(
+    frame.x, start, end, frame.d, frame.weights, frame.labels, frame.sumsLabels, frame.k, frame.sums,
+    frame.clusterWeights, frame.blockRows, frame.dirty,
+  );
 }
 
-/** The fast form's squared distances of float32 rows (lloyd.ts: pairwiseFast). */
-export function pairwiseFastF32(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, out: usize, scratch: usize,
-): void {
-  pairwiseFast<f32>(x, start, end, d, c32, c64, cn, k, cnMax, xn, out, scratch);
+/** The fast form's squared distances of float32 rows, into out[i * k + j] (lloyd.ts: pairwiseFast). */
+export function pairwiseFastF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  pairwiseFast<f32>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.out, scratch,
+  );
 }
 
-/** The fast form's squared distances of float64 rows (lloyd.ts: pairwiseFast). */
-export function pairwiseFastF64(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, out: usize, scratch: usize,
-): void {
-  pairwiseFast<f64>(x, start, end, d, c32, c64, cn, k, cnMax, xn, out, scratch);
+/** The fast form's squared distances of float64 rows, into out[i * k + j] (lloyd.ts: pairwiseFast). */
+export function pairwiseFastF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  pairwiseFast<f64>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.out, scratch,
+  );
 }
 
 /** Hamerly's pass over float32 rows (hamerly.ts); returns how many labels it changed. */
-export function hamerlyF32(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize,
-  half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
-  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32,
-  order: usize, sortedHalf: usize, nearLimit: i32, scratch: usize,
-): i32 {
+export function hamerlyF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
   startCount();
-  hamerly<f32>(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, half, move, moveMax1, moveMax2, moveArg1, margin, weights, sums, clusterWeights, blockRows, reset, pending, sumsLabels, cp, cnh, kp, order, sortedHalf, nearLimit, scratch);
+  hamerly<f32>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.half, frame.move, frame.largestMove,
+    frame.secondMove, frame.mostMoved, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
+    frame.blockRows, frame.reset, frame.pending, frame.sumsLabels, frame.panels, frame.halfNorms, frame.panelK,
+    frame.nearOrder, frame.nearHalf, frame.nearLimit, scratch,
+  );
   return changedCount();
 }
 
 /** Hamerly's pass over float64 rows (hamerly.ts); returns how many labels it changed. */
-export function hamerlyF64(
-  x: usize, start: i32, end: i32, d: i32,
-  c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize,
-  half: usize, move: usize, moveMax1: f64, moveMax2: f64, moveArg1: i32,
-  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32,
-  pending: usize, sumsLabels: usize, cp: usize, cnh: usize, kp: i32,
-  order: usize, sortedHalf: usize, nearLimit: i32, scratch: usize,
-): i32 {
+export function hamerlyF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
   startCount();
-  hamerly<f64>(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, half, move, moveMax1, moveMax2, moveArg1, margin, weights, sums, clusterWeights, blockRows, reset, pending, sumsLabels, cp, cnh, kp, order, sortedHalf, nearLimit, scratch);
+  hamerly<f64>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.half, frame.move, frame.largestMove,
+    frame.secondMove, frame.mostMoved, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
+    frame.blockRows, frame.reset, frame.pending, frame.sumsLabels, frame.panels, frame.halfNorms, frame.panelK,
+    frame.nearOrder, frame.nearHalf, frame.nearLimit, scratch,
+  );
   return changedCount();
 }
 
-/** Half distances between every pair of centres, for Elkan's bounds (gaps.ts: centreGaps). */
-export function centreGapsF64(c64: usize, start: i32, end: i32, d: i32, k: i32, gaps: usize): void {
-  centreGaps(c64, start, end, d, k, gaps);
+/** Half distances between every pair of centres a in [start, end), into `gaps` (gaps.ts: centreGaps). */
+export function centreGapsF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  centreGaps(frame.centres64, start, end, frame.d, frame.k, frame.gaps);
 }
 
-/** Each centre's smallest half gap, from Elkan's gaps (gaps.ts: nearestGaps). */
-export function nearestGapsF64(gaps: usize, start: i32, end: i32, k: i32, half: usize): void {
-  nearestGaps(gaps, start, end, k, half);
+/** Each centre's smallest half gap, from Elkan's `gaps` into `half` (gaps.ts: nearestGaps). */
+export function nearestGapsF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  nearestGaps(frame.gaps, start, end, frame.k, frame.half);
 }
 
-/** Hamerly's half gaps and each centre's nearest others (gaps.ts: nearCentres). */
-export function nearCentresF64(
-  c64: usize, start: i32, end: i32, d: i32, k: i32, m: i32,
-  order: usize, sortedHalf: usize, half: usize, scratch: usize,
-): void {
-  nearCentres(c64, start, end, d, k, m, order, sortedHalf, half, scratch);
+/** Hamerly's half gaps and each centre's nearLimit nearest others (gaps.ts: nearCentres). */
+export function nearCentresF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  nearCentres(
+    frame.centres64, start, end, frame.d, frame.k, frame.nearLimit, frame.nearOrder, frame.nearHalf, frame.half,
+    scratch,
+  );
 }
 
 /** Elkan's pass over float32 rows (elkan.ts); returns how many labels it changed. */
-export function elkanF32(
-  x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize, moveUp: usize,
-  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
-  cp: usize, cnh: usize, kp: i32, scratch: usize,
-): i32 {
+export function elkanF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
   startCount();
-  elkan<f32>(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, gaps, half, move, moveUp, margin, weights, sums, clusterWeights, blockRows, reset, sumsLabels, cp, cnh, kp, scratch);
+  elkan<f32>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.gaps, frame.half, frame.move, frame.moveUp,
+    frame.margin, frame.weights, frame.sums, frame.clusterWeights, frame.blockRows, frame.reset, frame.sumsLabels,
+    frame.panels, frame.halfNorms, frame.panelK, scratch,
+  );
   return changedCount();
 }
 
 /** Elkan's pass over float64 rows (elkan.ts); returns how many labels it changed. */
-export function elkanF64(
-  x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, cn: usize, k: i32, cnMax: f64,
-  xn: usize, labels: usize, upper: usize, lower: usize, gaps: usize, half: usize, move: usize, moveUp: usize,
-  margin: f64, weights: usize, sums: usize, clusterWeights: usize, blockRows: i32, reset: i32, sumsLabels: usize,
-  cp: usize, cnh: usize, kp: i32, scratch: usize,
-): i32 {
+export function elkanF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
   startCount();
-  elkan<f64>(x, start, end, d, c32, c64, cn, k, cnMax, xn, labels, upper, lower, gaps, half, move, moveUp, margin, weights, sums, clusterWeights, blockRows, reset, sumsLabels, cp, cnh, kp, scratch);
+  elkan<f64>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
+    frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.gaps, frame.half, frame.move, frame.moveUp,
+    frame.margin, frame.weights, frame.sums, frame.clusterWeights, frame.blockRows, frame.reset, frame.sumsLabels,
+    frame.panels, frame.halfNorms, frame.panelK, scratch,
+  );
   return changedCount();
 }
