@@ -1,20 +1,15 @@
 /**
  * lloyd for browsers (and any runtime): everything but Node's file readers, writers and PNG
  * rendering. This module only re-exports; nothing runs at import.
+ *
+ * It holds what a user calls: the estimator and its types, errors, matrices, datasets and file
+ * parsers, scores, choosing k, plots, and the thread set-up a page needs. The machinery under
+ * them (kernel backends, worker pools, the parsers' building blocks) is in `lloyd/advanced`.
  */
 
 export * from './data/index.js';
 export { NotFittedError, ValidationError } from './errors.js';
-export { referenceBackend } from './kernels/reference/index.js';
-export { type BackendOption, resolveBackend } from './kernels/select.js';
-export type {
-  BindOptions,
-  BoundKernels,
-  BoundsMethod,
-  DistanceKind,
-  KernelBackend,
-} from './kernels/types.js';
-export { sharedMatrix, wasmBackend, wasmSimdSupported } from './kernels/wasm/backend.js';
+export { sharedMatrix, wasmSimdSupported } from './kernels/wasm/backend.js';
 export { prepareThreads, wasmKernelVariant } from './kernels/wasm/runtime.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
 export { type FitAsyncOptions, type FitOptions, KMeans } from './kmeans/kmeans.js';
@@ -32,7 +27,6 @@ export {
   toMatrix,
 } from './matrix.js';
 export * from './metrics/index.js';
-export { availableCores, closePools } from './parallel/pool.js';
 export * from './plot/index.js';
 export { Random } from './random.js';
 export * from './selection/index.js';

@@ -7,10 +7,10 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dataFileKind } from '../src/advanced.js';
 import { records } from '../src/data/csv-text.js';
 import {
   bundledDataset,
-  dataFileKind,
   encodeNpy,
   fetchDataset,
   gunzip,
@@ -23,8 +23,9 @@ import {
   ValidationError,
 } from '../src/index.js';
 
-describe('the browser entry', () => {
-  it('reaches no Node built-in and no Node-only package, statically or dynamically', () => {
+describe('the browser entries', () => {
+  /** The modules a built entry reaches, statically or dynamically, and the packages outside it. */
+  const reach = (entry: string) => {
     const dist = fileURLToPath(new URL('../dist/', import.meta.url));
     const seen = new Set<string>();
     const outside = new Set<string>();
@@ -37,9 +38,149 @@ describe('the browser entry', () => {
         else outside.add(spec);
       }
     };
-    visit(join(dist, 'browser.js'));
-    expect(seen.size).toBeGreaterThan(30);
-    expect([...outside].sort()).toEqual(['vega', 'vega-lite']);
+    visit(join(dist, entry));
+    return { modules: seen.size, packages: [...outside].sort() };
+  };
+
+  it('lloyd/browser reaches no Node built-in and no Node-only package', () => {
+    const { modules, packages } = reach('browser.js');
+    expect(modules).toBeGreaterThan(30);
+    expect(packages).toEqual(['vega', 'vega-lite']);
+  });
+
+  it("lloyd/advanced's browser build reaches no Node built-in and no package", () => {
+    const { modules, packages } = reach('advanced-browser.js');
+    expect(modules).toBeGreaterThan(5);
+    expect(packages).toEqual([]);
+  });
+});
+
+/**
+ * The public surface, by the names each entry exports at run time (types leave no trace there).
+ * The main entries hold what a user calls; the machinery under it is in lloyd/advanced. A name
+ * added to or moved between entries is a decision about the API, so it changes these lists.
+ */
+describe('the entries export the decided names', () => {
+  const browserNames = [
+    'BUNDLED_FILES',
+    'DATASETS',
+    'KMeans',
+    'NotFittedError',
+    'Random',
+    'ValidationError',
+    'adjustedMutualInfoScore',
+    'adjustedRandScore',
+    'bundledDataset',
+    'calinskiHarabaszScore',
+    'centroidImagesSpec',
+    'clusterScatterSpec',
+    'completenessScore',
+    'contingencyMatrix',
+    'contingencySpec',
+    'daviesBouldinScore',
+    'elbow',
+    'elbowSpec',
+    'encodeNpy',
+    'fetchDataset',
+    'fowlkesMallowsScore',
+    'gunzip',
+    'homogeneityCompletenessVMeasure',
+    'homogeneityScore',
+    'idxToMatrix',
+    'isMatrix',
+    'kneeIndex',
+    'makeBlobs',
+    'mutualInfoScore',
+    'normalizedMutualInfoScore',
+    'parseCsv',
+    'parseDataFile',
+    'parseIdx',
+    'parseJsonRows',
+    'parseNpy',
+    'pca2',
+    'prepareThreads',
+    'purityScore',
+    'randScore',
+    'renderSvg',
+    'sharedMatrix',
+    'silhouetteSamples',
+    'silhouetteScore',
+    'silhouetteSpec',
+    'silhouetteSweep',
+    'toMatrix',
+    'trainTestSplit',
+    'vMeasureScore',
+    'wasmKernelVariant',
+    'wasmSimdSupported',
+  ];
+  const nodeOnlyNames = [
+    'labelsToCsv',
+    'loadDataset',
+    'loadFile',
+    'readCsv',
+    'readIdx',
+    'readIdxValues',
+    'readJsonRows',
+    'readNpy',
+    'renderPng',
+    'rowsToCsv',
+    'writeCentroids',
+    'writeLabels',
+    'writeModel',
+    'writePlot',
+  ];
+  /** Kept in the Node entry only until test/backends.test.ts imports them from lloyd/advanced. */
+  const transitionalNames = ['closePools', 'referenceBackend', 'wasmBackend'];
+  const advancedBrowserNames = [
+    'TableBuilder',
+    'availableCores',
+    'closePools',
+    'csvDelimiter',
+    'dataFileKind',
+    'isGzip',
+    'parseNumber',
+    'referenceBackend',
+    'resolveBackend',
+    'wasmBackend',
+  ];
+  const advancedNodeOnlyNames = ['bundledDataDir', 'readBytes', 'writeFileAtomic'];
+  const sorted = (names: string[]) => [...names].sort();
+
+  it('lloyd/browser', async () => {
+    expect(Object.keys(await import('../src/browser.js')).sort()).toEqual(sorted(browserNames));
+  });
+
+  it('lloyd (Node)', async () => {
+    expect(Object.keys(await import('../src/index.js')).sort()).toEqual(
+      sorted([...browserNames, ...nodeOnlyNames, ...transitionalNames]),
+    );
+  });
+
+  it("lloyd/advanced's browser build", async () => {
+    expect(Object.keys(await import('../src/advanced-browser.js')).sort()).toEqual(
+      sorted(advancedBrowserNames),
+    );
+  });
+
+  it('lloyd/advanced (Node)', async () => {
+    expect(Object.keys(await import('../src/advanced.js')).sort()).toEqual(
+      sorted([...advancedBrowserNames, ...advancedNodeOnlyNames]),
+    );
+  });
+
+  it('package.json maps each subpath to its build, with types', async () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { exports: Record<string, unknown> };
+    expect(manifest.exports['./advanced']).toEqual({
+      types: './dist/advanced.d.ts',
+      browser: './dist/advanced-browser.js',
+      import: './dist/advanced.js',
+    });
+    const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+    for (const file of ['advanced.js', 'advanced.d.ts', 'advanced-browser.js']) {
+      expect(readFileSync(join(dist, file), 'utf8').length, file).toBeGreaterThan(0);
+    }
   });
 });
 

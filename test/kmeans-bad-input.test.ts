@@ -29,22 +29,31 @@ describe('bad input gets a clear error naming the parameter', () => {
     expect(fitError([[], []]).parameter).toBe('X');
   });
 
-  it('a non-finite value deep in a large matrix, found by the backend pass on every thread', () => {
-    for (const dtype of ['float64', 'float32'] as const) {
-      const rows = 40_000;
-      const cols = 13;
-      const data = new Float64Array(rows * cols).map((_, i) => (i % 97) / 7);
-      data[31_111 * cols + 12] = Number.NEGATIVE_INFINITY;
-      const error = fitError({ data, rows, cols }, { dtype, threads: 2 });
+  /** A 40,000 x 13 matrix (large enough for two threads) of finite values. */
+  const largeFiniteMatrix = () => {
+    const rows = 40_000;
+    const cols = 13;
+    const data = new Float64Array(rows * cols).map((_, i) => (i % 97) / 7);
+    return { data, rows, cols };
+  };
+
+  it.each(['float64', 'float32'] as const)(
+    'a non-finite value deep in a large matrix, found by the backend pass on every thread (%s)',
+    (dtype) => {
+      const matrix = largeFiniteMatrix();
+      matrix.data[31_111 * matrix.cols + 12] = Number.NEGATIVE_INFINITY;
+      const error = fitError(matrix, { dtype, threads: 2 });
       expect(error.message, dtype).toBe(
         'X: row 31111, column 12 is -Infinity; every value must be a finite number',
       );
-      // A float64 value too large for float32 is caught after conversion.
-      data[31_111 * cols + 12] = 1e39;
-      const converted = fitError({ data, rows, cols }, { dtype: 'float32', threads: 2 });
-      expect(converted.message).toMatch(/row 31111, column 12 is Infinity/);
-      data[31_111 * cols + 12] = 0;
-    }
+    },
+  );
+
+  it('a float64 value too large for float32 is caught after conversion to float32', () => {
+    const matrix = largeFiniteMatrix();
+    matrix.data[31_111 * matrix.cols + 12] = 1e39;
+    const converted = fitError(matrix, { dtype: 'float32', threads: 2 });
+    expect(converted.message).toMatch(/row 31111, column 12 is Infinity/);
   });
 
   it('ragged rows', () => {
@@ -206,8 +215,9 @@ describe('bad input gets a clear error naming the parameter', () => {
 });
 
 describe('nothing is mutated', () => {
-  it("the caller's X, init and weights are left as they were, for every metric", () => {
-    for (const metric of ['euclidean', 'manhattan', 'cosine'] as const) {
+  it.each(['euclidean', 'manhattan', 'cosine'] as const)(
+    "the caller's X, init and weights are left as they were (%s)",
+    (metric) => {
       const data = X.map((r) => [...r]);
       const init = [
         [1, 2],
@@ -224,8 +234,8 @@ describe('nothing is mutated', () => {
         [10, 2],
       ]);
       expect(weights).toEqual([1, 2, 3, 4, 5, 6]);
-    }
-  });
+    },
+  );
 
   it('a failed fit leaves an earlier fit in place', () => {
     const km = new KMeans({ nClusters: 2, randomState: 0 }).fit(X);
@@ -242,8 +252,9 @@ describe('nothing is mutated', () => {
 });
 
 describe('toJSON and fromJSON', () => {
-  it('a fitted model round-trips and predicts the same', () => {
-    for (const metric of ['euclidean', 'manhattan', 'cosine'] as const) {
+  it.each(['euclidean', 'manhattan', 'cosine'] as const)(
+    'a fitted model round-trips and predicts the same (%s)',
+    (metric) => {
       const km = new KMeans({ nClusters: 2, randomState: 3, metric }).fit(X);
       const restored = KMeans.fromJSON(JSON.parse(JSON.stringify(km.toJSON())));
       const probe = [
@@ -258,8 +269,8 @@ describe('toJSON and fromJSON', () => {
       expect(restored.inertia).toBe(km.inertia);
       expect(Array.from(restored.labels)).toEqual(Array.from(km.labels));
       expect(KMeans.fromJSON(JSON.stringify(km)).nIter).toBe(km.nIter);
-    }
-  });
+    },
+  );
 
   it('warns when X has fewer distinct points than k, without NaN', () => {
     const km = new KMeans({ nClusters: 3, randomState: 0 }).fit([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { type KernelBackend, wasmBackend } from '../src/advanced.js';
 import {
   type DType,
   encodeNpy,
-  type KernelBackend,
   KMeans,
   type KMeansOptions,
   loadDataset,
@@ -11,7 +11,6 @@ import {
   parseNpy,
   sharedMatrix,
   ValidationError,
-  wasmBackend,
 } from '../src/index.js';
 import { sharedModule } from '../src/kernels/wasm/runtime.js';
 import { closePools, dedicatedPool, releasePool } from '../src/parallel/pool.js';

@@ -16,8 +16,13 @@ export default defineConfig({
   root: here('.'),
   base: './',
   resolve: {
-    // The page uses the library as a user would, from its build (npm run build first).
-    alias: { lloyd: here('../dist/browser.js') },
+    // The page uses the library as a user would, from its build (npm run build first), by the
+    // entries a bundler picks with the browser condition. Exact matches: 'lloyd' alone would also
+    // rewrite 'lloyd/advanced' as a path under dist/browser.js.
+    alias: [
+      { find: /^lloyd$/, replacement: here('../dist/browser.js') },
+      { find: /^lloyd\/advanced$/, replacement: here('../dist/advanced-browser.js') },
+    ],
   },
   server: { headers: ISOLATION_HEADERS, fs: { allow: [here('..')] } },
   preview: { headers: ISOLATION_HEADERS },

@@ -1,4 +1,7 @@
-/** Data, browser-safe: synthetic sets, parsers, and the bundled datasets from any reader. */
+/**
+ * Data, browser-safe: synthetic sets, parsers, and the bundled datasets from any reader. The
+ * parsers' building blocks (TableBuilder, parseNumber, ...) are in lloyd/advanced.
+ */
 export { type Blobs, type BlobsOptions, makeBlobs } from './blobs.js';
 export {
   BUNDLED_FILES,
@@ -11,19 +14,5 @@ export { type ParseCsvOptions, parseCsv } from './csv-text.js';
 export { type FetchDatasetOptions, fetchDataset } from './fetch.js';
 export { type IdxArray, type IdxMatrixOptions, idxToMatrix, parseIdx } from './idx.js';
 export { encodeNpy, parseNpy } from './npy.js';
-export {
-  type DataFileKind,
-  dataFileKind,
-  gunzip,
-  isGzip,
-  type LoadFileOptions,
-  parseDataFile,
-  parseJsonRows,
-} from './parse-file.js';
-export {
-  type CsvOptions,
-  csvDelimiter,
-  type LoadedData,
-  parseNumber,
-  TableBuilder,
-} from './table.js';
+export { gunzip, type LoadFileOptions, parseDataFile, parseJsonRows } from './parse-file.js';
+export type { CsvOptions, LoadedData } from './table.js';

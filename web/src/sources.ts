@@ -3,14 +3,12 @@
 import {
   BUNDLED_FILES,
   bundledDataset,
-  csvDelimiter,
   type Dataset,
-  dataFileKind,
   gunzip,
   type Matrix,
   parseDataFile,
-  parseNumber,
 } from 'lloyd';
+import { csvDelimiter, dataFileKind, parseNumber } from 'lloyd/advanced';
 import digitsImagesUrl from '../../data/digits-images.idx.gz?url';
 import digitsLabelsUrl from '../../data/digits-labels.idx.gz?url';
 import irisUrl from '../../data/iris.csv.gz?url';

@@ -1,13 +1,7 @@
-/** Data in Node: file readers and writers, and the bundled datasets read from the package's data/. */
-export { bundledDataDir, type LoadDatasetOptions, loadDataset } from './datasets.js';
-export {
-  loadFile,
-  readBytes,
-  readCsv,
-  readIdx,
-  readIdxValues,
-  readJsonRows,
-  readNpy,
-  writeFileAtomic,
-} from './files.js';
+/**
+ * Data in Node: file readers and writers, and the bundled datasets read from the package's data/.
+ * Their helpers (readBytes, writeFileAtomic, bundledDataDir) are in lloyd/advanced.
+ */
+export { type LoadDatasetOptions, loadDataset } from './datasets.js';
+export { loadFile, readCsv, readIdx, readIdxValues, readJsonRows, readNpy } from './files.js';
 export { labelsToCsv, rowsToCsv, writeCentroids, writeLabels, writeModel } from './writers.js';
