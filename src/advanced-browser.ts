@@ -17,6 +17,7 @@ export { type BackendOption, resolveBackend } from './kernels/select.js';
 export type {
   AllocatedMatrix,
   BindOptions,
+  BoundedRun,
   BoundKernels,
   BoundsMethod,
   DistanceKind,

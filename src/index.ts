@@ -4,16 +4,6 @@
  * under them is in `lloyd/advanced`. This module only re-exports; nothing runs at import.
  */
 
-/**
- * Transitional: test/backends.test.ts, which is being rewritten elsewhere, still imports these
- * from this entry. They belong to lloyd/advanced; delete this line once it imports them there.
- */
-export {
-  closePools,
-  type KernelBackend,
-  referenceBackend,
-  wasmBackend,
-} from './advanced-browser.js';
 export * from './browser.js';
 export * from './data/node/index.js';
 export { renderPng, writePlot } from './plot/render.js';

@@ -1,12 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type KernelBackend, referenceBackend, wasmBackend } from '../src/advanced.js';
 import {
-  type KernelBackend,
   KMeans,
   type Matrix,
   makeBlobs,
-  referenceBackend,
-  wasmBackend,
   wasmKernelVariant,
   wasmSimdSupported,
 } from '../src/index.js';
@@ -687,7 +685,7 @@ describe.runIf(wasmSimdSupported())('threads', () => {
   });
 
   it("a new pool's runs go ahead while its workers start, and workers join later runs: same results", async () => {
-    const { closePools } = await import('../src/index.js');
+    const { closePools } = await import('../src/advanced.js');
     const { acquireRuntime } = await import('../src/kernels/wasm/runtime.js');
     const { datasets } = kmeansGolden();
     const X = [...datasets.digits, ...datasets.digits].map((row, i) =>

@@ -129,8 +129,6 @@ describe('the entries export the decided names', () => {
     'writeModel',
     'writePlot',
   ];
-  /** Kept in the Node entry only until test/backends.test.ts imports them from lloyd/advanced. */
-  const transitionalNames = ['closePools', 'referenceBackend', 'wasmBackend'];
   const advancedBrowserNames = [
     'TableBuilder',
     'availableCores',
@@ -152,7 +150,7 @@ describe('the entries export the decided names', () => {
 
   it('lloyd (Node)', async () => {
     expect(Object.keys(await import('../src/index.js')).sort()).toEqual(
-      sorted([...browserNames, ...nodeOnlyNames, ...transitionalNames]),
+      sorted([...browserNames, ...nodeOnlyNames]),
     );
   });
 
