@@ -408,8 +408,8 @@ export async function preparePool(module: WebAssembly.Module, threads: number): 
 
 /**
  * Dedicated pools idling between fits, by the memory they run over: starting workers takes tens
- * of milliseconds (a fresh process's second 10-iteration MNIST fit over one shared matrix, 163 ->
- * 145 ms with the pool kept), and an elbow sweep fits the same shared matrix again and again.
+ * of milliseconds (docs/performance.md), and an elbow sweep fits the same shared matrix again and
+ * again.
  */
 const idleDedicated = new Map<WebAssembly.Memory, WorkerPool>();
 
