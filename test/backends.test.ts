@@ -9,7 +9,7 @@ import {
   wasmSimdSupported,
 } from '../src/index.js';
 import { compensatedWeightedSum } from '../src/kernels/summation.js';
-import type { WasmKernels } from '../src/kernels/wasm/backend.js';
+import type { WasmKernels } from '../src/kernels/wasm/wasm-kernels.js';
 import { kmeansGolden } from './helpers/fixtures.js';
 
 /** A seeded stream of numbers in [0, 1) (a linear congruential generator): test data that repeats. */

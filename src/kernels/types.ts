@@ -53,6 +53,13 @@ export interface AllocatedMatrix {
 export interface BindOptions {
   /** Threads to use, the caller's included (backends that cannot use threads ignore it). */
   threads?: number;
+  /**
+   * Hold at most about this many rows of X in the backend's memory at once, reading the rest
+   * through that window on every pass, with the same results (backends that hold X whole ignore
+   * it). By default the WebAssembly backend holds X whole where it fits one WebAssembly memory
+   * and uses windows beyond.
+   */
+  windowRows?: number;
 }
 
 /**

@@ -8,8 +8,8 @@
 
 import { paddedClusters } from '../blocks.js';
 import type { BoundedRun, BoundsMethod } from '../types.js';
-import type { WasmKernels } from './backend.js';
 import { nearListLength } from './layout.js';
+import type { WasmKernels } from './wasm-kernels.js';
 import { WORK_PER_CALL } from './wasm-matrix.js';
 
 /**

@@ -6,6 +6,7 @@
 
 import type { Matrix } from '../../matrix.js';
 import type { CallerKernel } from '../../parallel/pool.js';
+import { sumBlockRows } from '../blocks.js';
 import type { FrameArgs } from './frame.js';
 import { type RowBuffers, rowBuffers } from './layout.js';
 import type { KernelRuntime } from './runtime.js';
@@ -42,20 +43,42 @@ export function callInPieces<K extends CallerKernel>(
 
 export class WasmMatrix {
   readonly buffers: RowBuffers;
+  /** The rows the buffers hold room for; `rows` may be fewer (a window's last rows). */
+  readonly capacity: number;
+  /** Rows per block of the cluster sums (see blocks.ts). */
+  readonly blockRows: number;
   /** Whether buffers.rowNorms holds the squared norms of X as it is now. */
   private normsReady = false;
   private released = false;
 
-  /** `onRelease`: called once the runtime is released. */
+  /**
+   * `onRelease`: called once the runtime is released. `blockRows`: the sum blocks' rows, when
+   * these rows are part of a larger matrix (a window) whose blocks they must keep; by default
+   * this matrix's own (sumBlockRows).
+   */
   constructor(
-    readonly rows: number,
+    public rows: number,
     readonly cols: number,
     readonly f32: boolean,
     readonly runtime: KernelRuntime,
     private readonly onRelease?: () => void,
+    blockRows = sumBlockRows(rows),
   ) {
+    this.capacity = rows;
+    this.blockRows = blockRows;
     this.buffers = rowBuffers(rows, cols, f32);
     runtime.reserve(this.buffers.end);
+  }
+
+  /**
+   * Makes X its first `rows` rows (at most the capacity), whose values the caller has just
+   * written: what was computed from the old ones (row norms) is computed again.
+   */
+  setRows(rows: number): void {
+    if (rows > this.capacity)
+      throw new Error(`lloyd: ${rows} rows in a matrix of ${this.capacity}`);
+    this.rows = rows;
+    this.normsReady = false;
   }
 
   /** Hands the runtime back; once only. */

@@ -90,6 +90,8 @@ export const FRAME_ADDRESS: usize = 1024;
   blocks: i32;
   /** Values per block of a reduction. */
   length: i32;
+  /** 1: a reduction continues the running totals already in `out` (0: it starts from zero). */
+  accumulate: i32;
   /** A running sum and its compensation (two float64). */
   state: usize;
 }

@@ -84,7 +84,7 @@ export function weightedSumF64(frame: Frame, start: i32, end: i32, scratch: usiz
 
 /** `blocks` partial results of `length` values each added in block order into `out` (sums.ts: reduceBlocks). */
 export function reduceBlocksF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  reduceBlocks(frame.values, start, end, frame.blocks, frame.length, frame.out);
+  reduceBlocks(frame.values, start, end, frame.blocks, frame.length, frame.out, frame.accumulate != 0);
 }
 
 /** 1 if any float64 value of [start, end) of `values` is not finite, else 0 (checks.ts). */

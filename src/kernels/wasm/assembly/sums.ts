@@ -122,13 +122,15 @@ import { pairAt, valueAt } from './distances';
  * Adds `blocks` partial results of `length` float64 values laid end to end (block b's at
  * partials + b·length·8) into out[t] for t in [start, end): 0 + p0[t] + p1[t] + ... in block
  * order, as reduceBlocks (blocks.ts) adds them, so the same bits however the values are split.
+ * With `accumulate`, out[t] + p0[t] + p1[t] + ...: the fold over a matrix's blocks continued
+ * over the next rows' blocks (a window of a larger matrix), so the same bits as one reduction.
  */
-@inline export function reduceBlocks(partials: usize, start: i32, end: i32, blocks: i32, length: i32, out: usize): void {
+@inline export function reduceBlocks(partials: usize, start: i32, end: i32, blocks: i32, length: i32, out: usize, accumulate: bool): void {
   const stride = <usize>length * 8;
   let t = start;
   for (; t + 2 <= end; t += 2) {
     let at = partials + <usize>t * 8;
-    let sum = f64x2.splat(0);
+    let sum = accumulate ? v128.load(out + <usize>t * 8) : f64x2.splat(0);
     for (let b = 0; b < blocks; b++) {
       sum = f64x2.add(sum, v128.load(at));
       at += stride;
@@ -136,7 +138,7 @@ import { pairAt, valueAt } from './distances';
     v128.store(out + <usize>t * 8, sum);
   }
   if (t < end) {
-    let sum: f64 = 0;
+    let sum: f64 = accumulate ? load<f64>(out + <usize>t * 8) : 0;
     for (let b = 0; b < blocks; b++) sum += load<f64>(partials + <usize>b * stride + <usize>t * 8);
     store<f64>(out + <usize>t * 8, sum);
   }
