@@ -12,7 +12,12 @@ export { NotFittedError, ValidationError } from './errors.js';
 export { sharedMatrix, wasmSimdSupported } from './kernels/wasm/backend.js';
 export { prepareThreads, wasmKernelVariant } from './kernels/wasm/runtime.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
-export { type FitAsyncOptions, type FitOptions, KMeans } from './kmeans/kmeans.js';
+export {
+  type FitAsyncOptions,
+  type FitInput,
+  type FitOptions,
+  KMeans,
+} from './kmeans/kmeans.js';
 export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';
 export type { MetricName } from './kmeans/metric-strategies.js';
 export type { KMeansJSON } from './kmeans/model-json.js';
@@ -29,4 +34,5 @@ export {
 export * from './metrics/index.js';
 export * from './plot/index.js';
 export { Random } from './random.js';
+export { isRowSource, matrixRows, type RowSource } from './row-source.js';
 export * from './selection/index.js';

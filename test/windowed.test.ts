@@ -73,7 +73,7 @@ describe.runIf(wasmSimdSupported())('X read through windows', () => {
         const kernels =
           windowRows === undefined
             ? wasmBackend.bind(X, { threads })
-            : bindRowSource(matrixRows(X), { threads, windowRows });
+            : bindRowSource(matrixRows(X), dtype, { threads, windowRows });
         try {
           const assigned = new Int32Array(n);
           const distances = new Float64Array(n);
@@ -117,7 +117,7 @@ describe.runIf(wasmSimdSupported())('X read through windows', () => {
     const X = blobs(5_000, 4, 'float64', 3);
     X.data[4_321 * 4 + 2] = Number.NaN;
     const source = matrixRows(X, 'big.npy');
-    const kernels = bindRowSource(source, { windowRows: 1_024, threads: 1 });
+    const kernels = bindRowSource(source, 'float64', { windowRows: 1_024, threads: 1 });
     try {
       const labels = new Int32Array(X.rows);
       expect(() =>

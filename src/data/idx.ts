@@ -23,6 +23,37 @@ const IDX_TYPES: Record<
   14: { size: 8, read: (v, o) => v.getFloat64(o), make: (n) => new Float64Array(n) },
 };
 
+/** An IDX file's header: its dimensions, where its values start, and how to read one. */
+export interface IdxHeader {
+  dims: number[];
+  /** The byte offset of the first value. */
+  dataStart: number;
+  /** Bytes per value. */
+  size: number;
+  /** The IDX type code (0x08 unsigned bytes, ... 0x0e float64). */
+  code: number;
+  /** Reads the value at a byte offset (big-endian). */
+  read: (view: DataView, offset: number) => number;
+}
+
+/** Parses the header of an IDX file from its first bytes; errors name `source`. */
+export function parseIdxHeader(bytes: Uint8Array, source = 'IDX data'): IdxHeader {
+  const fail = (message: string): never => {
+    throw new ValidationError('file', `${source}: ${message}`);
+  };
+  if (bytes.length < 4) fail('too short to be an IDX file');
+  if (bytes[0] !== 0 || bytes[1] !== 0) fail('not an IDX file (its first two bytes must be zero)');
+  const type = IDX_TYPES[bytes[2]];
+  if (!type) return fail(`unknown IDX value type 0x${bytes[2].toString(16)}`);
+  const ndim = bytes[3];
+  if (ndim < 1) fail('an IDX file needs at least one dimension');
+  const dataStart = 4 + 4 * ndim;
+  if (bytes.length < dataStart) fail('the header is cut short');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
+  return { dims, dataStart, size: type.size, code: bytes[2], read: type.read };
+}
+
 /** Parses the IDX format of MNIST (already decompressed): big-endian header, then values. */
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   const fail = (message: string): never => {

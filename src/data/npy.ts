@@ -18,17 +18,26 @@ const READERS: Record<
   b1: { size: 1, read: (v, o) => v.getUint8(o) },
 };
 
+/** An NPY file's header: its shape, where its values start, and how to read one. */
+export interface NpyHeader {
+  rows: number;
+  cols: number;
+  /** The byte offset of the first value. */
+  dataStart: number;
+  /** Bytes per value. */
+  size: number;
+  /** numpy's type code without the byte order, e.g. 'f4'. */
+  type: string;
+  little: boolean;
+  read: (view: DataView, offset: number, little: boolean) => number;
+}
+
 /**
- * Parses a NumPy .npy file (format 1.0-3.0): float32/64 and integer types, C order; a 1-D array
- * becomes one column. Fortran order is rejected: save with `np.ascontiguousarray` first.
- * `allocate` makes the matrix (e.g. `sharedMatrix`, so fits use it where it lies).
+ * Parses the header of a NumPy .npy file (format 1.0-3.0) from its first bytes: float32/64 and
+ * integer types, C order, 1-D (one column) or 2-D. Fortran order is rejected: save with
+ * `np.ascontiguousarray` first. Errors name `source`.
  */
-export function parseNpy(
-  bytes: Uint8Array,
-  source = 'NPY data',
-  dtype: 'float64' | 'float32' = 'float64',
-  allocate?: MatrixAllocator,
-): Matrix {
+export function parseNpyHeader(bytes: Uint8Array, source = 'NPY data'): NpyHeader {
   const fail = (message: string): never => {
     throw new ValidationError('file', `${source}: ${message}`);
   };
@@ -39,6 +48,7 @@ export function parseNpy(
   const major = bytes[6];
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
+  if (bytes.length < headerStart + headerLength) fail('its header is cut short');
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
     bytes.subarray(headerStart, headerStart + headerLength),
   );
@@ -48,11 +58,11 @@ export function parseNpy(
   if (!descr || !fortran || !shape) return fail('its header is not understood');
   if (fortran[1] === 'True')
     fail('Fortran-ordered arrays are not supported; save a C-ordered copy (np.ascontiguousarray)');
-  const key = `${descr[2]}${descr[3]}`;
-  const reader = READERS[key];
+  const type = `${descr[2]}${descr[3]}`;
+  const reader = READERS[type];
   if (!reader)
     return fail(
-      `dtype '${descr[1]}${key}' is not supported; use float32, float64 or an integer type`,
+      `dtype '${descr[1]}${type}' is not supported; use float32, float64 or an integer type`,
     );
   const dims = shape[1]
     .split(',')
@@ -61,16 +71,39 @@ export function parseNpy(
     .map(Number);
   if (dims.length < 1 || dims.length > 2)
     fail(`expected a 1-D or 2-D array; got shape (${dims.join(', ')})`);
-  const rows = dims[0];
-  const cols = dims.length === 2 ? dims[1] : 1;
-  const dataStart = headerStart + headerLength;
-  if (bytes.length - dataStart < rows * cols * reader.size)
-    fail(`holds fewer values than its shape ${rows} x ${cols}`);
-  const little = descr[1] !== '>';
+  if (dims.some((dim) => !Number.isSafeInteger(dim) || dim < 1))
+    fail(`its shape (${dims.join(', ')}) must be positive whole numbers`);
+  return {
+    rows: dims[0],
+    cols: dims.length === 2 ? dims[1] : 1,
+    dataStart: headerStart + headerLength,
+    size: reader.size,
+    type,
+    little: descr[1] !== '>',
+    read: reader.read,
+  };
+}
+
+/**
+ * Parses a NumPy .npy file (see parseNpyHeader for what it reads). `allocate` makes the matrix
+ * (e.g. `sharedMatrix`, so fits use it where it lies).
+ */
+export function parseNpy(
+  bytes: Uint8Array,
+  source = 'NPY data',
+  dtype: 'float64' | 'float32' = 'float64',
+  allocate?: MatrixAllocator,
+): Matrix {
+  const { rows, cols, dataStart, size, little, read } = parseNpyHeader(bytes, source);
+  if (bytes.length - dataStart < rows * cols * size)
+    throw new ValidationError(
+      'file',
+      `${source}: holds fewer values than its shape ${rows} x ${cols}`,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const matrix = allocateMatrix(rows, cols, dtype, allocate);
   const { data } = matrix;
-  for (let i = 0; i < rows * cols; i++)
-    data[i] = reader.read(view, dataStart + i * reader.size, little);
+  for (let i = 0; i < rows * cols; i++) data[i] = read(view, dataStart + i * size, little);
   return matrix;
 }
 

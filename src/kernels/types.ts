@@ -1,4 +1,5 @@
 import type { DType, Matrix } from '../matrix.js';
+import type { RowSource } from '../row-source.js';
 
 /** The distance a kernel computes between a row and a centre. */
 export type DistanceKind = 'sqeuclidean' | 'manhattan';
@@ -31,6 +32,12 @@ export interface KernelBackend {
    * as `dtype` and is not bound elsewhere: check and bind it with no copy. Undefined otherwise.
    */
   adopt?(X: Matrix, dtype: DType, options?: BindOptions): AllocatedMatrix | undefined;
+  /**
+   * Optional: kernels over rows read from `source` (as `dtype`) on every pass, never held whole,
+   * with the same results as binding them as a matrix. A value that is not finite is an error
+   * naming its row when it is read.
+   */
+  bindRows?(source: RowSource, dtype: DType, options?: BindOptions): BoundKernels;
 }
 
 /** A matrix in a backend's memory: fill `matrix`, then `bind` it, or `release` it unused. */

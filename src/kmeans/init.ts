@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors.js';
 import type { BoundKernels } from '../kernels/types.js';
-import { type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
+import { isMatrix, type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
 import type { Random } from '../random.js';
+import type { RowSource } from '../row-source.js';
 import type { MetricStrategy } from './metric-strategies.js';
 
 /**
@@ -15,7 +16,10 @@ export type InitOption = 'k-means++' | 'random' | MatrixLike | InitFunction;
 
 /** What an initialiser sees. */
 export interface InitContext {
-  X: Matrix;
+  /** X (prepared for the metric): held in memory, or read pass by pass by the kernels. */
+  X: Matrix | RowSource;
+  /** Rows of X by index, as float64 k x cols centres (read from the source where not in memory). */
+  readRows(indices: readonly number[]): Float64Array;
   kernels: BoundKernels;
   k: number;
   weights: Float64Array;
@@ -54,14 +58,6 @@ function cumulativeSum(values: Float64Array, scale?: Float64Array): Float64Array
   return out;
 }
 
-function copyRows(X: Matrix, rows: readonly number[]): Float64Array {
-  const centers = new Float64Array(rows.length * X.cols);
-  rows.forEach((row, j) => {
-    centers.set(X.data.subarray(row * X.cols, (row + 1) * X.cols), j * X.cols);
-  });
-  return centers;
-}
-
 /**
  * Greedy k-means++ as scikit-learn runs it: the first centre drawn by weight, then each next one
  * the best of 2 + floor(ln k) candidates drawn in proportion to weight x D(x), where D is the
@@ -70,7 +66,7 @@ function copyRows(X: Matrix, rows: readonly number[]): Float64Array {
 export const kMeansPlusPlus: InitStrategy = {
   name: 'k-means++',
   autoRestarts: 1,
-  choose({ X, kernels, k, weights, rng, metric }) {
+  choose({ X, readRows, kernels, k, weights, rng, metric }) {
     const n = X.rows;
     const trials = 2 + Math.floor(Math.log(k));
     // As scikit-learn, squared euclidean distances here come from the fast form: they only weigh
@@ -83,7 +79,7 @@ export const kMeansPlusPlus: InitStrategy = {
     const first = searchCumulative(weightCumulative, rng.nextFloat() * weightCumulative[n - 1]);
     const chosen = [first];
     let closest = new Float64Array(n);
-    pairwise(copyRows(X, [first]), 1, closest);
+    pairwise(readRows([first]), 1, closest);
     let potential = dot(closest, weights);
     const candidateDistances = new Float64Array(n * trials);
     for (let c = 1; c < k; c++) {
@@ -91,7 +87,7 @@ export const kMeansPlusPlus: InitStrategy = {
       const candidates: number[] = [];
       for (let t = 0; t < trials; t++)
         candidates.push(searchCumulative(cumulative, rng.nextFloat() * potential));
-      pairwise(copyRows(X, candidates), trials, candidateDistances);
+      pairwise(readRows(candidates), trials, candidateDistances);
       let bestTrial = 0;
       let bestPotential = Number.POSITIVE_INFINITY;
       for (let t = 0; t < trials; t++) {
@@ -110,7 +106,7 @@ export const kMeansPlusPlus: InitStrategy = {
       potential = bestPotential;
       chosen.push(candidates[bestTrial]);
     }
-    return copyRows(X, chosen);
+    return readRows(chosen);
   },
 };
 
@@ -124,7 +120,7 @@ function dot(a: Float64Array, b: Float64Array): number {
 export const randomRows: InitStrategy = {
   name: 'random',
   autoRestarts: 10,
-  choose({ X, k, weights, rng }) {
+  choose({ X, readRows, k, weights, rng }) {
     const n = X.rows;
     const uniform = weights.every((w) => w === weights[0]);
     if (uniform) {
@@ -134,7 +130,7 @@ export const randomRows: InitStrategy = {
         const r = j + rng.nextInt(n - j);
         [order[j], order[r]] = [order[r], order[j]];
       }
-      return copyRows(X, Array.from(order.subarray(0, k)));
+      return readRows(Array.from(order.subarray(0, k)));
     }
     let positive = 0;
     for (const w of weights) if (w > 0) positive++;
@@ -162,7 +158,7 @@ export const randomRows: InitStrategy = {
       remaining -= weights[pick];
       chosen.push(pick);
     }
-    return copyRows(X, chosen);
+    return readRows(chosen);
   },
 };
 
@@ -183,6 +179,11 @@ export function functionCenters(init: InitFunction): InitStrategy {
     name: 'function',
     autoRestarts: 10,
     choose({ X, k, rng }) {
+      if (!isMatrix(X))
+        throw new ValidationError(
+          'init',
+          'a function init receives X as a matrix, and X is read pass by pass here; pass the centres as an array, or use k-means++ or random',
+        );
       const centers = init(X, k, rng);
       return Float64Array.from(toMatrix(centers, { name: 'init', rows: k, cols: X.cols }).data);
     },

@@ -13,6 +13,7 @@ import {
   zerosMatrix,
 } from '../matrix.js';
 import { Random } from '../random.js';
+import { isRowSource, type RowSource } from '../row-source.js';
 import { runFitWorker } from './fit-async.js';
 import type { FittedState } from './fitted-state.js';
 import { type LloydResult, runLloyd } from './lloyd.js';
@@ -25,6 +26,12 @@ import {
   resolveOptions,
 } from './options.js';
 import { resolveSampleWeight } from './weights.js';
+
+/**
+ * X as `fit`, `predict`, `transform` and `score` take it: rows of numbers or a Matrix, held in
+ * memory, or a RowSource (see openRows) read pass by pass and never held whole.
+ */
+export type FitInput = MatrixLike | RowSource;
 
 /** Per-call options of `fit`. */
 export interface FitOptions {
@@ -60,23 +67,30 @@ export class KMeans {
     this.requested = { ...options };
   }
 
-  /** Clusters X (rows of numbers, or a Matrix). Synchronous; returns `this`. X is never modified. */
-  fit(X: MatrixLike, fitOptions: FitOptions = {}): this {
+  /**
+   * Clusters X (rows of numbers, a Matrix, or a RowSource read pass by pass). Synchronous;
+   * returns `this`. X is never modified.
+   */
+  fit(X: FitInput, fitOptions: FitOptions = {}): this {
     const opts = this.options;
     const k = opts.nClusters;
     let weights: Float64Array = new Float64Array(0);
-    let tolerance = 0;
-    const { data, kernels } = bindData(X, opts, opts.dtype, undefined, (matrix) => {
-      if (k > matrix.rows) {
+    const { data, kernels } = bindData(X, opts, opts.dtype, undefined, (shape) => {
+      if (k > shape.rows) {
         throw new ValidationError(
           'nClusters',
-          `must be at most the number of rows of X (${matrix.rows}); got ${k}`,
+          `must be at most the number of rows of X (${shape.rows}); got ${k}`,
         );
       }
-      weights = resolveSampleWeight(fitOptions.sampleWeight, matrix.rows);
-      opts.metric.prepareData?.(matrix, 'X');
-      tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(matrix);
+      weights = resolveSampleWeight(fitOptions.sampleWeight, shape.rows);
     });
+    let tolerance = 0;
+    try {
+      tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(data, opts.dtype);
+    } catch (error) {
+      kernels.release();
+      throw error;
+    }
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
     const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
@@ -140,6 +154,8 @@ export class KMeans {
    * cross to a worker: use `fit` for those.
    */
   async fitAsync(X: MatrixLike, fitOptions: FitAsyncOptions = {}): Promise<this> {
+    if (isRowSource(X))
+      throw new ValidationError('X', 'fitAsync takes X in memory; fit a RowSource with fit');
     const { init, backend, onIteration } = this.requested;
     if (typeof init === 'function')
       throw new ValidationError(
@@ -176,12 +192,12 @@ export class KMeans {
   }
 
   /** Fits and returns the labels. */
-  fitPredict(X: MatrixLike, fitOptions: FitOptions = {}): Int32Array {
+  fitPredict(X: FitInput, fitOptions: FitOptions = {}): Int32Array {
     return this.fit(X, fitOptions).labels;
   }
 
   /** The nearest centroid of each row of X. */
-  predict(X: MatrixLike): Int32Array {
+  predict(X: FitInput): Int32Array {
     const { state, data, kernels } = this.bindNew(X, 'predict');
     try {
       const labels = new Int32Array(data.rows);
@@ -202,7 +218,7 @@ export class KMeans {
    * Distance from each row of X to each centroid (rows x k): euclidean distance, L1 distance for
    * manhattan, 1 - cosine similarity for cosine.
    */
-  transform(X: MatrixLike): number[][] {
+  transform(X: FitInput): number[][] {
     const { state, data, kernels } = this.bindNew(X, 'transform');
     try {
       const out = new Float64Array(data.rows * state.k);
@@ -215,12 +231,12 @@ export class KMeans {
   }
 
   /** Fits, then returns `transform(X)`. */
-  fitTransform(X: MatrixLike, fitOptions: FitOptions = {}): number[][] {
+  fitTransform(X: FitInput, fitOptions: FitOptions = {}): number[][] {
     return this.fit(X, fitOptions).transform(X);
   }
 
   /** Minus the (weighted) objective of X against the centroids, as scikit-learn's `score`. */
-  score(X: MatrixLike, fitOptions: FitOptions = {}): number {
+  score(X: FitInput, fitOptions: FitOptions = {}): number {
     const { state, data, kernels } = this.bindNew(X, 'score');
     try {
       const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
@@ -312,25 +328,24 @@ export class KMeans {
   }
 
   private bindNew(
-    X: MatrixLike,
+    X: FitInput,
     what: string,
-  ): { state: FittedState; data: Matrix; kernels: BoundKernels } {
+  ): { state: FittedState; data: Matrix | RowSource; kernels: BoundKernels } {
     const state = this.fitted(`${what}()`);
-    const metric = this.metric;
-    const { data, kernels } = bindData(X, this.options, state.dtype, state.cols, (matrix) =>
-      metric.prepareData?.(matrix, 'X'),
-    );
+    const options = { ...this.options, metric: this.metric };
+    const { data, kernels } = bindData(X, options, state.dtype, state.cols, () => {});
     return { state, data, kernels };
   }
 
   private initialCenters(
-    data: Matrix,
+    data: Matrix | RowSource,
     kernels: BoundKernels,
     weights: Float64Array,
     rng: Random,
   ): Float64Array {
-    const { initStrategy, nClusters: k, metric } = this.options;
-    const centers = initStrategy.choose({ X: data, kernels, k, weights, rng, metric });
+    const { initStrategy, nClusters: k, metric, dtype } = this.options;
+    const readRows = rowReader(data, dtype);
+    const centers = initStrategy.choose({ X: data, readRows, kernels, k, weights, rng, metric });
     metric.prepareCenters(centers, k, data.cols, 'init');
     return centers;
   }
@@ -338,17 +353,19 @@ export class KMeans {
 
 /**
  * Validates and converts X once, straight into the backend's own memory where it offers room
- * (so a fit holds one copy of X), runs `prepare` on it, and binds it. A matrix already in the
- * backend's memory (a shared matrix) is bound where it lies when the metric leaves X as given.
- * Nothing is left held when validation fails.
+ * (so a fit holds one copy of X), prepares it for the metric, and binds it. A matrix already in
+ * the backend's memory (a shared matrix) is bound where it lies when the metric leaves X as
+ * given. A RowSource is bound to be read pass by pass, each window prepared as it is read.
+ * `validate` sees X's shape before anything is held; nothing is left held when it throws.
  */
 function bindData(
-  X: MatrixLike,
+  X: FitInput,
   options: Readonly<ResolvedOptions>,
   dtype: DType,
   cols: number | undefined,
-  prepare: (matrix: Matrix) => void,
-): { data: Matrix; kernels: BoundKernels } {
+  validate: (shape: { rows: number; cols: number }) => void,
+): { data: Matrix | RowSource; kernels: BoundKernels } {
+  if (isRowSource(X)) return bindRowSource(X, options, dtype, cols, validate);
   const { backend, threads, metric } = options;
   let allocated: AllocatedMatrix | undefined;
   const into = backend.allocate
@@ -368,7 +385,8 @@ function bindData(
     // A matrix in the backend's memory is checked there, in a SIMD pass on every thread.
     const data = toMatrix(X, { name: 'X', dtype, cols, into, adopt, checkFinite: false });
     if (!allocated?.allFinite()) assertFinite(data, 'X');
-    prepare(data);
+    validate(data);
+    metric.prepareData?.(data, 'X');
     // The fast check's pass is reused unless the metric changed X since (cosine normalises it).
     const kernels = allocated
       ? allocated.bind(!metric.prepareData)
@@ -380,20 +398,109 @@ function bindData(
   }
 }
 
-/** Mean over features of the population variance of each column, as scikit-learn's tolerance (two passes). */
-function meanFeatureVariance(X: Matrix): number {
-  const { data, rows, cols } = X;
+/** bindData for a RowSource: kernels that read it window by window. */
+function bindRowSource(
+  source: RowSource,
+  options: Readonly<ResolvedOptions>,
+  dtype: DType,
+  cols: number | undefined,
+  validate: (shape: { rows: number; cols: number }) => void,
+): { data: RowSource; kernels: BoundKernels } {
+  const { backend, threads, metric } = options;
+  if (cols !== undefined && source.cols !== cols)
+    throw new ValidationError(
+      'X',
+      `${source.name} has ${source.cols} columns; the model was fitted on ${cols}`,
+    );
+  validate(source);
+  if (metric.readsRows)
+    throw new ValidationError(
+      'metric',
+      `'${metric.name}' reads the rows of each cluster, so X must be in memory; load ${source.name} whole (loadFile), or use 'euclidean' or 'cosine'`,
+    );
+  if (!backend.bindRows)
+    throw new ValidationError(
+      'backend',
+      `the ${backend.name} backend cannot read X pass by pass; use 'wasm' or 'auto'`,
+    );
+  const prepare = metric.prepareData;
+  const data: RowSource = prepare
+    ? {
+        ...source,
+        read(start, count, into) {
+          source.read(start, count, into);
+          prepare({ data: into, rows: count, cols: source.cols }, source.name, start);
+        },
+      }
+    : source;
+  return { data, kernels: backend.bindRows(data, dtype, { threads }) };
+}
+
+/** Rows of X by index as float64 centres: copied from a matrix, read from a source. */
+function rowReader(
+  data: Matrix | RowSource,
+  dtype: DType,
+): (indices: readonly number[]) => Float64Array {
+  const { cols } = data;
+  if (isMatrix(data))
+    return (indices) => {
+      const out = new Float64Array(indices.length * cols);
+      indices.forEach((row, j) => {
+        out.set(data.data.subarray(row * cols, (row + 1) * cols), j * cols);
+      });
+      return out;
+    };
+  const row = dtype === 'float32' ? new Float32Array(cols) : new Float64Array(cols);
+  return (indices) => {
+    const out = new Float64Array(indices.length * cols);
+    indices.forEach((index, j) => {
+      data.read(index, 1, row);
+      out.set(row, j * cols);
+    });
+    return out;
+  };
+}
+
+/** Rows a source is read in for the feature variance: bounded memory, any source size. */
+const VARIANCE_CHUNK_VALUES = 1 << 22;
+
+/**
+ * Mean over features of the population variance of each column, as scikit-learn's tolerance (two
+ * passes), accumulated row by row in order, so a source read in chunks gives the matrix's bits.
+ */
+function meanFeatureVariance(X: Matrix | RowSource, dtype: DType): number {
+  const { rows, cols } = X;
+  const forEachChunk = (visit: (data: ArrayLike<number>, count: number) => void): void => {
+    if (isMatrix(X)) {
+      visit(X.data, rows);
+      return;
+    }
+    const chunkRows = Math.max(1, Math.floor(VARIANCE_CHUNK_VALUES / cols));
+    const buffer =
+      dtype === 'float32'
+        ? new Float32Array(Math.min(rows, chunkRows) * cols)
+        : new Float64Array(Math.min(rows, chunkRows) * cols);
+    for (let start = 0; start < rows; start += chunkRows) {
+      const count = Math.min(chunkRows, rows - start);
+      X.read(start, count, buffer.subarray(0, count * cols));
+      visit(buffer, count);
+    }
+  };
   const mean = new Float64Array(cols);
-  for (let i = 0, o = 0; i < rows; i++, o += cols)
-    for (let t = 0; t < cols; t++) mean[t] += data[o + t];
+  forEachChunk((data, count) => {
+    for (let i = 0, o = 0; i < count; i++, o += cols)
+      for (let t = 0; t < cols; t++) mean[t] += data[o + t];
+  });
   for (let t = 0; t < cols; t++) mean[t] /= rows;
   const squares = new Float64Array(cols);
-  for (let i = 0, o = 0; i < rows; i++, o += cols) {
-    for (let t = 0; t < cols; t++) {
-      const diff = data[o + t] - mean[t];
-      squares[t] += diff * diff;
+  forEachChunk((data, count) => {
+    for (let i = 0, o = 0; i < count; i++, o += cols) {
+      for (let t = 0; t < cols; t++) {
+        const diff = data[o + t] - mean[t];
+        squares[t] += diff * diff;
+      }
     }
-  }
+  });
   let total = 0;
   for (let t = 0; t < cols; t++) total += squares[t] / rows;
   return total / cols;

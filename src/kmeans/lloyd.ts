@@ -1,6 +1,7 @@
 import { compensatedWeightedSum } from '../kernels/summation.js';
 import type { BoundKernels, BoundsMethod } from '../kernels/types.js';
 import type { Matrix } from '../matrix.js';
+import type { RowSource } from '../row-source.js';
 import type { MetricStrategy } from './metric-strategies.js';
 
 /** What `onIteration` receives after each iteration. */
@@ -22,7 +23,8 @@ export type IterationCallback = (info: IterationInfo) => unknown;
 
 /** Inputs of one Lloyd run from given centres. */
 export interface LloydRun {
-  X: Matrix;
+  /** X: held in memory, or read pass by pass by the kernels. */
+  X: Matrix | RowSource;
   kernels: BoundKernels;
   weights: Float64Array;
   centers: Float64Array;

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { BoundKernels, DistanceKind } from '../kernels/types.js';
-import type { Matrix } from '../matrix.js';
+import { isMatrix, type Matrix } from '../matrix.js';
+import type { RowSource } from '../row-source.js';
 import { heaviestCluster, planRelocations, relocatedLabels } from './empty-clusters.js';
 
 /** The distance a model clusters with. */
@@ -11,7 +12,8 @@ export const METRIC_NAMES: readonly MetricName[] = ['euclidean', 'manhattan', 'c
 
 /** What an update step sees. */
 export interface UpdateContext {
-  X: Matrix;
+  /** X: held in memory, or read pass by pass (then only the kernels read it). */
+  X: Matrix | RowSource;
   kernels: BoundKernels;
   weights: Float64Array;
   labels: Int32Array;
@@ -36,10 +38,16 @@ export interface MetricStrategy {
   /** Whether the update starts from the clusters' weighted sums (so assignment can compute them on the way). */
   readonly usesSums: boolean;
   /**
+   * Whether the update reads rows of X itself (k-medians' medians), so X must be held in memory;
+   * otherwise only the kernels read X, and it may be read pass by pass.
+   */
+  readonly readsRows: boolean;
+  /**
    * Readies a matrix the model owns, in place, e.g. L2-normalises rows for cosine. Absent where X
    * is used as given, so a fit may read the caller's matrix where it lies (a shared matrix).
+   * `firstRow`: the row of the whole of X that X's first row is (a window of rows read), for errors.
    */
-  prepareData?(X: Matrix, parameter: string): void;
+  prepareData?(X: Matrix, parameter: string, firstRow?: number): void;
   /** Readies centres the model owns, in place. */
   prepareCenters(centers: Float64Array, k: number, cols: number, parameter: string): void;
   /** Computes `newCenters` from the assignment, relocating empty clusters. */
@@ -100,19 +108,23 @@ function clusterWeightsOf(labels: Int32Array, weights: Float64Array, k: number):
   return out;
 }
 
-/** L2-normalises each of `rows` rows in place; a zero row is an error naming it. */
+/**
+ * L2-normalises each of `rows` rows in place; a zero row is an error naming it (its row of the
+ * whole matrix: these rows start at `firstRow`).
+ */
 function normaliseRows(
   data: Float64Array | Float32Array,
   rows: number,
   cols: number,
   parameter: string,
+  firstRow = 0,
 ): void {
   for (let i = 0; i < rows; i++) {
     const norm = rowNorm(data, i * cols, cols);
     if (norm === 0) {
       throw new ValidationError(
         parameter,
-        `row ${i} is all zeros, and cosine distance is undefined for a zero vector`,
+        `row ${firstRow + i} is all zeros, and cosine distance is undefined for a zero vector`,
       );
     }
     for (let t = 0; t < cols; t++) data[i * cols + t] /= norm;
@@ -133,6 +145,7 @@ const euclidean: MetricStrategy = {
   name: 'euclidean',
   distance: 'sqeuclidean',
   usesSums: true,
+  readsRows: false,
   prepareCenters() {},
   updateCenters: meanUpdate,
   reportedDistance: (distance) => Math.sqrt(distance),
@@ -143,8 +156,9 @@ const cosine: MetricStrategy = {
   name: 'cosine',
   distance: 'sqeuclidean',
   usesSums: true,
-  prepareData(X, parameter) {
-    normaliseRows(X.data, X.rows, X.cols, parameter);
+  readsRows: false,
+  prepareData(X, parameter, firstRow) {
+    normaliseRows(X.data, X.rows, X.cols, parameter, firstRow);
   },
   prepareCenters(centers, k, cols, parameter) {
     normaliseRows(centers, k, cols, parameter);
@@ -172,9 +186,12 @@ const manhattan: MetricStrategy = {
   name: 'manhattan',
   distance: 'manhattan',
   usesSums: false,
+  readsRows: true,
   prepareCenters() {},
   updateCenters(context) {
-    const { X, weights, k, newCenters } = context;
+    const { weights, k, newCenters } = context;
+    const X = context.X;
+    if (!isMatrix(X)) throw new Error('lloyd: k-medians reads rows of X, which is not in memory');
     const labels = updateLabels(context, clusterWeightsOf(context.labels, weights, k));
     const clusterWeights = clusterWeightsOf(labels, weights, k);
     const members = membersByCluster(labels, weights, k);

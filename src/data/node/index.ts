@@ -4,4 +4,10 @@
  */
 export { type LoadDatasetOptions, loadDataset } from './datasets.js';
 export { loadFile, readCsv, readIdx, readIdxValues, readJsonRows, readNpy } from './files.js';
+export {
+  type FileRows,
+  type FileRowsLayout,
+  type OpenRowsOptions,
+  openRows,
+} from './row-files.js';
 export { labelsToCsv, rowsToCsv, writeCentroids, writeLabels, writeModel } from './writers.js';

@@ -30,9 +30,13 @@ function heldWhole(rows: number, cols: number, f32: boolean, options: BindOption
  * Kernels over `source` read through windows (see windowed.ts): for sources that are not held
  * in memory, and matrices larger than one kernels memory.
  */
-export function bindRowSource(source: RowSource, options: BindOptions = {}): BoundKernels {
+export function bindRowSource(
+  source: RowSource,
+  dtype: DType = source.dtype,
+  options: BindOptions = {},
+): BoundKernels {
   const threads = threadsFor(source.rows, source.cols, options);
-  return new WindowedKernels(source, { ...options, threads });
+  return new WindowedKernels(source, dtype, { ...options, threads });
 }
 
 /**
@@ -46,7 +50,8 @@ export const wasmBackend: KernelBackend = {
   name: 'wasm',
   bind(X: Matrix, options: BindOptions = {}): BoundKernels {
     const f32 = X.data instanceof Float32Array;
-    if (!heldWhole(X.rows, X.cols, f32, options)) return bindRowSource(matrixRows(X), options);
+    if (!heldWhole(X.rows, X.cols, f32, options))
+      return bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options);
     const threads = threadsFor(X.rows, X.cols, options);
     const matrix = new WasmMatrix(X.rows, X.cols, f32, acquireRuntime(threads));
     matrix.matrix().data.set(X.data);
@@ -73,13 +78,16 @@ export const wasmBackend: KernelBackend = {
     }
     return allocated(matrix, matrix.matrix());
   },
+  bindRows(source: RowSource, dtype: DType, options: BindOptions = {}): BoundKernels {
+    return bindRowSource(source, dtype, options);
+  },
   adopt(X: Matrix, dtype: DType, options: BindOptions = {}): AllocatedMatrix | undefined {
     const f32 = dtype === 'float32';
     if (
       X.data instanceof (f32 ? Float32Array : Float64Array) &&
       !heldWhole(X.rows, X.cols, f32, options)
     )
-      return windowedInPlace(X, options);
+      return windowedInPlace(X, f32, options);
     const home = sharedHomes.get(X.data.buffer);
     const fits =
       home !== undefined &&
@@ -117,11 +125,11 @@ function allocated(matrix: WasmMatrix, source: Matrix): AllocatedMatrix {
  * larger than one kernels memory is never copied whole. Its values are checked as each window is
  * read (a value that is not finite is named by its row and column then).
  */
-function windowedInPlace(X: Matrix, options: BindOptions): AllocatedMatrix {
+function windowedInPlace(X: Matrix, f32: boolean, options: BindOptions): AllocatedMatrix {
   return {
     matrix: X,
     allFinite: () => true,
-    bind: () => bindRowSource(matrixRows(X), options),
+    bind: () => bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options),
     release: () => {},
   };
 }

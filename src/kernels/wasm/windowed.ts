@@ -8,7 +8,7 @@
  */
 
 import { describeValue, ValidationError } from '../../errors.js';
-import type { FloatArray } from '../../matrix.js';
+import type { DType, FloatArray } from '../../matrix.js';
 import type { RowSource } from '../../row-source.js';
 import { sumBlockRows } from '../blocks.js';
 import { compensatedWeightedSum } from '../summation.js';
@@ -30,13 +30,15 @@ export class WindowedKernels implements BoundKernels {
   /** The first row of the window loaded now (-1: none yet). */
   private loadedStart = -1;
 
+  /** `dtype`: the type rows are read as (a source's own dtype is only its natural one). */
   constructor(
     private readonly source: RowSource,
+    dtype: DType,
     options: BindOptions & { threads: number },
   ) {
     this.rows = source.rows;
     this.cols = source.cols;
-    const f32 = source.dtype === 'float32';
+    const f32 = dtype === 'float32';
     const blockRows = sumBlockRows(source.rows);
     const rowBytes = source.cols * (f32 ? 4 : 8);
     const wanted = options.windowRows ?? Math.floor(DEFAULT_WINDOW_BYTES / rowBytes);

@@ -1,0 +1,299 @@
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { ValidationError } from '../../errors.js';
+import type { DType, FloatArray } from '../../matrix.js';
+import type { RowSource } from '../../row-source.js';
+import { parseIdxHeader } from '../idx.js';
+import { parseNpyHeader } from '../npy.js';
+
+/** Bytes read to find a header: NPY headers are padded to 64-byte multiples, IDX's are small. */
+const HEADER_BYTES = 1 << 16;
+
+/**
+ * Where a file's values are and how to read them: everything a reader in another thread needs
+ * to read the same rows (see {@link fileRowsFrom}).
+ */
+export interface FileRowsLayout {
+  /** The file named in errors: the one the caller gave. */
+  name: string;
+  /** The file read: the caller's, or its decompressed copy. */
+  readPath: string;
+  rows: number;
+  cols: number;
+  /** The byte offset of the first value. */
+  dataStart: number;
+  format: 'npy' | 'idx';
+  /** NPY: numpy's type code ('f4', 'u1', ...); IDX: the type code, as a string. */
+  type: string;
+  /** Bytes per value. */
+  size: number;
+  little: boolean;
+  /** The factor each value is multiplied by (IDX pixels: 1/255 with `scale`). */
+  factor: number;
+  /** The file's size when opened, in bytes: a file that changes size is an error. */
+  bytes: number;
+}
+
+/** Options of {@link openRows}. */
+export interface OpenRowsOptions {
+  /** IDX files: divide byte values by 255, so pixels land in [0, 1] (as the datasets load them). */
+  scale?: boolean;
+  /** Where a gzipped file is decompressed to once (default: the system's temporary folder). */
+  tempDir?: string;
+}
+
+/** A file's rows, read on every pass instead of held (see {@link openRows}). */
+export interface FileRows extends RowSource {
+  readonly layout: FileRowsLayout;
+  /** Removes the decompressed copy of a gzipped file, if any; the source must not be read after. */
+  close(): void;
+}
+
+const GZIP = [0x1f, 0x8b];
+
+/**
+ * Opens a file's rows for a fit that reads them pass by pass instead of holding them (`fit`,
+ * `predict`, `transform` and `score` take the result as X): an NPY file (float32, float64 or an
+ * integer type, C order, 1-D or 2-D) or an IDX file (the first dimension is the rows). Working
+ * memory is then a window of rows, whatever the file's size. A gzipped file is decompressed once,
+ * streaming, into a temporary file that every pass reads; `close()` removes it (so does the
+ * process's exit). Errors name the file, and a file cut short names the row.
+ */
+export async function openRows(path: string, options: OpenRowsOptions = {}): Promise<FileRows> {
+  let readPath = path;
+  let temporary: string | undefined;
+  const first = readHead(path, 2);
+  if (first[0] === GZIP[0] && first[1] === GZIP[1]) {
+    const folder = mkdtempSync(join(options.tempDir ?? tmpdir(), 'lloyd-rows-'));
+    temporary = folder;
+    temporaries.add(folder);
+    registerCleanup();
+    readPath = join(folder, 'rows.bin');
+    try {
+      await pipeline(createReadStream(path), createGunzip(), createWriteStream(readPath));
+    } catch (error) {
+      removeTemporary(folder);
+      throw new ValidationError(
+        'file',
+        `${path}: cannot be decompressed (${(error as Error).message})`,
+      );
+    }
+  }
+  try {
+    const layout = readLayout(path, readPath, options);
+    const source = fileRowsFrom(layout);
+    return {
+      ...source,
+      layout,
+      close: () => {
+        if (temporary) removeTemporary(temporary);
+      },
+    };
+  } catch (error) {
+    if (temporary) removeTemporary(temporary);
+    throw error;
+  }
+}
+
+/** The layout of the NPY or IDX file at `readPath` (named `name` in errors). */
+function readLayout(name: string, readPath: string, options: OpenRowsOptions): FileRowsLayout {
+  const head = readHead(readPath, HEADER_BYTES);
+  const bytes = statSync(readPath).size;
+  const npy = head[0] === 0x93;
+  let layout: FileRowsLayout;
+  if (npy) {
+    const header = parseNpyHeader(head, name);
+    layout = {
+      name,
+      readPath,
+      rows: header.rows,
+      cols: header.cols,
+      dataStart: header.dataStart,
+      format: 'npy',
+      type: header.type,
+      size: header.size,
+      little: header.little,
+      factor: 1,
+      bytes,
+    };
+  } else {
+    const header = parseIdxHeader(head, name);
+    const [rows, ...rest] = header.dims;
+    layout = {
+      name,
+      readPath,
+      rows,
+      cols: rest.reduce((a, b) => a * b, 1),
+      dataStart: header.dataStart,
+      format: 'idx',
+      type: String(header.code),
+      size: header.size,
+      little: false,
+      factor: options.scale ? 1 / 255 : 1,
+      bytes,
+    };
+  }
+  if (layout.rows < 1 || layout.cols < 1)
+    throw new ValidationError('file', `${name}: holds no rows (${layout.rows} x ${layout.cols})`);
+  const needed = layout.dataStart + layout.rows * layout.cols * layout.size;
+  if (bytes < needed)
+    throw new ValidationError(
+      'file',
+      `${name}: holds fewer values than its shape ${layout.rows} x ${layout.cols} (cut short at row ${Math.floor((bytes - layout.dataStart) / (layout.cols * layout.size))})`,
+    );
+  return layout;
+}
+
+/** The rows of a file laid out as `layout` says, read with synchronous file reads. */
+export function fileRowsFrom(layout: FileRowsLayout): RowSource & { layout: FileRowsLayout } {
+  const { name, readPath, rows, cols, dataStart, size, little, factor } = layout;
+  const natural: DType = layout.type === 'f4' || layout.type === '13' ? 'float32' : 'float64';
+  let scratch = new Uint8Array(0);
+  const valueOf = layout.format === 'npy' ? npyReader(layout.type) : idxReader(layout.type);
+  return {
+    rows,
+    cols,
+    dtype: natural,
+    name,
+    layout,
+    read(start: number, count: number, into: FloatArray) {
+      const values = count * cols;
+      const length = values * size;
+      const offset = dataStart + start * cols * size;
+      if (start === 0 && statSync(readPath).size !== layout.bytes)
+        throw new ValidationError('file', `${name}: changed size while it was being read`);
+      // Values already in the window's type and byte order are read straight into it.
+      const direct =
+        little &&
+        factor === 1 &&
+        ((layout.type === 'f4' && into instanceof Float32Array) ||
+          (layout.type === 'f8' && into instanceof Float64Array));
+      if (!direct && scratch.length < length) scratch = new Uint8Array(length);
+      const target = direct
+        ? new Uint8Array(into.buffer, into.byteOffset, length)
+        : scratch.subarray(0, length);
+      readFully(readPath, target, offset, name, start, cols * size);
+      if (direct) return;
+      const view = new DataView(target.buffer, target.byteOffset, length);
+      if (layout.type === '8') {
+        for (let v = 0; v < values; v++) into[v] = target[v] * factor;
+        return;
+      }
+      for (let v = 0; v < values; v++) into[v] = valueOf(view, v * size, little) * factor;
+    },
+  };
+}
+
+/** Reads `target.length` bytes from `offset`, or fails naming the row where the file ends. */
+function readFully(
+  path: string,
+  target: Uint8Array,
+  offset: number,
+  name: string,
+  firstRow: number,
+  rowBytes: number,
+): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new ValidationError(
+      'file',
+      `${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  try {
+    let done = 0;
+    while (done < target.length) {
+      const read = readSync(fd, target, done, target.length - done, offset + done);
+      if (read === 0)
+        throw new ValidationError(
+          'file',
+          `${name}: ends at row ${firstRow + Math.floor(done / rowBytes)}, before the rows its header promises`,
+        );
+      done += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readHead(path: string, length: number): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new ValidationError(
+      'file',
+      `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  try {
+    const head = new Uint8Array(length);
+    const read = readSync(fd, head, 0, length, 0);
+    return head.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+type ValueReader = (view: DataView, offset: number, little: boolean) => number;
+
+function npyReader(type: string): ValueReader {
+  const readers: Record<string, ValueReader> = {
+    f8: (v, o, le) => v.getFloat64(o, le),
+    f4: (v, o, le) => v.getFloat32(o, le),
+    i1: (v, o) => v.getInt8(o),
+    u1: (v, o) => v.getUint8(o),
+    b1: (v, o) => v.getUint8(o),
+    i2: (v, o, le) => v.getInt16(o, le),
+    u2: (v, o, le) => v.getUint16(o, le),
+    i4: (v, o, le) => v.getInt32(o, le),
+    u4: (v, o, le) => v.getUint32(o, le),
+    i8: (v, o, le) => Number(v.getBigInt64(o, le)),
+    u8: (v, o, le) => Number(v.getBigUint64(o, le)),
+  };
+  return readers[type];
+}
+
+function idxReader(code: string): ValueReader {
+  const readers: Record<string, ValueReader> = {
+    '8': (v, o) => v.getUint8(o),
+    '9': (v, o) => v.getInt8(o),
+    '11': (v, o) => v.getInt16(o),
+    '12': (v, o) => v.getInt32(o),
+    '13': (v, o) => v.getFloat32(o),
+    '14': (v, o) => v.getFloat64(o),
+  };
+  return readers[code];
+}
+
+/** Decompressed copies not yet closed: removed when the process exits. */
+const temporaries = new Set<string>();
+let cleanupRegistered = false;
+
+function removeTemporary(folder: string): void {
+  temporaries.delete(folder);
+  rmSync(folder, { recursive: true, force: true });
+}
+
+// Registered once, on first use: a library adds no handler until it makes a temporary file.
+function registerCleanup(): void {
+  if (cleanupRegistered) return;
+  cleanupRegistered = true;
+  process.once('exit', () => {
+    for (const folder of temporaries) rmSync(folder, { recursive: true, force: true });
+  });
+}

@@ -1,0 +1,132 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  encodeNpy,
+  KMeans,
+  loadFile,
+  type Matrix,
+  makeBlobs,
+  openRows,
+  ValidationError,
+  wasmSimdSupported,
+} from '../src/index.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'lloyd-streamed-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function blobs(rows: number, cols: number, dtype: 'float32' | 'float64', seed: number): Matrix {
+  return makeBlobs({ nSamples: rows, nFeatures: cols, centers: 6, randomState: seed, dtype }).X;
+}
+
+/** An IDX file of unsigned bytes, rows x cols. */
+function idxBytes(rows: number, cols: number, value: (v: number) => number): Uint8Array {
+  const out = new Uint8Array(4 + 8 + rows * cols);
+  out.set([0, 0, 0x08, 2]);
+  const view = new DataView(out.buffer);
+  view.setUint32(4, rows);
+  view.setUint32(8, cols);
+  for (let v = 0; v < rows * cols; v++) out[12 + v] = value(v);
+  return out;
+}
+
+describe.runIf(wasmSimdSupported())('fits that read a file pass by pass', () => {
+  it.each([
+    ['float32', 'euclidean', 1],
+    ['float64', 'euclidean', 2],
+    ['float32', 'cosine', 2],
+  ] as const)(
+    'an NPY file (%s, %s, %i thread(s)): the in-memory fit, bit for bit',
+    async (dtype, metric, threads) => {
+      const X = blobs(40_011, 5, dtype, 7);
+      const path = join(folder, `blobs-${dtype}-${metric}.npy`);
+      writeFileSync(path, encodeNpy(X));
+      const options = { nClusters: 9, dtype, metric, threads, randomState: 3, tol: 1e-6 } as const;
+      const inMemory = new KMeans(options).fit(X);
+      const rows = await openRows(path);
+      expect([rows.rows, rows.cols]).toEqual([X.rows, X.cols]);
+      const streamed = new KMeans(options).fit(rows);
+      expect(Array.from(streamed.labels)).toEqual(Array.from(inMemory.labels));
+      expect(streamed.centroids).toEqual(inMemory.centroids);
+      expect(streamed.inertia).toBe(inMemory.inertia);
+      expect(streamed.nIter).toBe(inMemory.nIter);
+      expect(Array.from(streamed.predict(rows))).toEqual(Array.from(inMemory.predict(X)));
+      expect(streamed.score(rows)).toBe(inMemory.score(X));
+    },
+  );
+
+  it('an IDX file of bytes, gzipped, scaled to [0, 1]: the fit of the file loaded whole', async () => {
+    const bytes = idxBytes(3_001, 49, (v) => (v * 2654435761) % 251);
+    const path = join(folder, 'pixels-idx3-ubyte.gz');
+    writeFileSync(path, gzipSync(bytes));
+    const whole = await loadFile(path, { dtype: 'float32' });
+    const X = whole.X;
+    // loadFile keeps IDX bytes as they are: scale them as openRows' `scale` does.
+    for (let v = 0; v < X.data.length; v++) X.data[v] *= 1 / 255;
+    const options = { nClusters: 5, dtype: 'float32', randomState: 1, init: 'random' } as const;
+    const rows = await openRows(path, { scale: true, tempDir: folder });
+    const copy = rows.layout.readPath;
+    expect(copy).not.toBe(path);
+    expect(existsSync(copy)).toBe(true);
+    const streamed = new KMeans(options).fit(rows);
+    const inMemory = new KMeans(options).fit(X);
+    expect(Array.from(streamed.labels)).toEqual(Array.from(inMemory.labels));
+    expect(streamed.inertia).toBe(inMemory.inertia);
+    rows.close();
+    expect(existsSync(copy)).toBe(false);
+  });
+
+  it('a file cut short, or changed while read, is an error naming it and the row', async () => {
+    const X = blobs(5_000, 4, 'float64', 2);
+    const bytes = encodeNpy(X);
+    const path = join(folder, 'cut.npy');
+    writeFileSync(path, bytes.subarray(0, bytes.length - 4 * 8 * 10));
+    await expect(openRows(path)).rejects.toThrow(/cut\.npy: .*cut short at row 4990/);
+    writeFileSync(path, bytes);
+    const rows = await openRows(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 8));
+    expect(() => new KMeans({ nClusters: 3, randomState: 1 }).fit(rows)).toThrow(
+      /cut\.npy: changed size while it was being read/,
+    );
+  });
+
+  it('a value that is not finite in the file is named by its row', async () => {
+    const X = blobs(70_000, 4, 'float64', 5);
+    X.data[66_123 * 4 + 1] = Number.POSITIVE_INFINITY;
+    const path = join(folder, 'inf.npy');
+    writeFileSync(path, encodeNpy(X));
+    const rows = await openRows(path);
+    const km = new KMeans({ nClusters: 3, randomState: 1 });
+    expect(() => km.fit(rows)).toThrow(/inf\.npy.*row 66123, column 1 is Infinity/);
+    expect(km.isFitted).toBe(false);
+  });
+
+  it("what reads rows of X itself, or can't stream, is a clear error before any work", async () => {
+    const X = blobs(1_000, 3, 'float64', 1);
+    const path = join(folder, 'small.npy');
+    writeFileSync(path, encodeNpy(X));
+    const rows = await openRows(path);
+    const fails = (options: ConstructorParameters<typeof KMeans>[0], pattern: RegExp) => {
+      const error = (() => {
+        try {
+          new KMeans(options).fit(rows);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toMatch(pattern);
+    };
+    fails({ nClusters: 3, metric: 'manhattan' }, /metric.*small\.npy whole/);
+    fails({ nClusters: 3, backend: 'reference' }, /backend.*cannot read X pass by pass/);
+    fails({ nClusters: 3, init: () => [[0, 0, 0]] }, /init.*pass by pass/);
+    fails({ nClusters: 1_001 }, /nClusters.*1000/);
+    const fitted = new KMeans({ nClusters: 3, randomState: 1 }).fit(blobs(100, 2, 'float64', 1));
+    expect(() => fitted.predict(rows)).toThrow(
+      /small\.npy has 3 columns; the model was fitted on 2/,
+    );
+    expect(readFileSync(path).length).toBeGreaterThan(0);
+  });
+});
