@@ -213,7 +213,7 @@ describe('lloyd command', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^lloyd: error: output: .*labels\.csv: cannot be written \(ENOENT\)\n$/,
+      /^lloyd: error: --labels-out: .*labels\.csv: cannot be written \(ENOENT\): folder .*no-such-dir does not exist\n$/,
     );
     expect(readdirSync(dir)).toEqual([]);
     const input = join(dir, 'data.csv');

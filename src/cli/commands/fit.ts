@@ -1,9 +1,10 @@
-import { writeCentroids, writeLabels, writeModel } from '../../data/node/writers.js';
+import type { OutputItem } from '../../data/node/output.js';
+import { centroidsFileData, labelsToCsv, modelFileText } from '../../data/node/writers.js';
 import { KMeans } from '../../kmeans/kmeans.js';
 import { ALGORITHMS, type KMeansOptions } from '../../kmeans/options.js';
 import { matrixToRows } from '../../matrix.js';
 import { adjustedRandScore, normalizedMutualInfoScore, purityScore } from '../../metrics/index.js';
-import { writePlot } from '../../plot/render.js';
+import { renderPlotFile } from '../../plot/render.js';
 import { clusterScatterSpec } from '../../plot/specs.js';
 import {
   choiceFlag,
@@ -15,7 +16,8 @@ import {
   singleInput,
 } from '../args.js';
 import { UsageError } from '../errors.js';
-import { type CliData, checkOutputPath, readInput, type Streams } from '../io.js';
+import { type CliData, readInput, type Streams } from '../io.js';
+import { planCommandOutputs, writeCommandOutputs, writesToStdout } from '../outputs.js';
 import { FitProgress, formatNumber } from '../progress.js';
 
 export const FIT_USAGE =
@@ -48,14 +50,17 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   const input = singleInput(positionals, FIT_USAGE);
   const k = integerFlag(values.clusters, '-k', FIT_USAGE);
   if (k === undefined) throw new UsageError('-k K (the number of clusters) is required', FIT_USAGE);
-  const outputs = ['labels-out', 'centroids-out', 'model-out', 'plot'].map(
-    (f) => values[f] as string | undefined,
-  );
   const initFile =
     values.init !== undefined && !['k-means++', 'random'].includes(values.init as string)
       ? (values.init as string)
       : undefined;
-  for (const output of outputs) checkOutputPath(output, [input, initFile]);
+  // Every output is checked before the input is read and the fit runs.
+  const targets = planCommandOutputs(
+    values,
+    ['labels-out', 'centroids-out', 'model-out', 'plot'],
+    [input, initFile],
+    FIT_USAGE,
+  );
   const readOptions = readOptionsFrom(values, FIT_USAGE);
   const data = await readInput(input, readOptions);
   const init = initFile
@@ -91,11 +96,16 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     progress.done();
   }
   const elapsedMs = performance.now() - started;
-  if (values['labels-out']) await writeLabels(values['labels-out'] as string, km.labels);
-  if (values['centroids-out'])
-    await writeCentroids(values['centroids-out'] as string, km.centroids);
-  if (values['model-out']) await writeModel(values['model-out'] as string, km);
-  if (values.plot) {
+  const outputs: OutputItem[] = [];
+  const add = (flag: string, data: () => string | Uint8Array) => {
+    const target = targets.get(flag);
+    if (target) outputs.push({ target, data: data() });
+  };
+  add('labels-out', () => labelsToCsv(km.labels));
+  add('centroids-out', () => centroidsFileData(values['centroids-out'] as string, km.centroids));
+  add('model-out', () => modelFileText(km));
+  const plot = targets.get('plot');
+  if (plot) {
     const spec = clusterScatterSpec({
       X: data.X,
       labels: km.labels,
@@ -103,16 +113,19 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
       featureNames: data.columnNames,
       title: `${data.source}, k = ${k}`,
     });
-    await writePlot(values.plot as string, spec);
+    outputs.push({ target: plot, data: await renderPlotFile(plot.path, spec) });
   }
+  await writeCommandOutputs(outputs, io);
+  // Standard output carries an output written to `-`; the report then goes to stderr.
+  const report = writesToStdout(targets) ? io.stderr : io.stdout;
   if (values.json) {
     const { labels, centroids, inertia, nIter, converged, warnings } = km;
-    io.stdout.write(
+    report.write(
       `${JSON.stringify({ labels: Array.from(labels), centroids, inertia, nIter, converged, warnings })}\n`,
     );
     return;
   }
-  io.stdout.write(summary(data, km, elapsedMs));
+  report.write(summary(data, km, elapsedMs));
 }
 
 function summary(data: CliData, km: KMeans, elapsedMs: number): string {

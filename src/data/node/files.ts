@@ -1,5 +1,4 @@
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
@@ -103,22 +102,4 @@ export async function readJsonRows(
 export async function loadFile(path: string, options: LoadFileOptions = {}): Promise<LoadedData> {
   if (dataFileKind(path) === 'csv') return readCsv(path, options);
   return parseDataFile(path, await readBytes(path), options);
-}
-
-/**
- * Writes a file atomically: into a temporary file beside it, then renamed over it, so a failure
- * leaves no half-written file behind.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw new ValidationError(
-      'output',
-      `${path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
 }

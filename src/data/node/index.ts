@@ -8,6 +8,6 @@ export {
   readIdxValues,
   readJsonRows,
   readNpy,
-  writeFileAtomic,
 } from './files.js';
+export { writeFileAtomic } from './output.js';
 export { labelsToCsv, rowsToCsv, writeCentroids, writeLabels, writeModel } from './writers.js';
