@@ -224,6 +224,20 @@ describe('lloyd command', () => {
     expect(readFileSync(input, 'utf8')).toBe('1,2\n3,4\n5,6\n');
   });
 
+  it('values whose squares overflow float64 exit 1 with one line, never "inertia NaN" or a model', async () => {
+    const dir = tmp();
+    const input = join(dir, 'huge.csv');
+    writeFileSync(input, '1e160\n2e160\n0\n1\n3e160\n');
+    const model = join(dir, 'model.json');
+    const r = await lloyd('fit', input, '-k', '3', '--seed', '0', '--model-out', model);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `lloyd: error: ${input}: values too large: squared distances overflow float64; rescale X (e.g. divide by a power of two)\n`,
+    );
+    expect(r.stdout).toBe('');
+    expect(existsSync(model)).toBe(false);
+  });
+
   it('a data error (k larger than n) exits 1 with one line', async () => {
     const r = await lloyd('fit', join(fixtures, 'rows.json'), '-k', '5');
     expect(r.code).toBe(1);

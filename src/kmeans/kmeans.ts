@@ -117,6 +117,11 @@ export class KMeans {
       kernels.release();
     }
     if (!best) throw new Error('unreachable: nInit >= 1');
+    // Float64 overflowed (values past ~1.3e154 square to Infinity; huge weights multiply past
+    // 1.8e308): refuse the result, leaving any earlier fit in place, rather than keep a model
+    // whose inertia is NaN and which toJSON cannot save.
+    if (!Number.isFinite(best.inertia) || !best.centers.every(Number.isFinite))
+      throw overflowError(opts.metric.name, fitOptions.sampleWeight !== undefined);
     this.state = {
       metric: opts.metric.name,
       dtype: opts.dtype,
@@ -378,6 +383,15 @@ function bindData(
     allocated?.release();
     throw error;
   }
+}
+
+/** The error for a fit whose inertia or centres overflowed float64. */
+function overflowError(metric: string, weighted: boolean): ValidationError {
+  const distances = `${weighted ? 'weighted ' : ''}${metric === 'euclidean' ? 'squared ' : ''}distances`;
+  return new ValidationError(
+    'X',
+    `values too large: ${distances} overflow float64; rescale X${weighted ? ' or sampleWeight' : ''} (e.g. divide by a power of two)`,
+  );
 }
 
 /** Mean over features of the population variance of each column, as scikit-learn's tolerance (two passes). */

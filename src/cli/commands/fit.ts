@@ -1,5 +1,6 @@
 import type { OutputItem } from '../../data/node/output.js';
 import { centroidsFileData, labelsToCsv, modelFileText } from '../../data/node/writers.js';
+import { ValidationError } from '../../errors.js';
 import { KMeans } from '../../kmeans/kmeans.js';
 import { ALGORITHMS, type KMeansOptions } from '../../kmeans/options.js';
 import { matrixToRows } from '../../matrix.js';
@@ -92,6 +93,11 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   const km = new KMeans({ ...options, onIteration: progress.onIteration });
   try {
     km.fit(data.X);
+  } catch (error) {
+    // X is the input here: name the file or dataset instead.
+    if (error instanceof ValidationError && error.parameter === 'X')
+      throw new ValidationError(data.source, error.message.replace(/^X: /, ''));
+    throw error;
   } finally {
     progress.done();
   }
