@@ -89,3 +89,74 @@ describe('fitAsync with an AbortSignal', () => {
     expect(km.isFitted).toBe(false);
   });
 });
+
+interface HookedWorker {
+  terminate(): Promise<number>;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  once(event: 'online', listener: () => void): unknown;
+}
+
+/** Runs `body` while every new Node worker is also handed to `seen` (fitAsync's worker among them). */
+async function withWorkerHook<T>(seen: (worker: HookedWorker) => void, body: () => Promise<T>) {
+  const threads = process.getBuiltinModule('node:worker_threads') as {
+    Worker: new (...args: never[]) => HookedWorker;
+  };
+  const Original = threads.Worker;
+  threads.Worker = class extends Original {
+    constructor(...args: never[]) {
+      super(...args);
+      seen(this);
+    }
+  };
+  try {
+    return await body();
+  } finally {
+    threads.Worker = Original;
+  }
+}
+
+/** What a promise settles to, or 'still pending' after `ms`. */
+function settled<T>(promise: Promise<T>, ms = 10_000): Promise<unknown> {
+  return Promise.race([
+    promise.then(
+      (value) => ({ resolved: value }),
+      (error: unknown) => ({ rejected: error }),
+    ),
+    new Promise((resolve) => setTimeout(() => resolve('still pending'), ms)),
+  ]);
+}
+
+describe('fitAsync never hangs and never throws past its caller', () => {
+  const { X } = makeBlobs({ nSamples: 20000, nFeatures: 16, centers: 8, randomState: 3 });
+
+  it('rejects with the error onIteration throws, and ends the worker', async () => {
+    const exits: Promise<number>[] = [];
+    const km = new KMeans({
+      nClusters: 16,
+      tol: 0,
+      maxIter: 100_000,
+      onIteration: () => {
+        throw new Error('boom in onIteration');
+      },
+    });
+    const outcome = await withWorkerHook(
+      (worker) => exits.push(new Promise((resolve) => worker.once('exit', resolve))),
+      () => settled(km.fitAsync(X)),
+    );
+    expect(outcome).toEqual({ rejected: new Error('boom in onIteration') });
+    expect(exits).toHaveLength(1);
+    await expect(settled(exits[0])).resolves.toEqual({ resolved: 1 });
+    expect(km.isFitted).toBe(false);
+  });
+
+  it('rejects with a clear error when its worker ends before a result', async () => {
+    const km = new KMeans({ nClusters: 16, tol: 0, maxIter: 100_000 });
+    const outcome = await withWorkerHook(
+      (worker) => worker.once('online', () => void worker.terminate()),
+      () => settled(km.fitAsync(X)),
+    );
+    expect(outcome).toEqual({
+      rejected: new Error('fitAsync: the fit worker stopped (exit code 1) before it sent a result'),
+    });
+  });
+});
