@@ -160,3 +160,27 @@ describe('fitAsync never hangs and never throws past its caller', () => {
     });
   });
 });
+
+describe('fitAsync from `node --input-type=module -e`', () => {
+  it('starts its worker without the flag, which a worker started from a file refuses', async () => {
+    const { execFile } = await import('node:child_process');
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const script = `import { KMeans } from '${entry}';
+const km = await new KMeans({ nClusters: 2, randomState: 0 }).fitAsync([[0], [1], [10], [11]]);
+console.log(km.inertia);`;
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+      ),
+    );
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe('1\n');
+    const { workerExecArgv } = await import('../src/kmeans/fit-async.js');
+    expect(workerExecArgv(['--input-type', 'module', '--max-old-space-size=100'])).toEqual([
+      '--max-old-space-size=100',
+    ]);
+    expect(workerExecArgv(['--input-type=commonjs'])).toEqual([]);
+  });
+});

@@ -11,6 +11,7 @@ interface AnyWorker {
 
 type NodeWorkerConstructor = new (
   url: URL,
+  options: { execArgv: string[] },
 ) => AnyWorker & {
   on(event: 'message', listener: (message: FitResponse) => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
@@ -34,7 +35,9 @@ function startWorker(
   const threads = nodeBuiltin<{ Worker: NodeWorkerConstructor }>('node:worker_threads');
   if (threads) {
     // A name in a variable, so bundlers do not copy the worker a second time for this branch.
-    const worker = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url));
+    const worker = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url), {
+      execArgv: workerExecArgv(nodeBuiltin<{ execArgv: string[] }>('node:process')?.execArgv ?? []),
+    });
     worker.on('message', handle);
     worker.on('error', fail);
     worker.on('exit', exited);
@@ -49,6 +52,19 @@ function startWorker(
     fail(new Error(event.message || 'the fit worker failed to start'));
   };
   return worker;
+}
+
+/**
+ * The process's Node flags for the worker, less `--input-type` (and its value): it applies to
+ * `node -e` or stdin only, and a worker started from a file refuses it.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === '--input-type') i++;
+    else if (!execArgv[i].startsWith('--input-type=')) kept.push(execArgv[i]);
+  }
+  return kept;
 }
 
 /**
