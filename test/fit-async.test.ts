@@ -169,10 +169,8 @@ describe('fitAsync from `node --input-type=module -e`', () => {
 const km = await new KMeans({ nClusters: 2, randomState: 0 }).fitAsync([[0], [1], [10], [11]]);
 console.log(km.inertia);`;
     const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        ['--input-type=module', '-e', script],
-        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+      execFile(process.execPath, ['--input-type=module', '-e', script], (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, stdout, stderr }),
       ),
     );
     expect(out.stderr).toBe('');
@@ -182,5 +180,51 @@ console.log(km.inertia);`;
       '--max-old-space-size=100',
     ]);
     expect(workerExecArgv(['--input-type=commonjs'])).toEqual([]);
+  });
+});
+
+describe('overlapping fits on one instance', () => {
+  const { X: big } = makeBlobs({ nSamples: 20000, nFeatures: 16, centers: 8, randomState: 3 });
+  const small = [[0], [1], [10], [11]];
+  const busy =
+    /^(fit|fitAsync): this KMeans is busy: its fitAsync has not settled; await it \(or abort it\) before fitting again, or use another instance$/;
+
+  it('a fit or fitAsync while a fitAsync is pending throws; the pending one lands', async () => {
+    const km = new KMeans({ nClusters: 3, randomState: 0 });
+    const first = km.fitAsync(big);
+    await expect(km.fitAsync(small)).rejects.toThrow(busy);
+    expect(() => km.fit(small)).toThrow(busy);
+    expect(() => km.fit(small)).toThrow(ValidationError);
+    await first;
+    expect(km.nFeatures).toBe(16);
+    // Settled: the instance takes the next fit.
+    km.fit(small);
+    expect(km.nFeatures).toBe(1);
+    await km.fitAsync(big);
+    expect(km.nFeatures).toBe(16);
+  });
+
+  it('a rejected or aborted fitAsync frees the instance; the earlier model stays', async () => {
+    const km = new KMeans({ nClusters: 2, randomState: 0 }).fit(small);
+    await expect(km.fitAsync([[1]])).rejects.toThrow(/nClusters/);
+    const controller = new AbortController();
+    const aborted = km.fitAsync(big, { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    expect(km.nFeatures).toBe(1);
+    await km.fitAsync(small);
+    expect(km.inertia).toBe(1);
+  });
+
+  it('a fit started from its own onIteration throws (sync fit too)', () => {
+    const km: KMeans = new KMeans({
+      nClusters: 2,
+      randomState: 0,
+      onIteration: () => void km.fit(small),
+    });
+    expect(() => km.fit(small)).toThrow(
+      /^fit: this KMeans is busy: a fit on it is running \(called from its onIteration or init\)/,
+    );
+    expect(km.isFitted).toBe(false);
   });
 });

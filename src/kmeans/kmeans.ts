@@ -55,13 +55,49 @@ export class KMeans {
   /** The options as given, for fitAsync to send on. */
   private readonly requested: KMeansOptions;
 
+  /** The fit running on this instance, if any: another fit is refused until it ends. */
+  private running: 'fit' | 'fitAsync' | undefined;
+
   constructor(options: KMeansOptions = {}) {
     this.options = resolveOptions(options);
     this.requested = { ...options };
   }
 
-  /** Clusters X (rows of numbers, or a Matrix). Synchronous; returns `this`. X is never modified. */
+  /**
+   * Clusters X (rows of numbers, or a Matrix). Synchronous; returns `this`. X is never modified.
+   * Throws a {@link ValidationError} while a `fitAsync` on this instance has not settled (one fit
+   * at a time per instance: see `fitAsync`).
+   */
   fit(X: MatrixLike, fitOptions: FitOptions = {}): this {
+    this.claim('fit');
+    try {
+      return this.fitHere(X, fitOptions);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /**
+   * One fit at a time per instance: a second fit or fitAsync while one runs (a fitAsync not yet
+   * settled, or a fit called from the running fit's onIteration) is refused, so a result is never
+   * replaced by one that happened to finish later. Reading the model meanwhile sees the last
+   * finished fit.
+   */
+  private claim(method: 'fit' | 'fitAsync'): void {
+    if (this.running === 'fitAsync')
+      throw new ValidationError(
+        method,
+        'this KMeans is busy: its fitAsync has not settled; await it (or abort it) before fitting again, or use another instance',
+      );
+    if (this.running === 'fit')
+      throw new ValidationError(
+        method,
+        'this KMeans is busy: a fit on it is running (called from its onIteration or init); use another instance',
+      );
+    this.running = method;
+  }
+
+  private fitHere(X: MatrixLike, fitOptions: FitOptions): this {
     const opts = this.options;
     const k = opts.nClusters;
     let weights: Float64Array = new Float64Array(0);
@@ -141,10 +177,24 @@ export class KMeans {
    * Fits in a worker (a Node worker thread, or a Web Worker in a browser), leaving this thread
    * free; resolves to `this` with the same result `fit` gives. `onIteration` still runs on this
    * thread; returning false stops the fit within a few iterations (the worker runs ahead of its
-   * messages). `signal` ends the worker at once instead. An init function or a custom backend object cannot
-   * cross to a worker: use `fit` for those.
+   * messages). `signal` ends the worker at once instead. An init function or a custom backend
+   * object cannot cross to a worker: use `fit` for those.
+   *
+   * One fit at a time per instance: until this promise settles, `fit` and `fitAsync` on the same
+   * instance throw (reject) a {@link ValidationError} saying it is busy, and the model read
+   * meanwhile is the last finished fit. A rejected or aborted fitAsync leaves that model as it was.
+   * To fit several datasets at once, use one instance for each.
    */
   async fitAsync(X: MatrixLike, fitOptions: FitAsyncOptions = {}): Promise<this> {
+    this.claim('fitAsync');
+    try {
+      return await this.fitInWorker(X, fitOptions);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async fitInWorker(X: MatrixLike, fitOptions: FitAsyncOptions): Promise<this> {
     const { init, backend, onIteration } = this.requested;
     if (typeof init === 'function')
       throw new ValidationError(
