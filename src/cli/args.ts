@@ -96,6 +96,16 @@ export const READ_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** --header (true), --no-header (false), or neither (undefined: detected); both is a usage error. */
+export function headerFlag(
+  values: Record<string, string | boolean | undefined>,
+  usage: string,
+): boolean | undefined {
+  if (values.header && values['no-header'])
+    throw new UsageError('--header and --no-header contradict each other; give one', usage);
+  return values['no-header'] ? false : values.header ? true : undefined;
+}
+
 /** Read options from the shared flags. */
 export function readOptionsFrom(
   values: Record<string, string | boolean | undefined>,
@@ -105,7 +115,7 @@ export function readOptionsFrom(
     columns: values.columns as string | undefined,
     labelColumn: values['label-column'] as string | undefined,
     delimiter: values.delimiter as string | undefined,
-    header: values['no-header'] ? false : values.header ? true : undefined,
+    header: headerFlag(values, usage),
     dtype: choiceFlag(values.dtype, '--dtype', ['float64', 'float32'] as const, usage),
   };
 }
