@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtures, lloyd } from './helpers/lloyd.js';
+import { bin, fixtures, lloyd, lloydWithStdout } from './helpers/lloyd.js';
 
 // Never point these tests at /dev/null or another device of this machine: before outputs were
 // written through, a rename replaced the device itself. Devices are tested by logic in
@@ -136,5 +136,40 @@ describe('lloyd outputs', () => {
     expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
     const both = await fitGood('--labels-out', '-', '--centroids-out', '/dev/stdout');
     expect(both.code).toBe(2);
+  });
+});
+
+describe('lloyd on a standard output that fails', () => {
+  it('a closed pipe (`| head`) ends quietly with 0; a full device is one line and exit 1', async () => {
+    const dir = tmp();
+    const model = join(dir, 'm.json');
+    expect((await lloyd('fit', 'dataset:blobs?n=1000', '-k', '3', '--model-out', model)).code).toBe(
+      0,
+    );
+    const predict = ['predict', '--model', model, 'dataset:blobs?n=300000'];
+    const head = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, ...predict], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(head).toEqual({ code: 0, stderr: '' });
+    // /dev/full is opened here as the child's stdout (never named as an output path).
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = await lloydWithStdout(full, predict);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('lloyd: error: standard output: cannot be written (ENOSPC)\n');
+      const summary = await lloydWithStdout(full, ['fit', 'dataset:iris', '-k', '3']);
+      expect(summary.code).toBe(1);
+      expect(summary.stderr).toBe('lloyd: error: standard output: cannot be written (ENOSPC)\n');
+    } finally {
+      closeSync(full);
+    }
   });
 });
