@@ -241,9 +241,7 @@ describe('lloyd command', () => {
   it('a data error (k larger than n) exits 1 with one line', async () => {
     const r = await lloyd('fit', join(fixtures, 'rows.json'), '-k', '5');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(
-      'lloyd: error: nClusters: must be at most the number of rows of X (2); got 5\n',
-    );
+    expect(r.stderr).toBe('lloyd: error: -k: must be at most the number of rows of X (2); got 5\n');
   });
 
   it('--version, --help and datasets', async () => {

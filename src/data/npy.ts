@@ -61,6 +61,8 @@ export function parseNpy(
     .map(Number);
   if (dims.length < 1 || dims.length > 2)
     fail(`expected a 1-D or 2-D array; got shape (${dims.join(', ')})`);
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 1))
+    fail(`its shape must be whole numbers >= 1; got (${shape[1].trim()})`);
   const rows = dims[0];
   const cols = dims.length === 2 ? dims[1] : 1;
   const dataStart = headerStart + headerLength;

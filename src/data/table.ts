@@ -32,10 +32,16 @@ export function csvDelimiter(name: string): string {
   return /\.tsv(\.gz)?$/i.test(name) ? '\t' : ',';
 }
 
-/** Parses one CSV field as a number, or returns undefined. Empty fields and NaN/Infinity are not numbers. */
+/** A decimal number: digits with an optional sign, point and exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses one CSV field as a number, or returns undefined. Only decimal numbers are numbers: empty
+ * fields, NaN, Infinity and JavaScript's hex, binary and octal forms (0x10, 0b11, 0o7) are not.
+ */
 export function parseNumber(text: string): number | undefined {
   const t = text.trim();
-  if (t === '') return undefined;
+  if (!DECIMAL.test(t)) return undefined;
   const v = Number(t);
   return Number.isFinite(v) ? v : undefined;
 }

@@ -38,16 +38,11 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
   }
   const input = singleInput(positionals, ELBOW_USAGE);
   const targets = planCommandOutputs(values, ['plot'], [input], ELBOW_USAGE);
-  const readOptions = readOptionsFrom(values, ELBOW_USAGE);
-  const data = await readInput(input, readOptions);
+  const readOptions = readOptionsFrom(values, ELBOW_USAGE, input);
+  // Every flag is checked before the input is read.
   const kMin = integerFlag(values['k-min'], '--k-min', ELBOW_USAGE) ?? 1;
-  const kMax =
-    integerFlag(values['k-max'], '--k-max', ELBOW_USAGE) ??
-    Math.max(kMin, Math.min(10, data.X.rows));
-  const progressive = io.stderr.isTTY || values.verbose === true;
-  const result = elbow(data.X, {
-    kMin,
-    kMax,
+  const kMaxFlag = integerFlag(values['k-max'], '--k-max', ELBOW_USAGE);
+  const fitOptions = {
     init: choiceFlag(values.init, '--init', ['k-means++', 'random'] as const, ELBOW_USAGE),
     metric: choiceFlag(
       values.metric,
@@ -57,6 +52,14 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
     ),
     nInit: integerFlag(values['n-init'], '--n-init', ELBOW_USAGE),
     randomState: integerFlag(values.seed, '--seed', ELBOW_USAGE, 0),
+  };
+  const data = await readInput(input, readOptions);
+  const kMax = kMaxFlag ?? Math.max(kMin, Math.min(10, data.X.rows));
+  const progressive = io.stderr.isTTY || values.verbose === true;
+  const result = elbow(data.X, {
+    kMin,
+    kMax,
+    ...fitOptions,
     dtype: readOptions.dtype,
     onProgress: ({ k, done, total }) => {
       if (progressive)

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { isGzip } from '../../data/parse-file.js';
+import { parseNumber } from '../../data/table.js';
 import { ValidationError } from '../../errors.js';
 import {
   adjustedRandScore,
@@ -43,7 +44,7 @@ async function readLabels(
   return labels;
 }
 
-const isNumber = (field: string) => field !== '' && Number.isFinite(Number(field));
+const isNumber = (field: string) => parseNumber(field) !== undefined;
 
 /**
  * Labels from text: one per line, or the last field of `id,label` lines. The first line is a

@@ -62,16 +62,12 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     [input, initFile],
     FIT_USAGE,
   );
-  const readOptions = readOptionsFrom(values, FIT_USAGE);
-  const data = await readInput(input, readOptions);
-  const init = initFile
-    ? matrixToRows((await readInput(initFile, { header: readOptions.header })).X)
-    : (values.init as KMeansOptions['init']);
-  const nInit = integerFlag(values['n-init'], '--n-init', FIT_USAGE);
+  const readOptions = readOptionsFrom(values, FIT_USAGE, input);
+  // Every flag is checked before the input is read, too.
   const options: KMeansOptions = {
     nClusters: k,
-    init,
-    nInit,
+    init: values.init as KMeansOptions['init'],
+    nInit: integerFlag(values['n-init'], '--n-init', FIT_USAGE),
     maxIter: integerFlag(values['max-iter'], '--max-iter', FIT_USAGE),
     tol: numberFlag(values.tol, '--tol', FIT_USAGE),
     metric: choiceFlag(
@@ -85,6 +81,9 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     threads: integerFlag(values.threads, '--threads', FIT_USAGE),
     algorithm: choiceFlag(values.algorithm, '--algorithm', ALGORITHMS, FIT_USAGE),
   };
+  const data = await readInput(input, readOptions);
+  if (initFile)
+    options.init = matrixToRows((await readInput(initFile, { header: readOptions.header })).X);
   for (const key of Object.keys(options) as (keyof KMeansOptions)[])
     if (options[key] === undefined) delete options[key];
   const probe = new KMeans(options);

@@ -29,6 +29,7 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
       PREDICT_USAGE,
     );
   const targets = planCommandOutputs(values, ['labels-out'], [input, modelPath], PREDICT_USAGE);
+  const readOptions = readOptionsFrom(values, PREDICT_USAGE, input);
   let text: string;
   try {
     text = await readFile(modelPath, 'utf8');
@@ -39,7 +40,7 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
     );
   }
   const model = KMeans.fromJSON(text);
-  const data = await readInput(input, readOptionsFrom(values, PREDICT_USAGE));
+  const data = await readInput(input, readOptions);
   const labels = model.predict(data.X);
   const target = targets.get('labels-out');
   if (target) await writeCommandOutputs([{ target, data: labelsToCsv(labels) }], io);

@@ -26,7 +26,12 @@ export async function readBytes(path: string): Promise<Uint8Array> {
       `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
-  return isGzip(bytes) ? gunzipSync(bytes) : bytes;
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    throw new ValidationError('file', `${path}: not valid gzip data (${(error as Error).message})`);
+  }
 }
 
 /** Streams a delimited text file (optionally .gz) into a matrix, with an optional label column. */
