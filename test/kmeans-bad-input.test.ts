@@ -355,3 +355,29 @@ describe('values too large for float64', () => {
       );
   });
 });
+
+describe('limits give clear errors, not RangeErrors', () => {
+  it('options are frozen after construction (a change would skip validation)', () => {
+    const km = new KMeans({ nClusters: 2 });
+    expect(Object.isFrozen(km.options)).toBe(true);
+    expect(() => {
+      (km.options as { nClusters: number }).nClusters = 0;
+    }).toThrow(TypeError);
+    expect(km.options.nClusters).toBe(2);
+  });
+
+  it('fromJSON checks every centroid row before allocating nClusters x nFeatures', () => {
+    const json = {
+      ...new KMeans({ nClusters: 2, randomState: 0 }).fit(X).toJSON(),
+      nFeatures: 2e9,
+    };
+    expect(() => KMeans.fromJSON(json)).toThrow(
+      /^json: not a lloyd KMeans model: centroid 0 must have 2000000000 values$/,
+    );
+  });
+
+  it('a huge nInit holds no array of seeds (onIteration stops it at once)', () => {
+    const km = new KMeans({ nClusters: 2, randomState: 0, nInit: 2e8, onIteration: () => false });
+    expect(km.fit(X).nIter).toBe(1);
+  });
+});

@@ -59,7 +59,8 @@ export class KMeans {
   private running: 'fit' | 'fitAsync' | undefined;
 
   constructor(options: KMeansOptions = {}) {
-    this.options = resolveOptions(options);
+    // Frozen: options changed after construction would skip validation.
+    this.options = Object.freeze(resolveOptions(options));
     this.requested = { ...options };
   }
 
@@ -115,7 +116,6 @@ export class KMeans {
     });
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
-    const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
     const bounds = boundsForFit(opts.algorithm, k, data.cols, opts.dtype);
     let best: LloydResult | undefined;
     try {
@@ -124,7 +124,9 @@ export class KMeans {
           data,
           kernels,
           weights,
-          new Random(restartSeeds[restart]),
+          // Each restart's seed is drawn as it starts (the same seeds as drawing all first),
+          // so a huge nInit holds no array of seeds.
+          new Random(rng.nextUint32()),
         );
         const result = runLloyd({
           X: data,

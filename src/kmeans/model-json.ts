@@ -79,6 +79,10 @@ export function stateFromJSON(input: unknown): FittedState {
   const k = m.nClusters;
   const cols = m.nFeatures;
   if (!Array.isArray(m.centroids) || m.centroids.length !== k) fail(`centroids must be ${k} rows`);
+  // Every row's length is checked before k x nFeatures values are allocated.
+  m.centroids.forEach((row: unknown, j: number) => {
+    if (!Array.isArray(row) || row.length !== cols) fail(`centroid ${j} must have ${cols} values`);
+  });
   const centers = new Float64Array(k * cols);
   m.centroids.forEach((row: unknown, j: number) => {
     if (!Array.isArray(row) || row.length !== cols) fail(`centroid ${j} must have ${cols} values`);
