@@ -13,7 +13,13 @@ import {
   parseDataFile,
   parseJsonRows,
 } from '../parse-file.js';
-import { type CsvOptions, csvDelimiter, type LoadedData, TableBuilder } from '../table.js';
+import {
+  type CsvOptions,
+  csvDelimiter,
+  DEFAULT_MAX_RECORD_SIZE,
+  type LoadedData,
+  TableBuilder,
+} from '../table.js';
 
 /** Reads a whole file, gunzipping it when it is gzip data. */
 export async function readBytes(path: string): Promise<Uint8Array> {
@@ -41,8 +47,10 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<L
   const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
     throw new ValidationError('file', `${path}: cannot be read (${error.code ?? error.message})`);
   });
+  const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
   const parser = parse({
     delimiter,
+    max_record_size: maxRecordSize,
     skip_empty_lines: true,
     relax_column_count: true,
     info: true,
@@ -63,8 +71,12 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<L
     }
   } catch (error) {
     if (error instanceof ValidationError) throw error;
-    const e = error as Error & { lines?: number };
-    throw new ValidationError('file', `${path}${e.lines ? `, line ${e.lines}` : ''}: ${e.message}`);
+    const e = error as Error & { lines?: number; code?: string };
+    const message =
+      e.code === 'CSV_MAX_RECORD_SIZE'
+        ? `longer than ${maxRecordSize} characters (the most one record may hold; is this a CSV file?)`
+        : e.message;
+    throw new ValidationError('file', `${path}${e.lines ? `, line ${e.lines}` : ''}: ${message}`);
   } finally {
     file.destroy();
     await handle.close().catch(() => undefined);
