@@ -33,6 +33,9 @@ describe('planOutput (nothing is written)', () => {
     // A link to a device is a stream as well.
     symlinkSync('/dev/null', join(dir, 'null-link'));
     expect(planOutput(join(dir, 'null-link')).kind).toBe('stream');
+    // /dev/shm holds ordinary files: replaced atomically like any other.
+    if (statSync('/dev/shm', { throwIfNoEntry: false })?.isDirectory())
+      expect(planOutput('/dev/shm/lloyd-new.csv').kind).toBe('file');
     expect(() => planOutput('/dev/no-such-device', '--x')).toThrow(
       /^--x: \/dev\/no-such-device: cannot be written \(ENOENT\): files under \/dev and \/proc are written into, never created$/,
     );

@@ -79,9 +79,12 @@ function descriptorOf(path: string): number | undefined {
   return numbered ? Number(numbered[1]) : undefined;
 }
 
-/** Paths written into, never replaced: device files and the kernel's views (/dev/stdout, /proc/self/fd/1). */
+/**
+ * Paths written into, never replaced: device files and the kernel's views (/dev/stdout,
+ * /proc/self/fd/1). /dev/shm holds ordinary files and is not one of them.
+ */
 function isSystemPath(path: string): boolean {
-  return /^\/(dev|proc)(\/|$)/.test(path);
+  return /^\/(dev|proc)(\/|$)/.test(path) && !/^\/dev\/shm(\/|$)/.test(path);
 }
 
 function errorCode(error: unknown): string {
