@@ -173,3 +173,40 @@ describe('lloyd on a standard output that fails', () => {
     }
   });
 });
+
+describe('lloyd interrupted while writing', () => {
+  it('SIGTERM deletes the temporary files, replaces nothing, and ends the process by the signal', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'l.csv'), 'old\n');
+    // Nobody reads this FIFO: opening it for writing waits, after the temporary file is written.
+    execFileSync('mkfifo', [join(dir, 'c.fifo')]);
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'fit',
+        good,
+        '--label-column',
+        'label',
+        '-k',
+        '2',
+        '--labels-out',
+        join(dir, 'l.csv'),
+        '--centroids-out',
+        join(dir, 'c.fifo'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('close', (_code, signal) => resolve(signal)),
+    );
+    const temporary = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    for (let waited = 0; temporary().length === 0 && waited < 20_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(temporary()).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await ended).toBe('SIGTERM');
+    expect(readdirSync(dir).sort()).toEqual(['c.fifo', 'l.csv']);
+    expect(readFileSync(join(dir, 'l.csv'), 'utf8')).toBe('old\n');
+  });
+});
