@@ -120,3 +120,7 @@ export async function loadFile(path: string, options: LoadFileOptions = {}): Pro
   if (dataFileKind(path) === 'csv') return readCsv(path, options);
   return parseDataFile(path, await readBytes(path), options);
 }
+
+// Written by output.ts (which plans and writes outputs without losing data); still exported from
+// here, where it was, for the modules that import it from files.js.
+export { writeFileAtomic } from './output.js';
