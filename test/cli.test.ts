@@ -270,5 +270,8 @@ describe('fit progress', () => {
     expect(
       written[1].startsWith(`\r\u001b[2K[${'#'.repeat(10)}${'.'.repeat(10)}] restart 1/2`),
     ).toBe(true);
+    // Overflow mid-fit is named, never drawn as NaN.
+    verbose?.({ ...info, inertia: Number.NaN, centerShift: Number.POSITIVE_INFINITY });
+    expect(written[2]).toMatch(/inertia overflow {2}shift overflow /);
   });
 });
