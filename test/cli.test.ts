@@ -238,6 +238,23 @@ describe('lloyd command', () => {
     expect(existsSync(model)).toBe(false);
   });
 
+  it('predict names the model file, or the input, in its errors', async () => {
+    const dir = tmp();
+    const model = join(dir, 'm.json');
+    writeFileSync(model, '{"format":"lloyd.kmeans","version":1,"inertia":null}');
+    const bad = await lloyd('predict', '--model', model, 'dataset:iris');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      `lloyd: error: --model: ${model}: not a lloyd KMeans model: metric must be one of euclidean, manhattan, cosine\n`,
+    );
+    const fit = await lloyd('fit', 'dataset:blobs?n=50', '-k', '2', '--model-out', model);
+    expect(fit.code).toBe(0);
+    const wrong = await lloyd('predict', '--model', model, 'dataset:iris');
+    expect(wrong.stderr).toBe(
+      `lloyd: error: dataset:iris (for --model ${model}): must have 2 columns; got 4\n`,
+    );
+  });
+
   it('a data error (k larger than n) exits 1 with one line', async () => {
     const r = await lloyd('fit', join(fixtures, 'rows.json'), '-k', '5');
     expect(r.code).toBe(1);

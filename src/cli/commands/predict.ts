@@ -35,13 +35,18 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
     text = await readFile(modelPath, 'utf8');
   } catch (error) {
     throw new ValidationError(
-      'model',
+      '--model',
       `${modelPath}: cannot be read (${(error as NodeJS.ErrnoException).code})`,
     );
   }
-  const model = KMeans.fromJSON(text);
+  // Errors name the file they are about: the model's, or the input's (X to the model).
+  const model = named(() => KMeans.fromJSON(text), 'json', `--model: ${modelPath}`);
   const data = await readInput(input, readOptions);
-  const labels = model.predict(data.X);
+  const labels = named(
+    () => model.predict(data.X),
+    'X',
+    `${data.source} (for --model ${modelPath})`,
+  );
   const target = targets.get('labels-out');
   if (target) await writeCommandOutputs([{ target, data: labelsToCsv(labels) }], io);
   // Standard output carries the labels when they go to `-`; the note then goes to stderr.
@@ -49,4 +54,15 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
   if (values.json) report.write(`${JSON.stringify({ labels: Array.from(labels) })}\n`);
   else if (!target) io.stdout.write(labelsToCsv(labels));
   else report.write(`wrote ${labels.length} labels to ${target.path}\n`);
+}
+
+/** `run()`, with a ValidationError about `parameter` renamed to `name`. */
+function named<T>(run: () => T, parameter: string, name: string): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ValidationError && error.parameter === parameter)
+      throw new ValidationError(name, error.message.slice(parameter.length + 2));
+    throw error;
+  }
 }
