@@ -43,6 +43,9 @@ export function isMatrix(value: unknown): value is Matrix {
  */
 export type MatrixAllocator = (rows: number, cols: number, dtype: DType) => Matrix;
 
+/** The most values one matrix holds: a typed array's longest length. */
+export const MAX_MATRIX_VALUES = 2 ** 32 - 1;
+
 /**
  * A zeroed rows x cols matrix of `dtype` from `allocate` (default {@link zerosMatrix}), checked to
  * be what was asked for, so a loader never fills a matrix of another shape or type.
@@ -54,7 +57,13 @@ export function allocateMatrix(
   allocate: MatrixAllocator = zerosMatrix,
 ): Matrix {
   checkDType(dtype);
-  const matrix: unknown = allocate(rows, cols, dtype);
+  const values = rows * cols;
+  if (values > MAX_MATRIX_VALUES)
+    throw new ValidationError(
+      'X',
+      `${rows} x ${cols} is ${values} values; at most ${MAX_MATRIX_VALUES} fit in one matrix`,
+    );
+  const matrix: unknown = allocateOrExplain(allocate, rows, cols, dtype);
   const type = dtype === 'float32' ? Float32Array : Float64Array;
   const fits =
     isMatrix(matrix) &&
@@ -69,6 +78,24 @@ export function allocateMatrix(
     );
   }
   return matrix;
+}
+
+/** `allocate(rows, cols, dtype)`, with running out of memory as a clear error, not a bare RangeError. */
+function allocateOrExplain(
+  allocate: MatrixAllocator,
+  rows: number,
+  cols: number,
+  dtype: DType,
+): unknown {
+  try {
+    return allocate(rows, cols, dtype);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ValidationError(
+      'X',
+      `${rows} x ${cols} ${dtype} values do not fit in memory (${error.message})`,
+    );
+  }
 }
 
 /** Allocates a zeroed matrix. */
@@ -194,8 +221,9 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
   return result;
 }
 
+/** A bad value for a message: never its whole text (a nested array could be deep or huge). */
 function describe(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return describeValue(v);
 }
 
 /** Throws naming the first non-finite value; checked after conversion so float32 overflow is caught too. */

@@ -217,7 +217,7 @@ describe('lloyd command', () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^lloyd: error: output: .*labels\.csv: cannot be written \(ENOENT\)\n$/,
+      /^lloyd: error: --labels-out: .*labels\.csv: cannot be written \(ENOENT\): folder .*no-such-dir does not exist\n$/,
     );
     expect(readdirSync(dir)).toEqual([]);
     const input = join(dir, 'data.csv');
@@ -228,12 +228,41 @@ describe('lloyd command', () => {
     expect(readFileSync(input, 'utf8')).toBe('1,2\n3,4\n5,6\n');
   });
 
+  it('values whose squares overflow float64 exit 1 with one line, never "inertia NaN" or a model', async () => {
+    const dir = tmp();
+    const input = join(dir, 'huge.csv');
+    writeFileSync(input, '1e160\n2e160\n0\n1\n3e160\n');
+    const model = join(dir, 'model.json');
+    const r = await lloyd('fit', input, '-k', '3', '--seed', '0', '--model-out', model);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `lloyd: error: ${input}: values too large: squared distances overflow float64; rescale X (e.g. divide by a power of two)\n`,
+    );
+    expect(r.stdout).toBe('');
+    expect(existsSync(model)).toBe(false);
+  });
+
+  it('predict names the model file, or the input, in its errors', async () => {
+    const dir = tmp();
+    const model = join(dir, 'm.json');
+    writeFileSync(model, '{"format":"lloyd.kmeans","version":1,"inertia":null}');
+    const bad = await lloyd('predict', '--model', model, 'dataset:iris');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      `lloyd: error: --model: ${model}: not a lloyd KMeans model: metric must be one of euclidean, manhattan, cosine\n`,
+    );
+    const fit = await lloyd('fit', 'dataset:blobs?n=50', '-k', '2', '--model-out', model);
+    expect(fit.code).toBe(0);
+    const wrong = await lloyd('predict', '--model', model, 'dataset:iris');
+    expect(wrong.stderr).toBe(
+      `lloyd: error: dataset:iris (for --model ${model}): must have 2 columns; got 4\n`,
+    );
+  });
+
   it('a data error (k larger than n) exits 1 with one line', async () => {
     const r = await lloyd('fit', join(fixtures, 'rows.json'), '-k', '5');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(
-      'lloyd: error: nClusters: must be at most the number of rows of X (2); got 5\n',
-    );
+    expect(r.stderr).toBe('lloyd: error: -k: must be at most the number of rows of X (2); got 5\n');
   });
 
   it('--version, --help and datasets', async () => {
@@ -262,5 +291,8 @@ describe('fit progress', () => {
     expect(
       written[1].startsWith(`\r\u001b[2K[${'#'.repeat(10)}${'.'.repeat(10)}] restart 1/2`),
     ).toBe(true);
+    // Overflow mid-fit is named, never drawn as NaN.
+    verbose?.({ ...info, inertia: Number.NaN, centerShift: Number.POSITIVE_INFINITY });
+    expect(written[2]).toMatch(/inertia overflow {2}shift overflow /);
   });
 });

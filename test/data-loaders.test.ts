@@ -72,6 +72,24 @@ describe('CSV / TSV', () => {
     expect(t.X.rows).toBe(rows);
     expect(t.X.data[2 * (rows - 1) + 1]).toBe((rows - 1) * 0.5);
   });
+
+  it('a line longer than the record limit is one error naming the file and line, not a V8 abort', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'lloyd-'));
+    const path = join(tmp, 'long.csv');
+    writeFileSync(path, `a,b\n1,2\n1${'0'.repeat(300)},3\n4,5\n`);
+    await expect(readCsv(path, { maxRecordSize: 100 })).rejects.toThrow(
+      /^file: .*long\.csv, line 3: longer than 100 characters \(the most one record may hold; is this a CSV file\?\)$/,
+    );
+    expect((await readCsv(path, { maxRecordSize: 1000 })).X.data[2]).toBe(1e300);
+    // A long bad field is shown cut short.
+    writeFileSync(path, `a,b\n${'x'.repeat(300)},3\n`);
+    await expect(readCsv(path)).rejects.toThrow(
+      /line 2: column 1 \(a\) is "x{40}…" \(300 characters\), not a finite number$/,
+    );
+    // The default limit: 64 MiB a record, far above real rows and far below V8's string limit.
+    const { DEFAULT_MAX_RECORD_SIZE } = await import('../src/data/table.js');
+    expect(DEFAULT_MAX_RECORD_SIZE).toBe(64 * 1024 * 1024);
+  });
 });
 
 describe('NPY', () => {

@@ -89,3 +89,142 @@ describe('fitAsync with an AbortSignal', () => {
     expect(km.isFitted).toBe(false);
   });
 });
+
+interface HookedWorker {
+  terminate(): Promise<number>;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  once(event: 'online', listener: () => void): unknown;
+}
+
+/** Runs `body` while every new Node worker is also handed to `seen` (fitAsync's worker among them). */
+async function withWorkerHook<T>(seen: (worker: HookedWorker) => void, body: () => Promise<T>) {
+  const threads = process.getBuiltinModule('node:worker_threads') as {
+    Worker: new (...args: never[]) => HookedWorker;
+  };
+  const Original = threads.Worker;
+  threads.Worker = class extends Original {
+    constructor(...args: never[]) {
+      super(...args);
+      seen(this);
+    }
+  };
+  try {
+    return await body();
+  } finally {
+    threads.Worker = Original;
+  }
+}
+
+/** What a promise settles to, or 'still pending' after `ms`. */
+function settled<T>(promise: Promise<T>, ms = 10_000): Promise<unknown> {
+  return Promise.race([
+    promise.then(
+      (value) => ({ resolved: value }),
+      (error: unknown) => ({ rejected: error }),
+    ),
+    new Promise((resolve) => setTimeout(() => resolve('still pending'), ms)),
+  ]);
+}
+
+describe('fitAsync never hangs and never throws past its caller', () => {
+  const { X } = makeBlobs({ nSamples: 20000, nFeatures: 16, centers: 8, randomState: 3 });
+
+  it('rejects with the error onIteration throws, and ends the worker', async () => {
+    const exits: Promise<number>[] = [];
+    const km = new KMeans({
+      nClusters: 16,
+      tol: 0,
+      maxIter: 100_000,
+      onIteration: () => {
+        throw new Error('boom in onIteration');
+      },
+    });
+    const outcome = await withWorkerHook(
+      (worker) => exits.push(new Promise((resolve) => worker.once('exit', resolve))),
+      () => settled(km.fitAsync(X)),
+    );
+    expect(outcome).toEqual({ rejected: new Error('boom in onIteration') });
+    expect(exits).toHaveLength(1);
+    await expect(settled(exits[0])).resolves.toEqual({ resolved: 1 });
+    expect(km.isFitted).toBe(false);
+  });
+
+  it('rejects with a clear error when its worker ends before a result', async () => {
+    const km = new KMeans({ nClusters: 16, tol: 0, maxIter: 100_000 });
+    const outcome = await withWorkerHook(
+      (worker) => worker.once('online', () => void worker.terminate()),
+      () => settled(km.fitAsync(X)),
+    );
+    expect(outcome).toEqual({
+      rejected: new Error('fitAsync: the fit worker stopped (exit code 1) before it sent a result'),
+    });
+  });
+});
+
+describe('fitAsync from `node --input-type=module -e`', () => {
+  it('starts its worker without the flag, which a worker started from a file refuses', async () => {
+    const { execFile } = await import('node:child_process');
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const script = `import { KMeans } from '${entry}';
+const km = await new KMeans({ nClusters: 2, randomState: 0 }).fitAsync([[0], [1], [10], [11]]);
+console.log(km.inertia);`;
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], (error, stdout, stderr) =>
+        resolve({ code: error ? 1 : 0, stdout, stderr }),
+      ),
+    );
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe('1\n');
+    const { workerExecArgv } = await import('../src/kmeans/fit-async.js');
+    expect(workerExecArgv(['--input-type', 'module', '--max-old-space-size=100'])).toEqual([
+      '--max-old-space-size=100',
+    ]);
+    expect(workerExecArgv(['--input-type=commonjs'])).toEqual([]);
+  });
+});
+
+describe('overlapping fits on one instance', () => {
+  const { X: big } = makeBlobs({ nSamples: 20000, nFeatures: 16, centers: 8, randomState: 3 });
+  const small = [[0], [1], [10], [11]];
+  const busy =
+    /^(fit|fitAsync): this KMeans is busy: its fitAsync has not settled; await it \(or abort it\) before fitting again, or use another instance$/;
+
+  it('a fit or fitAsync while a fitAsync is pending throws; the pending one lands', async () => {
+    const km = new KMeans({ nClusters: 3, randomState: 0 });
+    const first = km.fitAsync(big);
+    await expect(km.fitAsync(small)).rejects.toThrow(busy);
+    expect(() => km.fit(small)).toThrow(busy);
+    expect(() => km.fit(small)).toThrow(ValidationError);
+    await first;
+    expect(km.nFeatures).toBe(16);
+    // Settled: the instance takes the next fit.
+    km.fit(small);
+    expect(km.nFeatures).toBe(1);
+    await km.fitAsync(big);
+    expect(km.nFeatures).toBe(16);
+  });
+
+  it('a rejected or aborted fitAsync frees the instance; the earlier model stays', async () => {
+    const km = new KMeans({ nClusters: 2, randomState: 0 }).fit(small);
+    await expect(km.fitAsync([[1]])).rejects.toThrow(/nClusters/);
+    const controller = new AbortController();
+    const aborted = km.fitAsync(big, { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    expect(km.nFeatures).toBe(1);
+    await km.fitAsync(small);
+    expect(km.inertia).toBe(1);
+  });
+
+  it('a fit started from its own onIteration throws (sync fit too)', () => {
+    const km: KMeans = new KMeans({
+      nClusters: 2,
+      randomState: 0,
+      onIteration: () => void km.fit(small),
+    });
+    expect(() => km.fit(small)).toThrow(
+      /^fit: this KMeans is busy: a fit on it is running \(called from its onIteration or init\)/,
+    );
+    expect(km.isFitted).toBe(false);
+  });
+});

@@ -308,3 +308,87 @@ describe('onIteration', () => {
     expect(km.converged).toBe(false);
   });
 });
+
+describe('values too large for float64', () => {
+  it('fit throws a ValidationError naming the overflow instead of a NaN inertia; the earlier fit stays', () => {
+    const km = new KMeans({ nClusters: 2, randomState: 0 }).fit(X);
+    const before = km.toJSON();
+    const huge = [[1e160], [2e160], [0], [1], [3e160]];
+    const error = errorOf(() => new KMeans({ nClusters: 3, randomState: 0 }).fit(huge));
+    expect(error.parameter).toBe('X');
+    expect(error.message).toBe(
+      'X: values too large: squared distances overflow float64; rescale X (e.g. divide by a power of two)',
+    );
+    expect(() => km.fit(huge.map((r) => [r[0], r[0]]))).toThrow(/values too large/);
+    expect(km.toJSON()).toEqual(before);
+  });
+
+  it('so do weights whose products overflow', () => {
+    const weighted = errorOf(() =>
+      new KMeans({ nClusters: 2, randomState: 0 }).fit([[0], [10], [20], [30], [40]], {
+        sampleWeight: [1e308, 1e308, 1e308, 1e308, 1e308],
+      }),
+    );
+    expect(weighted.message).toMatch(
+      /^X: values too large: weighted squared distances overflow float64; rescale X or sampleWeight/,
+    );
+    const manhattan = errorOf(() =>
+      new KMeans({ nClusters: 2, randomState: 0, metric: 'manhattan' }).fit([
+        [0],
+        [1e308],
+        [-1e308],
+        [1.5e308],
+        [-1.6e308],
+      ]),
+    );
+    expect(manhattan.message).toMatch(/^X: values too large: distances overflow float64/);
+  });
+
+  it('toJSON never writes what fromJSON rejects: a non-finite inertia is refused both ways', async () => {
+    const { stateToJSON } = await import('../src/kmeans/model-json.js');
+    const state = {
+      metric: 'euclidean' as const,
+      dtype: 'float64' as const,
+      k: 1,
+      cols: 1,
+      centers: Float64Array.of(0),
+      labels: Int32Array.of(0),
+      inertia: Number.NaN,
+      nIter: 1,
+      converged: true,
+      warnings: [],
+    };
+    expect(() => stateToJSON(state)).toThrow(/^inertia: must be a finite number >= 0; got NaN/);
+    const json = { ...stateToJSON({ ...state, inertia: 0 }) };
+    for (const inertia of [null, Number.POSITIVE_INFINITY, -1])
+      expect(() => KMeans.fromJSON({ ...json, inertia })).toThrow(
+        /inertia must be a finite number >= 0/,
+      );
+  });
+});
+
+describe('limits give clear errors, not RangeErrors', () => {
+  it('options are frozen after construction (a change would skip validation)', () => {
+    const km = new KMeans({ nClusters: 2 });
+    expect(Object.isFrozen(km.options)).toBe(true);
+    expect(() => {
+      (km.options as { nClusters: number }).nClusters = 0;
+    }).toThrow(TypeError);
+    expect(km.options.nClusters).toBe(2);
+  });
+
+  it('fromJSON checks every centroid row before allocating nClusters x nFeatures', () => {
+    const json = {
+      ...new KMeans({ nClusters: 2, randomState: 0 }).fit(X).toJSON(),
+      nFeatures: 2e9,
+    };
+    expect(() => KMeans.fromJSON(json)).toThrow(
+      /^json: not a lloyd KMeans model: centroid 0 must have 2000000000 values$/,
+    );
+  });
+
+  it('a huge nInit holds no array of seeds (onIteration stops it at once)', () => {
+    const km = new KMeans({ nClusters: 2, randomState: 0, nInit: 2e8, onIteration: () => false });
+    expect(km.fit(X).nIter).toBe(1);
+  });
+});

@@ -1,14 +1,11 @@
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { LoadedData } from '../data/index.js';
 import { loadDataset } from '../data/node/datasets.js';
 import { loadFile } from '../data/node/files.js';
-import { ValidationError } from '../errors.js';
 import { sharedMatrix } from '../kernels/wasm/backend.js';
 
 /** Where command output goes; tests swap these for buffers. */
 export interface Streams {
-  stdout: { write(text: string): unknown };
+  stdout: { write(chunk: string | Uint8Array): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
@@ -58,24 +55,4 @@ export async function readInput(spec: string, options: ReadOptions = {}): Promis
     allocate: sharedMatrix,
   });
   return { ...loaded, source: spec, path: spec };
-}
-
-/** Refuses an output path that is one of the inputs, so a run never clobbers its own data. */
-export function checkOutputPath(output: string | undefined, inputs: (string | undefined)[]): void {
-  if (!output) return;
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  for (const input of inputs) {
-    if (input && real(input) === real(output)) {
-      throw new ValidationError(
-        'output',
-        `${output} is an input of this command; choose another output path`,
-      );
-    }
-  }
 }

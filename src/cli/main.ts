@@ -38,6 +38,34 @@ function version(): string {
   return pkg.version;
 }
 
+/** The flag that sets each estimator or reader option: CLI messages name flags, not API options. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  nClusters: '-k',
+  nInit: '--n-init',
+  maxIter: '--max-iter',
+  tol: '--tol',
+  randomState: '--seed',
+  threads: '--threads',
+  algorithm: '--algorithm',
+  metric: '--metric',
+  dtype: '--dtype',
+  init: '--init',
+  columns: '--columns',
+  labelColumn: '--label-column',
+  delimiter: '--delimiter',
+  kMin: '--k-min',
+  kMax: '--k-max',
+};
+
+/** A ValidationError's message, naming the flag where its parameter is an option a flag sets. */
+function flagMessage(error: ValidationError): string {
+  const flag = FLAG_OF[error.parameter];
+  const prefix = `${error.parameter}: `;
+  return flag && error.message.startsWith(prefix)
+    ? `${flag}: ${error.message.slice(prefix.length)}`
+    : error.message;
+}
+
 /** Runs the CLI and returns its exit code: 0 success, 1 data or runtime error, 2 usage error. */
 export async function main(argv: string[], io: Streams = process): Promise<number> {
   const [command, ...rest] = argv;
@@ -63,7 +91,9 @@ export async function main(argv: string[], io: Streams = process): Promise<numbe
       return 2;
     }
     const message =
-      error instanceof ValidationError ? error.message : `${(error as Error).message ?? error}`;
+      error instanceof ValidationError
+        ? flagMessage(error)
+        : `${(error as Error).message ?? error}`;
     const hint = debug || error instanceof ValidationError ? '' : ' (run with --debug for details)';
     io.stderr.write(`lloyd: error: ${message}${hint}\n`);
     return 1;

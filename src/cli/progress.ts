@@ -28,7 +28,9 @@ export class FitProgress {
 
   private readonly update = (info: IterationInfo): void => {
     const elapsed = ((performance.now() - this.started) / 1000).toFixed(1);
-    const text = `restart ${info.restart + 1}/${this.restarts}  iteration ${info.iteration}  inertia ${formatNumber(info.inertia)}  shift ${info.centerShift.toExponential(2)}  ${elapsed}s`;
+    // A non-finite value mid-fit is float64 overflow (the fit then fails saying so): never "NaN".
+    const shown = (v: number, text: string) => (Number.isFinite(v) ? text : 'overflow');
+    const text = `restart ${info.restart + 1}/${this.restarts}  iteration ${info.iteration}  inertia ${shown(info.inertia, formatNumber(info.inertia))}  shift ${shown(info.centerShift, info.centerShift.toExponential(2))}  ${elapsed}s`;
     if (this.mode === 'tty') {
       const filled = Math.round(((info.restart + 1) / this.restarts) * 20);
       this.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${text}`);

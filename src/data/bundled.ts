@@ -1,8 +1,9 @@
 import { describeValue, ValidationError } from '../errors.js';
-import type { DType, Matrix, MatrixAllocator } from '../matrix.js';
+import { type DType, MAX_MATRIX_VALUES, type Matrix, type MatrixAllocator } from '../matrix.js';
 import { makeBlobs } from './blobs.js';
 import { parseCsv } from './csv-text.js';
 import { idxToMatrix, parseIdx } from './idx.js';
+import { parseNumber } from './table.js';
 
 /** A dataset ready to cluster, with its true classes when it has them. */
 export interface Dataset {
@@ -139,14 +140,20 @@ function blobsDataset(params: URLSearchParams, dtype?: DType, allocate?: MatrixA
   const number = (key: string, fallback: number): number => {
     const raw = params.get(key);
     if (raw === null) return fallback;
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v))
+    const v = parseNumber(raw);
+    if (v === undefined)
       throw new ValidationError('dataset', `blobs: ${key}=${describeValue(raw)} is not a number`);
     return v;
   };
+  const [n, d] = [number('n', 1000), number('d', 2)];
+  if (n * d > MAX_MATRIX_VALUES)
+    throw new ValidationError(
+      'dataset',
+      `blobs: n=${params.get('n')} x d=${params.get('d') ?? d} is ${n * d} values; at most ${MAX_MATRIX_VALUES} fit in one matrix`,
+    );
   const blobs = makeBlobs({
-    nSamples: number('n', 1000),
-    nFeatures: number('d', 2),
+    nSamples: n,
+    nFeatures: d,
     centers: number('centers', 3),
     clusterStd: number('std', 1),
     randomState: number('seed', 0),

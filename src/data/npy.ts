@@ -71,8 +71,8 @@ export function parseNpyHeader(bytes: Uint8Array, source = 'NPY data'): NpyHeade
     .map(Number);
   if (dims.length < 1 || dims.length > 2)
     fail(`expected a 1-D or 2-D array; got shape (${dims.join(', ')})`);
-  if (dims.some((dim) => !Number.isSafeInteger(dim) || dim < 1))
-    fail(`its shape (${dims.join(', ')}) must be positive whole numbers`);
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 1))
+    fail(`its shape must be whole numbers >= 1; got (${shape[1].trim()})`);
   return {
     rows: dims[0],
     cols: dims.length === 2 ? dims[1] : 1,

@@ -25,17 +25,34 @@ export interface CsvOptions {
   dtype?: 'float64' | 'float32';
   /** Makes X (default: a new matrix); `sharedMatrix` lets fits use it where it lies. */
   allocate?: MatrixAllocator;
+  /**
+   * The most characters one record (line) may hold when streamed by `readCsv`; a longer one is
+   * an error naming the file and line. Default {@link DEFAULT_MAX_RECORD_SIZE}.
+   */
+  maxRecordSize?: number;
 }
+
+/**
+ * 64 Mi characters a record: far above any real row, far below V8's longest string (~512 Mi),
+ * past which a single 250 MB line aborted the process instead of failing.
+ */
+export const DEFAULT_MAX_RECORD_SIZE = 64 * 1024 * 1024;
 
 /** The delimiter a file name implies: tab for .tsv (optionally .gz), otherwise comma. */
 export function csvDelimiter(name: string): string {
   return /\.tsv(\.gz)?$/i.test(name) ? '\t' : ',';
 }
 
-/** Parses one CSV field as a number, or returns undefined. Empty fields and NaN/Infinity are not numbers. */
+/** A decimal number: digits with an optional sign, point and exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses one CSV field as a number, or returns undefined. Only decimal numbers are numbers: empty
+ * fields, NaN, Infinity and JavaScript's hex, binary and octal forms (0x10, 0b11, 0o7) are not.
+ */
 export function parseNumber(text: string): number | undefined {
   const t = text.trim();
-  if (t === '') return undefined;
+  if (!DECIMAL.test(t)) return undefined;
   const v = Number(t);
   return Number.isFinite(v) ? v : undefined;
 }
@@ -71,9 +88,7 @@ export class TableBuilder {
       const v = parseNumber(record[j]);
       if (v === undefined) {
         const shown =
-          record[j].trim() === ''
-            ? 'is empty'
-            : `is ${JSON.stringify(record[j])}, not a finite number`;
+          record[j].trim() === '' ? 'is empty' : `is ${shortField(record[j])}, not a finite number`;
         throw this.error(line, `column ${j + 1} (${this.names[j]}) ${shown}`);
       }
       if (this.count === this.values.length) {
@@ -143,4 +158,11 @@ export class TableBuilder {
   private error(line: number, message: string): ValidationError {
     return new ValidationError('file', `${this.source}, line ${line}: ${message}`);
   }
+}
+
+/** A field for a message: quoted, and cut short past 40 characters (a field can be huge). */
+function shortField(field: string): string {
+  return field.length <= 40
+    ? JSON.stringify(field)
+    : `${JSON.stringify(`${field.slice(0, 40)}…`)} (${field.length} characters)`;
 }

@@ -11,29 +11,36 @@ interface AnyWorker {
 
 type NodeWorkerConstructor = new (
   url: URL,
+  options: { execArgv: string[] },
 ) => AnyWorker & {
   on(event: 'message', listener: (message: FitResponse) => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
+  on(event: 'exit', listener: (code: number) => void): void;
   unref(): void;
 };
 
 const NODE_WORKER_FILE = './fit-worker.js';
 
 /**
- * Starts a worker for one fit and wires its messages to `handle`. In browsers the worker is created
- * as `new Worker(new URL('./fit-worker.js', import.meta.url), ...)`, literally: that form is what
+ * Starts a worker for one fit and wires its messages to `handle`, its failures to `fail` and (in
+ * Node) its end to `exited`. In browsers the worker is created as
+ * `new Worker(new URL('./fit-worker.js', import.meta.url), ...)`, literally: that form is what
  * bundlers (Vite, webpack) recognise to bundle the worker script with a page.
  */
 function startWorker(
   handle: (message: FitResponse) => void,
   fail: (error: Error) => void,
+  exited: (code: number) => void,
 ): AnyWorker {
   const threads = nodeBuiltin<{ Worker: NodeWorkerConstructor }>('node:worker_threads');
   if (threads) {
     // A name in a variable, so bundlers do not copy the worker a second time for this branch.
-    const worker = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url));
+    const worker = new threads.Worker(new URL(NODE_WORKER_FILE, import.meta.url), {
+      execArgv: workerExecArgv(nodeBuiltin<{ execArgv: string[] }>('node:process')?.execArgv ?? []),
+    });
     worker.on('message', handle);
     worker.on('error', fail);
+    worker.on('exit', exited);
     return worker;
   }
   if (typeof Worker === 'undefined')
@@ -47,7 +54,25 @@ function startWorker(
   return worker;
 }
 
-/** Runs a fit in a worker; resolves to the fitted model's JSON. `onIteration` runs here. */
+/**
+ * The process's Node flags for the worker, less `--input-type` (and its value): it applies to
+ * `node -e` or stdin only, and a worker started from a file refuses it.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === '--input-type') i++;
+    else if (!execArgv[i].startsWith('--input-type=')) kept.push(execArgv[i]);
+  }
+  return kept;
+}
+
+/**
+ * Runs a fit in a worker; resolves to the fitted model's JSON. `onIteration` runs here. The
+ * promise always settles, once: with the model, or rejected with the worker's error, the error
+ * `onIteration` threw, the abort reason, or an error saying the worker ended without a result.
+ * Whatever settles it ends the worker; later messages are ignored.
+ */
 export function runFitWorker(
   request: FitRequest,
   onIteration: IterationCallback | undefined,
@@ -60,39 +85,52 @@ export function runFitWorker(
       return;
     }
     let worker: AnyWorker | undefined;
-    const onAbort = () => {
-      finish();
-      reject(abortReason(signal));
-    };
-    const finish = () => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
       signal?.removeEventListener('abort', onAbort);
       void worker?.terminate();
+      outcome();
     };
+    const onAbort = () => settle(() => reject(abortReason(signal)));
     signal?.addEventListener('abort', onAbort, { once: true });
     worker = startWorker(
       (message) => {
+        if (settled) return;
         if (message.type === 'iteration') {
-          if (onIteration?.(message.info) === false && stopFlag)
-            Atomics.store(new Int32Array(stopFlag), 0, 1);
+          let keepGoing: unknown;
+          try {
+            keepGoing = onIteration?.(message.info);
+          } catch (error) {
+            settle(() => reject(error));
+            return;
+          }
+          if (keepGoing === false && stopFlag) Atomics.store(new Int32Array(stopFlag), 0, 1);
         } else if (message.type === 'done') {
-          finish();
-          resolve(message.model);
+          settle(() => resolve(message.model));
         } else {
-          finish();
-          reject(
-            message.parameter
-              ? new ValidationError(
-                  message.parameter,
-                  message.message.replace(`${message.parameter}: `, ''),
-                )
-              : new Error(message.message),
+          settle(() =>
+            reject(
+              message.parameter
+                ? new ValidationError(
+                    message.parameter,
+                    message.message.replace(`${message.parameter}: `, ''),
+                  )
+                : new Error(message.message),
+            ),
           );
         }
       },
-      (error) => {
-        finish();
-        reject(error);
-      },
+      (error) => settle(() => reject(error)),
+      (code) =>
+        settle(() =>
+          reject(
+            new Error(
+              `fitAsync: the fit worker stopped (exit code ${code}) before it sent a result`,
+            ),
+          ),
+        ),
     );
     worker.postMessage({ ...request, stopFlag });
   });

@@ -47,6 +47,17 @@ if (nodeThreads?.parentPort) {
   scope.onmessage = (event) => {
     const { threads, backend } = event.data.options;
     const prepared = backend === 'reference' ? Promise.resolve(1) : prepareThreads(threads);
-    void prepared.then(() => run(event.data, scope));
+    // A pool that fails to start is answered like a failed fit, so fitAsync rejects, never hangs.
+    void prepared.then(
+      () => run(event.data, scope),
+      (error: unknown) => {
+        const e = error as Error;
+        scope.postMessage({
+          type: 'error',
+          name: e?.name ?? 'Error',
+          message: e?.message ?? String(error),
+        });
+      },
+    );
   };
 }

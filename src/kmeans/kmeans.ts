@@ -62,16 +62,51 @@ export class KMeans {
   /** The options as given, for fitAsync to send on. */
   private readonly requested: KMeansOptions;
 
+  /** The fit running on this instance, if any: another fit is refused until it ends. */
+  private running: 'fit' | 'fitAsync' | undefined;
+
   constructor(options: KMeansOptions = {}) {
-    this.options = resolveOptions(options);
+    // Frozen: options changed after construction would skip validation.
+    this.options = Object.freeze(resolveOptions(options));
     this.requested = { ...options };
   }
 
   /**
    * Clusters X (rows of numbers, a Matrix, or a RowSource read pass by pass). Synchronous;
    * returns `this`. X is never modified.
+   * Throws a {@link ValidationError} while a `fitAsync` on this instance has not settled (one fit
+   * at a time per instance: see `fitAsync`).
    */
   fit(X: FitInput, fitOptions: FitOptions = {}): this {
+    this.claim('fit');
+    try {
+      return this.fitHere(X, fitOptions);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /**
+   * One fit at a time per instance: a second fit or fitAsync while one runs (a fitAsync not yet
+   * settled, or a fit called from the running fit's onIteration) is refused, so a result is never
+   * replaced by one that happened to finish later. Reading the model meanwhile sees the last
+   * finished fit.
+   */
+  private claim(method: 'fit' | 'fitAsync'): void {
+    if (this.running === 'fitAsync')
+      throw new ValidationError(
+        method,
+        'this KMeans is busy: its fitAsync has not settled; await it (or abort it) before fitting again, or use another instance',
+      );
+    if (this.running === 'fit')
+      throw new ValidationError(
+        method,
+        'this KMeans is busy: a fit on it is running (called from its onIteration or init); use another instance',
+      );
+    this.running = method;
+  }
+
+  private fitHere(X: FitInput, fitOptions: FitOptions): this {
     const opts = this.options;
     const k = opts.nClusters;
     let weights: Float64Array = new Float64Array(0);
@@ -93,7 +128,6 @@ export class KMeans {
     }
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
-    const restartSeeds = Array.from({ length: opts.nInit }, () => rng.nextUint32());
     const bounds = boundsForFit(opts.algorithm, k, data.cols, opts.dtype);
     let best: LloydResult | undefined;
     try {
@@ -102,7 +136,9 @@ export class KMeans {
           data,
           kernels,
           weights,
-          new Random(restartSeeds[restart]),
+          // Each restart's seed is drawn as it starts (the same seeds as drawing all first),
+          // so a huge nInit holds no array of seeds.
+          new Random(rng.nextUint32()),
         );
         const result = runLloyd({
           X: data,
@@ -131,6 +167,11 @@ export class KMeans {
       kernels.release();
     }
     if (!best) throw new Error('unreachable: nInit >= 1');
+    // Float64 overflowed (values past ~1.3e154 square to Infinity; huge weights multiply past
+    // 1.8e308): refuse the result, leaving any earlier fit in place, rather than keep a model
+    // whose inertia is NaN and which toJSON cannot save.
+    if (!Number.isFinite(best.inertia) || !best.centers.every(Number.isFinite))
+      throw overflowError(opts.metric.name, fitOptions.sampleWeight !== undefined);
     this.state = {
       metric: opts.metric.name,
       dtype: opts.dtype,
@@ -150,12 +191,26 @@ export class KMeans {
    * Fits in a worker (a Node worker thread, or a Web Worker in a browser), leaving this thread
    * free; resolves to `this` with the same result `fit` gives. `onIteration` still runs on this
    * thread; returning false stops the fit within a few iterations (the worker runs ahead of its
-   * messages). `signal` ends the worker at once instead. An init function or a custom backend object cannot
-   * cross to a worker: use `fit` for those.
+   * messages). `signal` ends the worker at once instead. An init function or a custom backend
+   * object cannot cross to a worker: use `fit` for those.
+   *
+   * One fit at a time per instance: until this promise settles, `fit` and `fitAsync` on the same
+   * instance throw (reject) a {@link ValidationError} saying it is busy, and the model read
+   * meanwhile is the last finished fit. A rejected or aborted fitAsync leaves that model as it was.
+   * To fit several datasets at once, use one instance for each.
    */
   async fitAsync(X: MatrixLike, fitOptions: FitAsyncOptions = {}): Promise<this> {
     if (isRowSource(X))
       throw new ValidationError('X', 'fitAsync takes X in memory; fit a RowSource with fit');
+    this.claim('fitAsync');
+    try {
+      return await this.fitInWorker(X, fitOptions);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async fitInWorker(X: MatrixLike, fitOptions: FitAsyncOptions): Promise<this> {
     const { init, backend, onIteration } = this.requested;
     if (typeof init === 'function')
       throw new ValidationError(
@@ -396,6 +451,15 @@ function bindData(
     allocated?.release();
     throw error;
   }
+}
+
+/** The error for a fit whose inertia or centres overflowed float64. */
+function overflowError(metric: string, weighted: boolean): ValidationError {
+  const distances = `${weighted ? 'weighted ' : ''}${metric === 'euclidean' ? 'squared ' : ''}distances`;
+  return new ValidationError(
+    'X',
+    `values too large: ${distances} overflow float64; rescale X${weighted ? ' or sampleWeight' : ''} (e.g. divide by a power of two)`,
+  );
 }
 
 /** bindData for a RowSource: kernels that read it window by window. */

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { describeValue, ValidationError } from '../errors.js';
 import type { DType } from '../matrix.js';
 import type { FittedState } from './fitted-state.js';
 import { METRIC_NAMES, type MetricName } from './metric-strategies.js';
@@ -21,6 +21,14 @@ export interface KMeansJSON {
 
 /** The JSON form of a fitted state. */
 export function stateToJSON(state: FittedState): KMeansJSON {
+  // Never write what stateFromJSON rejects (JSON turns NaN and Infinity into null).
+  if (!Number.isFinite(state.inertia) || state.inertia < 0)
+    throw new ValidationError(
+      'inertia',
+      `must be a finite number >= 0; got ${describeValue(state.inertia)}`,
+    );
+  if (!state.centers.every(Number.isFinite))
+    throw new ValidationError('centroids', 'must be finite numbers; got NaN or Infinity');
   const centroids: number[][] = [];
   for (let j = 0; j < state.k; j++)
     centroids.push(Array.from(state.centers.subarray(j * state.cols, (j + 1) * state.cols)));
@@ -71,6 +79,10 @@ export function stateFromJSON(input: unknown): FittedState {
   const k = m.nClusters;
   const cols = m.nFeatures;
   if (!Array.isArray(m.centroids) || m.centroids.length !== k) fail(`centroids must be ${k} rows`);
+  // Every row's length is checked before k x nFeatures values are allocated.
+  m.centroids.forEach((row: unknown, j: number) => {
+    if (!Array.isArray(row) || row.length !== cols) fail(`centroid ${j} must have ${cols} values`);
+  });
   const centers = new Float64Array(k * cols);
   m.centroids.forEach((row: unknown, j: number) => {
     if (!Array.isArray(row) || row.length !== cols) fail(`centroid ${j} must have ${cols} values`);
@@ -86,7 +98,8 @@ export function stateFromJSON(input: unknown): FittedState {
       fail(`label ${i} is not in [0, ${k})`);
     return v;
   });
-  if (typeof m.inertia !== 'number' || !(m.inertia >= 0)) fail('inertia must be a number >= 0');
+  if (typeof m.inertia !== 'number' || !Number.isFinite(m.inertia) || m.inertia < 0)
+    fail('inertia must be a finite number >= 0');
   if (typeof m.nIter !== 'number' || !Number.isInteger(m.nIter) || m.nIter < 0)
     fail('nIter must be an integer >= 0');
   if (typeof m.converged !== 'boolean') fail('converged must be true or false');

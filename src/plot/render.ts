@@ -33,13 +33,26 @@ export async function renderPng(
   return new Uint8Array(resvg.render().asPng());
 }
 
+/** The format a plot's file name asks for, or undefined unless it ends in .png or .svg. */
+export function plotFormat(path: string): 'png' | 'svg' | undefined {
+  return /\.svg$/i.test(path) ? 'svg' : /\.png$/i.test(path) ? 'png' : undefined;
+}
+
+/** A spec rendered as the file `path` names: SVG text or PNG bytes (Node). */
+export async function renderPlotFile(
+  path: string,
+  spec: TopLevelSpec,
+): Promise<string | Uint8Array> {
+  const format = plotFormat(path);
+  if (format === 'svg') return renderSvg(spec);
+  if (format === 'png') return renderPng(spec);
+  const { ValidationError } = await import('../errors.js');
+  throw new ValidationError('plot', `${path}: use a .png or .svg file name`);
+}
+
 /** Writes a spec as .svg or .png by the path's extension (Node), atomically. */
 export async function writePlot(path: string, spec: TopLevelSpec): Promise<void> {
-  const { writeFileAtomic } = await import('../data/node/files.js');
-  if (/\.svg$/i.test(path)) await writeFileAtomic(path, await renderSvg(spec));
-  else if (/\.png$/i.test(path)) await writeFileAtomic(path, await renderPng(spec));
-  else {
-    const { ValidationError } = await import('../errors.js');
-    throw new ValidationError('plot', `${path}: use a .png or .svg file name`);
-  }
+  const data = await renderPlotFile(path, spec);
+  const { writeFileAtomic } = await import('../data/node/output.js');
+  await writeFileAtomic(path, data, 'plot');
 }

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bundledDataDir, loadDataset } from '../data/node/datasets.js';
-import { writeFileAtomic } from '../data/node/files.js';
+import { writeFileAtomic } from '../data/node/output.js';
 import { KMeans } from '../kmeans/kmeans.js';
 import type { MetricName } from '../kmeans/metric-strategies.js';
 import { type Matrix, matrixToRows } from '../matrix.js';

@@ -1,4 +1,4 @@
-import { writePlot } from '../../plot/render.js';
+import { renderPlotFile } from '../../plot/render.js';
 import { elbowSpec } from '../../plot/specs.js';
 import { elbow } from '../../selection/elbow.js';
 import {
@@ -9,7 +9,8 @@ import {
   readOptionsFrom,
   singleInput,
 } from '../args.js';
-import { checkOutputPath, readInput, type Streams } from '../io.js';
+import { readInput, type Streams } from '../io.js';
+import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 import { formatNumber } from '../progress.js';
 
 export const ELBOW_USAGE =
@@ -36,16 +37,12 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
     return;
   }
   const input = singleInput(positionals, ELBOW_USAGE);
-  const readOptions = readOptionsFrom(values, ELBOW_USAGE);
-  const data = await readInput(input, readOptions);
+  const targets = planCommandOutputs(values, ['plot'], [input], ELBOW_USAGE);
+  const readOptions = readOptionsFrom(values, ELBOW_USAGE, input);
+  // Every flag is checked before the input is read.
   const kMin = integerFlag(values['k-min'], '--k-min', ELBOW_USAGE) ?? 1;
-  const kMax =
-    integerFlag(values['k-max'], '--k-max', ELBOW_USAGE) ??
-    Math.max(kMin, Math.min(10, data.X.rows));
-  const progressive = io.stderr.isTTY || values.verbose === true;
-  const result = elbow(data.X, {
-    kMin,
-    kMax,
+  const kMaxFlag = integerFlag(values['k-max'], '--k-max', ELBOW_USAGE);
+  const fitOptions = {
     init: choiceFlag(values.init, '--init', ['k-means++', 'random'] as const, ELBOW_USAGE),
     metric: choiceFlag(
       values.metric,
@@ -55,6 +52,14 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
     ),
     nInit: integerFlag(values['n-init'], '--n-init', ELBOW_USAGE),
     randomState: integerFlag(values.seed, '--seed', ELBOW_USAGE, 0),
+  };
+  const data = await readInput(input, readOptions);
+  const kMax = kMaxFlag ?? Math.max(kMin, Math.min(10, data.X.rows));
+  const progressive = io.stderr.isTTY || values.verbose === true;
+  const result = elbow(data.X, {
+    kMin,
+    kMax,
+    ...fitOptions,
     dtype: readOptions.dtype,
     onProgress: ({ k, done, total }) => {
       if (progressive)
@@ -64,12 +69,10 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
     },
   });
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
-  if (values.plot) {
-    checkOutputPath(values.plot as string, [input]);
-    await writePlot(
-      values.plot as string,
-      elbowSpec({ ...result, title: `Elbow: ${data.source}` }),
-    );
+  const plot = targets.get('plot');
+  if (plot) {
+    const spec = elbowSpec({ ...result, title: `Elbow: ${data.source}` });
+    await writeCommandOutputs([{ target: plot, data: await renderPlotFile(plot.path, spec) }], io);
   }
   if (values.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);

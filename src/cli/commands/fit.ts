@@ -1,9 +1,11 @@
-import { writeCentroids, writeLabels, writeModel } from '../../data/node/writers.js';
+import type { OutputItem } from '../../data/node/output.js';
+import { centroidsFileData, labelsToCsv, modelFileText } from '../../data/node/writers.js';
+import { ValidationError } from '../../errors.js';
 import { KMeans } from '../../kmeans/kmeans.js';
 import { ALGORITHMS, type KMeansOptions } from '../../kmeans/options.js';
 import { matrixToRows } from '../../matrix.js';
 import { adjustedRandScore, normalizedMutualInfoScore, purityScore } from '../../metrics/index.js';
-import { writePlot } from '../../plot/render.js';
+import { renderPlotFile } from '../../plot/render.js';
 import { clusterScatterSpec } from '../../plot/specs.js';
 import {
   choiceFlag,
@@ -15,7 +17,8 @@ import {
   singleInput,
 } from '../args.js';
 import { UsageError } from '../errors.js';
-import { type CliData, checkOutputPath, readInput, type Streams } from '../io.js';
+import { type CliData, readInput, type Streams } from '../io.js';
+import { planCommandOutputs, writeCommandOutputs, writesToStdout } from '../outputs.js';
 import { FitProgress, formatNumber } from '../progress.js';
 
 export const FIT_USAGE =
@@ -48,24 +51,23 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   const input = singleInput(positionals, FIT_USAGE);
   const k = integerFlag(values.clusters, '-k', FIT_USAGE);
   if (k === undefined) throw new UsageError('-k K (the number of clusters) is required', FIT_USAGE);
-  const outputs = ['labels-out', 'centroids-out', 'model-out', 'plot'].map(
-    (f) => values[f] as string | undefined,
-  );
   const initFile =
     values.init !== undefined && !['k-means++', 'random'].includes(values.init as string)
       ? (values.init as string)
       : undefined;
-  for (const output of outputs) checkOutputPath(output, [input, initFile]);
-  const readOptions = readOptionsFrom(values, FIT_USAGE);
-  const data = await readInput(input, readOptions);
-  const init = initFile
-    ? matrixToRows((await readInput(initFile, { header: readOptions.header })).X)
-    : (values.init as KMeansOptions['init']);
-  const nInit = integerFlag(values['n-init'], '--n-init', FIT_USAGE);
+  // Every output is checked before the input is read and the fit runs.
+  const targets = planCommandOutputs(
+    values,
+    ['labels-out', 'centroids-out', 'model-out', 'plot'],
+    [input, initFile],
+    FIT_USAGE,
+  );
+  const readOptions = readOptionsFrom(values, FIT_USAGE, input);
+  // Every flag is checked before the input is read, too.
   const options: KMeansOptions = {
     nClusters: k,
-    init,
-    nInit,
+    init: values.init as KMeansOptions['init'],
+    nInit: integerFlag(values['n-init'], '--n-init', FIT_USAGE),
     maxIter: integerFlag(values['max-iter'], '--max-iter', FIT_USAGE),
     tol: numberFlag(values.tol, '--tol', FIT_USAGE),
     metric: choiceFlag(
@@ -79,6 +81,9 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     threads: integerFlag(values.threads, '--threads', FIT_USAGE),
     algorithm: choiceFlag(values.algorithm, '--algorithm', ALGORITHMS, FIT_USAGE),
   };
+  const data = await readInput(input, readOptions);
+  if (initFile)
+    options.init = matrixToRows((await readInput(initFile, { header: readOptions.header })).X);
   for (const key of Object.keys(options) as (keyof KMeansOptions)[])
     if (options[key] === undefined) delete options[key];
   const probe = new KMeans(options);
@@ -87,15 +92,25 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   const km = new KMeans({ ...options, onIteration: progress.onIteration });
   try {
     km.fit(data.X);
+  } catch (error) {
+    // X is the input here: name the file or dataset instead.
+    if (error instanceof ValidationError && error.parameter === 'X')
+      throw new ValidationError(data.source, error.message.replace(/^X: /, ''));
+    throw error;
   } finally {
     progress.done();
   }
   const elapsedMs = performance.now() - started;
-  if (values['labels-out']) await writeLabels(values['labels-out'] as string, km.labels);
-  if (values['centroids-out'])
-    await writeCentroids(values['centroids-out'] as string, km.centroids);
-  if (values['model-out']) await writeModel(values['model-out'] as string, km);
-  if (values.plot) {
+  const outputs: OutputItem[] = [];
+  const add = (flag: string, data: () => string | Uint8Array) => {
+    const target = targets.get(flag);
+    if (target) outputs.push({ target, data: data() });
+  };
+  add('labels-out', () => labelsToCsv(km.labels));
+  add('centroids-out', () => centroidsFileData(values['centroids-out'] as string, km.centroids));
+  add('model-out', () => modelFileText(km));
+  const plot = targets.get('plot');
+  if (plot) {
     const spec = clusterScatterSpec({
       X: data.X,
       labels: km.labels,
@@ -103,16 +118,19 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
       featureNames: data.columnNames,
       title: `${data.source}, k = ${k}`,
     });
-    await writePlot(values.plot as string, spec);
+    outputs.push({ target: plot, data: await renderPlotFile(plot.path, spec) });
   }
+  await writeCommandOutputs(outputs, io);
+  // Standard output carries an output written to `-`; the report then goes to stderr.
+  const report = writesToStdout(targets) ? io.stderr : io.stdout;
   if (values.json) {
     const { labels, centroids, inertia, nIter, converged, warnings } = km;
-    io.stdout.write(
+    report.write(
       `${JSON.stringify({ labels: Array.from(labels), centroids, inertia, nIter, converged, warnings })}\n`,
     );
     return;
   }
-  io.stdout.write(summary(data, km, elapsedMs));
+  report.write(summary(data, km, elapsedMs));
 }
 
 function summary(data: CliData, km: KMeans, elapsedMs: number): string {

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { writeLabels } from '../../data/node/writers.js';
+import { labelsToCsv } from '../../data/node/writers.js';
 import { ValidationError } from '../../errors.js';
 import { KMeans } from '../../kmeans/kmeans.js';
 import { parseCommand, READ_FLAGS, readOptionsFrom, singleInput } from '../args.js';
 import { UsageError } from '../errors.js';
-import { checkOutputPath, readInput, type Streams } from '../io.js';
+import { readInput, type Streams } from '../io.js';
+import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 
 export const PREDICT_USAGE =
   'usage: lloyd predict --model model.json <file|dataset:NAME> [--labels-out FILE] [--json] [--columns A,B]';
@@ -27,21 +28,41 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
       '--model FILE is required (write one with lloyd fit --model-out)',
       PREDICT_USAGE,
     );
-  checkOutputPath(values['labels-out'] as string | undefined, [input, modelPath]);
+  const targets = planCommandOutputs(values, ['labels-out'], [input, modelPath], PREDICT_USAGE);
+  const readOptions = readOptionsFrom(values, PREDICT_USAGE, input);
   let text: string;
   try {
     text = await readFile(modelPath, 'utf8');
   } catch (error) {
     throw new ValidationError(
-      'model',
+      '--model',
       `${modelPath}: cannot be read (${(error as NodeJS.ErrnoException).code})`,
     );
   }
-  const model = KMeans.fromJSON(text);
-  const data = await readInput(input, readOptionsFrom(values, PREDICT_USAGE));
-  const labels = model.predict(data.X);
-  if (values['labels-out']) await writeLabels(values['labels-out'] as string, labels);
-  if (values.json) io.stdout.write(`${JSON.stringify({ labels: Array.from(labels) })}\n`);
-  else if (!values['labels-out']) io.stdout.write(`${Array.from(labels).join('\n')}\n`);
-  else io.stdout.write(`wrote ${labels.length} labels to ${values['labels-out']}\n`);
+  // Errors name the file they are about: the model's, or the input's (X to the model).
+  const model = named(() => KMeans.fromJSON(text), 'json', `--model: ${modelPath}`);
+  const data = await readInput(input, readOptions);
+  const labels = named(
+    () => model.predict(data.X),
+    'X',
+    `${data.source} (for --model ${modelPath})`,
+  );
+  const target = targets.get('labels-out');
+  if (target) await writeCommandOutputs([{ target, data: labelsToCsv(labels) }], io);
+  // Standard output carries the labels when they go to `-`; the note then goes to stderr.
+  const report = target?.fd === 1 ? io.stderr : io.stdout;
+  if (values.json) report.write(`${JSON.stringify({ labels: Array.from(labels) })}\n`);
+  else if (!target) io.stdout.write(labelsToCsv(labels));
+  else report.write(`wrote ${labels.length} labels to ${target.path}\n`);
+}
+
+/** `run()`, with a ValidationError about `parameter` renamed to `name`. */
+function named<T>(run: () => T, parameter: string, name: string): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ValidationError && error.parameter === parameter)
+      throw new ValidationError(name, error.message.slice(parameter.length + 2));
+    throw error;
+  }
 }

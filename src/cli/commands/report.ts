@@ -1,3 +1,7 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { planOutput } from '../../data/node/output.js';
+import { ValidationError } from '../../errors.js';
 import { writeReport } from '../../report/report.js';
 import { parseCommand } from '../args.js';
 import type { Streams } from '../io.js';
@@ -16,6 +20,7 @@ export async function reportCommand(args: string[], io: Streams): Promise<void> 
     return;
   }
   const directory = (values.out as string | undefined) ?? 'report';
+  checkReportFolder(directory);
   const started = performance.now();
   const result = await writeReport(directory, (step) =>
     io.stderr.write(`lloyd report: ${step}...\n`),
@@ -24,4 +29,35 @@ export async function reportCommand(args: string[], io: Streams): Promise<void> 
   io.stdout.write(
     `lloyd report: ${result.sections.length} sections in ${seconds} s\n  ${directory}/index.html (self-contained)\n  ${directory}/README.md (pictures beside it)\n`,
   );
+}
+
+/**
+ * Checks --out before the report's work (about 20 s): an existing folder must take its files (none
+ * read-only); a new one must be creatable in the nearest folder that exists.
+ */
+function checkReportFolder(directory: string): void {
+  const fail = (why: string): never => {
+    throw new ValidationError('--out', `${directory}: ${why}`);
+  };
+  let at = resolve(directory);
+  for (;;) {
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(at).isDirectory();
+    } catch {
+      at = dirname(at);
+      continue;
+    }
+    if (!isFolder) fail(at === resolve(directory) ? 'is a file; name a folder' : `${at} is a file`);
+    break;
+  }
+  if (at === resolve(directory)) {
+    for (const file of ['index.html', 'README.md']) planOutput(join(directory, file), '--out');
+    return;
+  }
+  try {
+    accessSync(at, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    fail(`cannot be created: ${at} is not writable (${(error as NodeJS.ErrnoException).code})`);
+  }
 }

@@ -1,5 +1,4 @@
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
@@ -14,7 +13,13 @@ import {
   parseDataFile,
   parseJsonRows,
 } from '../parse-file.js';
-import { type CsvOptions, csvDelimiter, type LoadedData, TableBuilder } from '../table.js';
+import {
+  type CsvOptions,
+  csvDelimiter,
+  DEFAULT_MAX_RECORD_SIZE,
+  type LoadedData,
+  TableBuilder,
+} from '../table.js';
 
 /** Reads a whole file, gunzipping it when it is gzip data. */
 export async function readBytes(path: string): Promise<Uint8Array> {
@@ -27,7 +32,12 @@ export async function readBytes(path: string): Promise<Uint8Array> {
       `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
-  return isGzip(bytes) ? gunzipSync(bytes) : bytes;
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    throw new ValidationError('file', `${path}: not valid gzip data (${(error as Error).message})`);
+  }
 }
 
 /** Streams a delimited text file (optionally .gz) into a matrix, with an optional label column. */
@@ -37,8 +47,10 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<L
   const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
     throw new ValidationError('file', `${path}: cannot be read (${error.code ?? error.message})`);
   });
+  const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
   const parser = parse({
     delimiter,
+    max_record_size: maxRecordSize,
     skip_empty_lines: true,
     relax_column_count: true,
     info: true,
@@ -59,8 +71,12 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<L
     }
   } catch (error) {
     if (error instanceof ValidationError) throw error;
-    const e = error as Error & { lines?: number };
-    throw new ValidationError('file', `${path}${e.lines ? `, line ${e.lines}` : ''}: ${e.message}`);
+    const e = error as Error & { lines?: number; code?: string };
+    const message =
+      e.code === 'CSV_MAX_RECORD_SIZE'
+        ? `longer than ${maxRecordSize} characters (the most one record may hold; is this a CSV file?)`
+        : e.message;
+    throw new ValidationError('file', `${path}${e.lines ? `, line ${e.lines}` : ''}: ${message}`);
   } finally {
     file.destroy();
     await handle.close().catch(() => undefined);
@@ -105,20 +121,6 @@ export async function loadFile(path: string, options: LoadFileOptions = {}): Pro
   return parseDataFile(path, await readBytes(path), options);
 }
 
-/**
- * Writes a file atomically: into a temporary file beside it, then renamed over it, so a failure
- * leaves no half-written file behind.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw new ValidationError(
-      'output',
-      `${path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
-}
+// Written by output.ts (which plans and writes outputs without losing data); still exported from
+// here, where it was, for the modules that import it from files.js.
+export { writeFileAtomic } from './output.js';

@@ -161,7 +161,7 @@ export function fileRowsFrom(layout: FileRowsLayout): RowSource & { layout: File
   const { name, readPath, rows, cols, dataStart, size, little, factor } = layout;
   const natural: DType = layout.type === 'f4' || layout.type === '13' ? 'float32' : 'float64';
   let scratch = new Uint8Array(0);
-  const valueOf = layout.format === 'npy' ? npyReader(layout.type) : idxReader(layout.type);
+  const readValue = layout.format === 'npy' ? npyReader(layout.type) : idxReader(layout.type);
   return {
     rows,
     cols,
@@ -191,7 +191,7 @@ export function fileRowsFrom(layout: FileRowsLayout): RowSource & { layout: File
         for (let v = 0; v < values; v++) into[v] = target[v] * factor;
         return;
       }
-      for (let v = 0; v < values; v++) into[v] = valueOf(view, v * size, little) * factor;
+      for (let v = 0; v < values; v++) into[v] = readValue(view, v * size, little) * factor;
     },
   };
 }

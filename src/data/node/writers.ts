@@ -1,6 +1,6 @@
 import type { Matrix } from '../../matrix.js';
 import { encodeNpy } from '../npy.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from './output.js';
 
 /** Labels as CSV text: one per line, or `id,label` lines with a header when ids are given. */
 export function labelsToCsv(labels: ArrayLike<number>, ids?: ArrayLike<string | number>): string {
@@ -29,25 +29,35 @@ export async function writeLabels(
   await writeFileAtomic(path, labelsToCsv(labels, ids));
 }
 
+/** Centroids as a file's bytes: .npy when the path ends in .npy, else CSV. */
+export function centroidsFileData(
+  path: string,
+  centroids: readonly (readonly number[])[],
+): string | Uint8Array {
+  if (!/\.npy$/i.test(path)) return rowsToCsv(centroids);
+  const cols = centroids[0]?.length ?? 0;
+  const matrix: Matrix = {
+    data: Float64Array.from(centroids.flat()),
+    rows: centroids.length,
+    cols,
+  };
+  return encodeNpy(matrix);
+}
+
 /** Writes centroids atomically, as .npy when the path ends in .npy, else CSV. */
 export async function writeCentroids(
   path: string,
   centroids: readonly (readonly number[])[],
 ): Promise<void> {
-  if (/\.npy$/i.test(path)) {
-    const cols = centroids[0]?.length ?? 0;
-    const matrix: Matrix = {
-      data: Float64Array.from(centroids.flat()),
-      rows: centroids.length,
-      cols,
-    };
-    await writeFileAtomic(path, encodeNpy(matrix));
-  } else {
-    await writeFileAtomic(path, rowsToCsv(centroids));
-  }
+  await writeFileAtomic(path, centroidsFileData(path, centroids));
+}
+
+/** A model's JSON form as a file's text. */
+export function modelFileText(model: { toJSON(): unknown }): string {
+  return `${JSON.stringify(model.toJSON())}\n`;
 }
 
 /** Writes a model's JSON form atomically. */
 export async function writeModel(path: string, model: { toJSON(): unknown }): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(model.toJSON())}\n`);
+  await writeFileAtomic(path, modelFileText(model));
 }
