@@ -124,7 +124,9 @@ describe('lloyd command', () => {
       join(dir, 'c.npy'),
     );
     expect(fit.code).toBe(0);
-    const labels = JSON.parse(fit.stdout).labels as number[];
+    // Labels written to a file are not printed again in the JSON.
+    expect(JSON.parse(fit.stdout).labels).toBeUndefined();
+    const labels = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).labels as number[];
     const predicted = await lloyd(
       'predict',
       '--model',

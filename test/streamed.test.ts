@@ -130,3 +130,57 @@ describe.runIf(wasmSimdSupported())('fits that read a file pass by pass', () => 
     expect(readFileSync(path).length).toBeGreaterThan(0);
   });
 });
+
+describe.runIf(wasmSimdSupported())('lloyd fit --stream and predict --stream', () => {
+  it('fits and predicts an NPY file pass by pass: the loaded fit, labels written as NPY or CSV', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = promisify(execFile);
+    const bin = join(__dirname, '..', 'dist', 'cli', 'bin.js');
+    const X = blobs(6_000, 3, 'float64', 9);
+    const path = join(folder, 'cli.npy');
+    writeFileSync(path, encodeNpy(X));
+    const common = ['-k', '4', '--seed', '2', '--json'];
+    const loaded = await run(process.execPath, [bin, 'fit', path, ...common]);
+    const labelsNpy = join(folder, 'labels.npy');
+    const model = join(folder, 'model.json');
+    const streamed = await run(process.execPath, [
+      bin,
+      'fit',
+      path,
+      '--stream',
+      ...common,
+      '--labels-out',
+      labelsNpy,
+      '--model-out',
+      model,
+      '--verbose',
+    ]);
+    const a = JSON.parse(loaded.stdout);
+    const b = JSON.parse(streamed.stdout);
+    expect(b.labels).toBeUndefined();
+    expect(b.centroids).toEqual(a.centroids);
+    expect(b.inertia).toBe(a.inertia);
+    expect(b.nIter).toBe(a.nIter);
+    expect(streamed.stderr).toMatch(/iteration 1 .*rows\/s {2}ETA ≤ \d+s/);
+    // An NPY file of int32 labels: numpy's '<i4', the labels' own bytes.
+    const bytes = readFileSync(labelsNpy);
+    const npyHeaderLength = new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
+    expect(bytes.subarray(10, 10 + npyHeaderLength).toString('latin1')).toMatch(/'<i4'.*\(6000,\)/);
+    const written = new Int32Array(bytes.buffer.slice(bytes.byteOffset + 10 + npyHeaderLength));
+    expect(Array.from(written)).toEqual(a.labels);
+    const predicted = await run(process.execPath, [
+      bin,
+      'predict',
+      '--model',
+      model,
+      path,
+      '--stream',
+      '--labels-out',
+      join(folder, 'predicted.csv'),
+    ]);
+    expect(predicted.stdout).toMatch(/wrote 6000 labels/);
+    const csv = readFileSync(join(folder, 'predicted.csv'), 'utf8').trim().split('\n').map(Number);
+    expect(csv).toEqual(a.labels);
+  });
+});

@@ -1,6 +1,10 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { freemem } from 'node:os';
 import type { LoadedData } from '../data/index.js';
 import { loadDataset } from '../data/node/datasets.js';
 import { loadFile } from '../data/node/files.js';
+import { type FileRows, openRows } from '../data/node/row-files.js';
+import { ValidationError } from '../errors.js';
 import { sharedMatrix } from '../kernels/wasm/backend.js';
 
 /** Where command output goes; tests swap these for buffers. */
@@ -55,4 +59,80 @@ export async function readInput(spec: string, options: ReadOptions = {}): Promis
     allocate: sharedMatrix,
   });
   return { ...loaded, source: spec, path: spec };
+}
+
+/** A file read pass by pass instead of loaded (`--stream`). */
+export interface StreamedInput {
+  source: string;
+  rows: FileRows;
+}
+
+/**
+ * The input read pass by pass, when `--stream` asks for it or (unasked) when `spec` is an NPY or
+ * IDX file larger than half the free memory, which `note` is told; undefined when it is loaded
+ * whole. Only NPY and IDX files (gzipped or not) can be streamed.
+ */
+export async function streamedInput(
+  spec: string,
+  stream: boolean,
+  options: ReadOptions,
+  note: (text: string) => void,
+): Promise<StreamedInput | undefined> {
+  if (spec.startsWith('dataset:')) {
+    if (stream)
+      throw new ValidationError(
+        '--stream',
+        `${spec} is a bundled dataset; --stream reads NPY and IDX files`,
+      );
+    return undefined;
+  }
+  const kind = streamableKind(spec);
+  if (!stream) {
+    const bytes = fileSize(spec);
+    if (kind === undefined || bytes === undefined || bytes <= freemem() / 2) return undefined;
+    note(
+      `lloyd: ${spec} is ${gigabytes(bytes)}, more than half the free memory (${gigabytes(freemem())}): reading it pass by pass (--stream)\n`,
+    );
+  } else if (kind === undefined) {
+    throw new ValidationError(
+      '--stream',
+      `${spec}: only NPY and IDX files (gzipped or not) are read pass by pass; convert it (numpy.save) or load it whole without --stream`,
+    );
+  }
+  return { source: spec, rows: await openRows(spec, { scale: true }) };
+}
+
+/** 'npy' or 'idx' for a file openRows reads (by its first bytes; a gzipped one by its name). */
+function streamableKind(path: string): 'npy' | 'idx' | undefined {
+  let head: Uint8Array;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = new Uint8Array(4);
+      readSync(fd, head, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  if (head[0] === 0x93 && head[1] === 0x4e) return 'npy';
+  if (head[0] === 0 && head[1] === 0) return 'idx';
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    if (/\.npy\.gz$/i.test(path)) return 'npy';
+    if (/-ubyte\.gz$|\.idx\d?\.gz$/i.test(path)) return 'idx';
+  }
+  return undefined;
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function gigabytes(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }

@@ -11,11 +11,39 @@ export class FitProgress {
   private readonly restarts: number;
   private readonly started = performance.now();
   private drawn = false;
+  /** When the last iteration ended, to time a pass. */
+  private lastAt = performance.now();
+  private readonly pass: { rows: number; maxIter: number } | undefined;
 
-  constructor(stderr: Streams['stderr'], restarts: number, verbose: boolean) {
+  /** `pass`: the rows a pass reads and the iterations a restart may run, for a rate and an ETA. */
+  constructor(
+    stderr: Streams['stderr'],
+    restarts: number,
+    verbose: boolean,
+    pass?: { rows: number; maxIter: number },
+  ) {
     this.stderr = stderr;
     this.restarts = restarts;
     this.mode = stderr.isTTY ? 'tty' : verbose ? 'lines' : 'off';
+    this.pass = pass;
+  }
+
+  /**
+   * Rows read a second in the last pass, and the time left at that pace if every restart runs
+   * all its iterations (an upper bound: a fit that converges ends sooner).
+   */
+  private pace(info: IterationInfo): string {
+    const now = performance.now();
+    const passMs = now - this.lastAt;
+    this.lastAt = now;
+    if (!this.pass || passMs <= 0) return '';
+    const rate = (this.pass.rows / passMs) * 1000;
+    const left =
+      (this.pass.maxIter -
+        info.iteration +
+        (this.restarts - info.restart - 1) * this.pass.maxIter) *
+      passMs;
+    return `  ${formatNumber(Math.round(rate))} rows/s  ETA ≤ ${(left / 1000).toFixed(0)}s`;
   }
 
   /**
@@ -30,7 +58,7 @@ export class FitProgress {
     const elapsed = ((performance.now() - this.started) / 1000).toFixed(1);
     // A non-finite value mid-fit is float64 overflow (the fit then fails saying so): never "NaN".
     const shown = (v: number, text: string) => (Number.isFinite(v) ? text : 'overflow');
-    const text = `restart ${info.restart + 1}/${this.restarts}  iteration ${info.iteration}  inertia ${shown(info.inertia, formatNumber(info.inertia))}  shift ${shown(info.centerShift, info.centerShift.toExponential(2))}  ${elapsed}s`;
+    const text = `restart ${info.restart + 1}/${this.restarts}  iteration ${info.iteration}  inertia ${shown(info.inertia, formatNumber(info.inertia))}  shift ${shown(info.centerShift, info.centerShift.toExponential(2))}  ${elapsed}s${this.pace(info)}`;
     if (this.mode === 'tty') {
       const filled = Math.round(((info.restart + 1) / this.restarts) * 20);
       this.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${text}`);

@@ -1,5 +1,10 @@
 import type { OutputItem } from '../../data/node/output.js';
-import { centroidsFileData, labelsToCsv, modelFileText } from '../../data/node/writers.js';
+import {
+  centroidsFileData,
+  labelsCsvChunks,
+  labelsNpyChunks,
+  modelFileText,
+} from '../../data/node/writers.js';
 import { ValidationError } from '../../errors.js';
 import { KMeans } from '../../kmeans/kmeans.js';
 import { ALGORITHMS, type KMeansOptions } from '../../kmeans/options.js';
@@ -17,12 +22,12 @@ import {
   singleInput,
 } from '../args.js';
 import { UsageError } from '../errors.js';
-import { type CliData, readInput, type Streams } from '../io.js';
+import { readInput, type Streams, streamedInput } from '../io.js';
 import { planCommandOutputs, writeCommandOutputs, writesToStdout } from '../outputs.js';
 import { FitProgress, formatNumber } from '../progress.js';
 
 export const FIT_USAGE =
-  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan] [--columns A,B] [--label-column NAME] [--labels-out FILE] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]';
+  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan] [--columns A,B] [--label-column NAME] [--stream] [--labels-out FILE.csv|npy] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]';
 
 const FLAGS = {
   ...READ_FLAGS,
@@ -39,6 +44,7 @@ const FLAGS = {
   plot: { type: 'string' },
   threads: { type: 'string' },
   algorithm: { type: 'string' },
+  stream: { type: 'boolean' },
 } as const;
 
 /** `lloyd fit`: clusters a file or bundled dataset and reports or writes the result. */
@@ -81,67 +87,116 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     threads: integerFlag(values.threads, '--threads', FIT_USAGE),
     algorithm: choiceFlag(values.algorithm, '--algorithm', ALGORITHMS, FIT_USAGE),
   };
-  const data = await readInput(input, readOptions);
-  if (initFile)
-    options.init = matrixToRows((await readInput(initFile, { header: readOptions.header })).X);
-  for (const key of Object.keys(options) as (keyof KMeansOptions)[])
-    if (options[key] === undefined) delete options[key];
-  const probe = new KMeans(options);
-  const progress = new FitProgress(io.stderr, probe.options.nInit, values.verbose === true);
-  const started = performance.now();
-  const km = new KMeans({ ...options, onIteration: progress.onIteration });
-  try {
-    km.fit(data.X);
-  } catch (error) {
-    // X is the input here: name the file or dataset instead.
-    if (error instanceof ValidationError && error.parameter === 'X')
-      throw new ValidationError(data.source, error.message.replace(/^X: /, ''));
-    throw error;
-  } finally {
-    progress.done();
-  }
-  const elapsedMs = performance.now() - started;
-  const outputs: OutputItem[] = [];
-  const add = (flag: string, data: () => string | Uint8Array) => {
-    const target = targets.get(flag);
-    if (target) outputs.push({ target, data: data() });
-  };
-  add('labels-out', () => labelsToCsv(km.labels));
-  add('centroids-out', () => centroidsFileData(values['centroids-out'] as string, km.centroids));
-  add('model-out', () => modelFileText(km));
-  const plot = targets.get('plot');
-  if (plot) {
-    const spec = clusterScatterSpec({
-      X: data.X,
-      labels: km.labels,
-      centroids: km.centroids,
-      featureNames: data.columnNames,
-      title: `${data.source}, k = ${k}`,
-    });
-    outputs.push({ target: plot, data: await renderPlotFile(plot.path, spec) });
-  }
-  await writeCommandOutputs(outputs, io);
-  // Standard output carries an output written to `-`; the report then goes to stderr.
-  const report = writesToStdout(targets) ? io.stderr : io.stdout;
-  if (values.json) {
-    const { labels, centroids, inertia, nIter, converged, warnings } = km;
-    report.write(
-      `${JSON.stringify({ labels: Array.from(labels), centroids, inertia, nIter, converged, warnings })}\n`,
+  // --plot draws rows, and --columns and --label-column pick them from text: all need X loaded.
+  const needsRows =
+    targets.has('plot') || values.columns !== undefined || values['label-column'] !== undefined;
+  if (values.stream && needsRows)
+    throw new UsageError(
+      '--stream never holds the rows, which --plot, --columns and --label-column need; drop one',
+      FIT_USAGE,
     );
-    return;
+  const streamed = needsRows
+    ? undefined
+    : await streamedInput(input, values.stream === true, readOptions, (text) =>
+        io.stderr.write(text),
+      );
+  try {
+    const data = streamed ? undefined : await readInput(input, readOptions);
+    const X = streamed ? streamed.rows : data?.X;
+    if (!X) throw new Error('unreachable: the input is streamed or loaded');
+    if (initFile)
+      options.init = matrixToRows((await readInput(initFile, { header: readOptions.header })).X);
+    for (const key of Object.keys(options) as (keyof KMeansOptions)[])
+      if (options[key] === undefined) delete options[key];
+    const probe = new KMeans(options);
+    const progress = new FitProgress(io.stderr, probe.options.nInit, values.verbose === true, {
+      rows: X.rows,
+      maxIter: probe.options.maxIter,
+    });
+    const started = performance.now();
+    const km = new KMeans({ ...options, onIteration: progress.onIteration });
+    try {
+      km.fit(X);
+    } catch (error) {
+      // X is the input here: name the file or dataset instead.
+      if (error instanceof ValidationError && error.parameter === 'X')
+        throw new ValidationError(input, error.message.replace(/^X: /, ''));
+      throw error;
+    } finally {
+      progress.done();
+    }
+    const elapsedMs = performance.now() - started;
+    const outputs: OutputItem[] = [];
+    const add = (flag: string, made: () => OutputItem['data']) => {
+      const target = targets.get(flag);
+      if (target) outputs.push({ target, data: made() });
+    };
+    // Labels are written from the model's own array, never copied whole (as text or bytes).
+    add('labels-out', () =>
+      /\.npy$/i.test(values['labels-out'] as string)
+        ? labelsNpyChunks(km.labels)
+        : labelsCsvChunks(km.labels),
+    );
+    add('centroids-out', () => centroidsFileData(values['centroids-out'] as string, km.centroids));
+    add('model-out', () => modelFileText(km));
+    const plot = targets.get('plot');
+    if (plot && data) {
+      const spec = clusterScatterSpec({
+        X: data.X,
+        labels: km.labels,
+        centroids: km.centroids,
+        featureNames: data.columnNames,
+        title: `${input}, k = ${k}`,
+      });
+      outputs.push({ target: plot, data: await renderPlotFile(plot.path, spec) });
+    }
+    await writeCommandOutputs(outputs, io);
+    // Standard output carries an output written to `-`; the report then goes to stderr.
+    const report = writesToStdout(targets) ? io.stderr : io.stdout;
+    if (values.json) {
+      const { centroids, inertia, nIter, converged, warnings } = km;
+      // Labels written to a file are not printed again: a line of millions of labels helps no one.
+      const labels = targets.has('labels-out') ? undefined : Array.from(km.labels);
+      report.write(
+        `${JSON.stringify({ labels, centroids, inertia, nIter, converged, warnings })}\n`,
+      );
+      return;
+    }
+    const shown: Shown = {
+      source: input,
+      rows: X.rows,
+      cols: X.cols,
+      columnNames: data?.columnNames ?? Array.from({ length: X.cols }, (_, t) => `x${t}`),
+      labels: data?.labels,
+      labelName: data?.labelName,
+      streamed: streamed !== undefined,
+    };
+    report.write(summary(shown, km, elapsedMs));
+  } finally {
+    streamed?.rows.close();
   }
-  report.write(summary(data, km, elapsedMs));
 }
 
-function summary(data: CliData, km: KMeans, elapsedMs: number): string {
+/** What the summary says about the input. */
+interface Shown {
+  source: string;
+  rows: number;
+  cols: number;
+  columnNames: string[];
+  labels?: (string | number)[];
+  labelName?: string;
+  streamed: boolean;
+}
+
+function summary(data: Shown, km: KMeans, elapsedMs: number): string {
   const { options } = km;
   const lines = [
-    `lloyd fit: ${data.source} (${data.X.rows} x ${data.X.cols}), k=${options.nClusters}, metric ${options.metric.name}, init ${options.initStrategy.name}, ${options.nInit} restart${options.nInit === 1 ? '' : 's'}`,
+    `lloyd fit: ${data.source} (${data.rows} x ${data.cols}${data.streamed ? ', read pass by pass' : ''}), k=${options.nClusters}, metric ${options.metric.name}, init ${options.initStrategy.name}, ${options.nInit} restart${options.nInit === 1 ? '' : 's'}`,
     `inertia ${formatNumber(km.inertia)}   iterations ${km.nIter}   converged ${km.converged ? 'yes' : 'no'}   time ${elapsedMs.toFixed(0)} ms`,
     '',
   ];
   const sizes = km.clusters().map((c) => c.length);
-  const showCentroid = data.X.cols <= 8;
+  const showCentroid = data.cols <= 8;
   lines.push(`cluster  size${showCentroid ? `  centroid (${data.columnNames.join(', ')})` : ''}`);
   km.centroids.forEach((c, j) => {
     const centroid = showCentroid ? `  ${c.map((v) => formatNumber(v)).join('  ')}` : '';

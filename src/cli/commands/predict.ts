@@ -1,20 +1,25 @@
 import { readFile } from 'node:fs/promises';
-import { labelsToCsv } from '../../data/node/writers.js';
+import { labelsCsvChunks, labelsNpyChunks } from '../../data/node/writers.js';
 import { ValidationError } from '../../errors.js';
 import { KMeans } from '../../kmeans/kmeans.js';
 import { parseCommand, READ_FLAGS, readOptionsFrom, singleInput } from '../args.js';
 import { UsageError } from '../errors.js';
-import { readInput, type Streams } from '../io.js';
+import { readInput, type Streams, streamedInput } from '../io.js';
 import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 
 export const PREDICT_USAGE =
-  'usage: lloyd predict --model model.json <file|dataset:NAME> [--labels-out FILE] [--json] [--columns A,B]';
+  'usage: lloyd predict --model model.json <file|dataset:NAME> [--stream] [--labels-out FILE.csv|npy] [--json] [--columns A,B]';
 
 /** `lloyd predict`: labels new rows with a saved model. */
 export async function predictCommand(args: string[], io: Streams): Promise<void> {
   const { values, positionals } = parseCommand(
     args,
-    { ...READ_FLAGS, model: { type: 'string' }, 'labels-out': { type: 'string' } },
+    {
+      ...READ_FLAGS,
+      model: { type: 'string' },
+      'labels-out': { type: 'string' },
+      stream: { type: 'boolean' },
+    },
     PREDICT_USAGE,
   );
   if (values.help) {
@@ -41,19 +46,37 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
   }
   // Errors name the file they are about: the model's, or the input's (X to the model).
   const model = named(() => KMeans.fromJSON(text), 'json', `--model: ${modelPath}`);
-  const data = await readInput(input, readOptions);
-  const labels = named(
-    () => model.predict(data.X),
-    'X',
-    `${data.source} (for --model ${modelPath})`,
-  );
-  const target = targets.get('labels-out');
-  if (target) await writeCommandOutputs([{ target, data: labelsToCsv(labels) }], io);
-  // Standard output carries the labels when they go to `-`; the note then goes to stderr.
-  const report = target?.fd === 1 ? io.stderr : io.stdout;
-  if (values.json) report.write(`${JSON.stringify({ labels: Array.from(labels) })}\n`);
-  else if (!target) io.stdout.write(labelsToCsv(labels));
-  else report.write(`wrote ${labels.length} labels to ${target.path}\n`);
+  const picksColumns = values.columns !== undefined || values['label-column'] !== undefined;
+  if (values.stream && picksColumns)
+    throw new UsageError(
+      '--stream reads NPY and IDX files, whose columns --columns and --label-column cannot pick; drop one',
+      PREDICT_USAGE,
+    );
+  const streamed = picksColumns
+    ? undefined
+    : await streamedInput(input, values.stream === true, readOptions, (note) =>
+        io.stderr.write(note),
+      );
+  try {
+    const X = streamed ? streamed.rows : (await readInput(input, readOptions)).X;
+    const labels = named(() => model.predict(X), 'X', `${input} (for --model ${modelPath})`);
+    const target = targets.get('labels-out');
+    // Labels are written from their own array, never copied whole (as text or bytes).
+    const file = (path: string) =>
+      /\.npy$/i.test(path) ? labelsNpyChunks(labels) : labelsCsvChunks(labels);
+    if (target) await writeCommandOutputs([{ target, data: file(target.path) }], io);
+    // Standard output carries the labels when they go to `-`; the note then goes to stderr.
+    const report = target?.fd === 1 ? io.stderr : io.stdout;
+    if (values.json) {
+      if (target)
+        report.write(`${JSON.stringify({ rows: labels.length, labelsOut: target.path })}\n`);
+      else report.write(`${JSON.stringify({ labels: Array.from(labels) })}\n`);
+    } else if (!target) {
+      for (const chunk of labelsCsvChunks(labels)) io.stdout.write(chunk);
+    } else report.write(`wrote ${labels.length} labels to ${target.path}\n`);
+  } finally {
+    streamed?.rows.close();
+  }
 }
 
 /** `run()`, with a ValidationError about `parameter` renamed to `name`. */

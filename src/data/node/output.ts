@@ -10,7 +10,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
 
@@ -57,8 +57,15 @@ export interface OutputTarget {
 /** One output and its contents. */
 export interface OutputItem {
   target: OutputTarget;
-  data: string | Uint8Array;
+  /**
+   * What is written: text, bytes, or chunks of bytes written in order (for outputs made from
+   * data too large to copy into one buffer: each iteration gives the chunks afresh).
+   */
+  data: OutputData;
 }
+
+/** An output's contents; chunks are written in order, and may be iterated more than once. */
+export type OutputData = string | Uint8Array | Iterable<Uint8Array>;
 
 /** Where `-` and /dev/stdout write: standard output, or a stand-in. */
 export interface OutputStream {
@@ -273,7 +280,7 @@ export async function writeOutputs(
       liveTemporaries.add(temporary);
       staged.push({ item, temporary });
       try {
-        await handle.writeFile(item.data);
+        await writeChunks(handle, item.data);
         // The umask narrowed the mode given to open: set the old file's bits exactly.
         if (mode !== undefined) await handle.chmod(mode);
         if (owner) await handle.chown(owner.uid, owner.gid).catch(() => undefined);
@@ -287,12 +294,12 @@ export async function writeOutputs(
       if (item.target.kind === 'stream') {
         const handle = await open(item.target.file, 'w');
         try {
-          await handle.writeFile(item.data);
+          await writeChunks(handle, item.data);
         } finally {
           await handle.close();
         }
       } else if (item.target.fd === 1) {
-        stdout.write(item.data);
+        for (const chunk of chunksOf(item.data)) stdout.write(chunk);
       } else if (item.target.fd !== undefined) {
         writeAllSync(item.target.fd, item.data);
       }
@@ -315,9 +322,21 @@ export async function writeOutputs(
   }
 }
 
-function writeAllSync(fd: number, data: string | Uint8Array): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+function writeAllSync(fd: number, data: OutputData): void {
+  for (const chunk of chunksOf(data)) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+  }
+}
+
+/** Writes an output's contents through an open file, chunk after chunk from its position. */
+async function writeChunks(handle: FileHandle, data: OutputData): Promise<void> {
+  for (const chunk of chunksOf(data)) await handle.writeFile(chunk);
+}
+
+/** An output's contents as a sequence of writes. */
+function chunksOf(data: OutputData): Iterable<string | Uint8Array> {
+  return typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
 }
 
 /**
