@@ -2,21 +2,44 @@
 // peak memory is this run's alone.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { openRows } from '../src/data/node/row-files.js';
 import { sharedMatrix } from '../src/kernels/wasm/backend.js';
 import { wasmKernelVariant } from '../src/kernels/wasm/runtime.js';
 import { KMeans } from '../src/kmeans/kmeans.js';
-import { matrixToRows } from '../src/matrix.js';
+import { type Matrix, matrixToRows, zerosMatrix } from '../src/matrix.js';
+import type { RowSource } from '../src/row-source.js';
 import { CASES, initialCenters } from './cases.js';
 
 const [caseName, system, dtype, threadsText] = process.argv.slice(2);
 const bench = CASES.find((c) => c.name === caseName);
 if (!bench) throw new Error(`unknown case ${caseName}`);
-// lloyd loads X into a shared matrix, which its fits read where it lies (no copy of X); the
-// JavaScript peers take rows of numbers.
-const X = await bench.load(
-  dtype as 'float64' | 'float32',
-  system.startsWith('lloyd') && process.env.LLOYD_BENCH_COPY !== '1' ? sharedMatrix : undefined,
-);
+const type = dtype as 'float64' | 'float32';
+/**
+ * X as the system takes it. lloyd loads X into a shared matrix, which its fits read where it lies
+ * (no copy of X); 'lloyd-streamed' reads the case's file pass by pass (openRows); a case that is
+ * only a file is read whole into memory for the others; the JavaScript peers take rows of numbers.
+ */
+async function input(): Promise<Matrix | RowSource> {
+  const file = bench?.file ? await bench.file(type) : undefined;
+  if (system === 'lloyd-streamed') {
+    if (!file) throw new Error(`${caseName} has no file to stream`);
+    return openRows(file.path, { scale: file.scale });
+  }
+  if (file && bench?.optIn) {
+    const rows = await openRows(file.path, { scale: file.scale });
+    const matrix = zerosMatrix(rows.rows, rows.cols, type);
+    const step = 1 << 18;
+    for (let start = 0; start < rows.rows; start += step) {
+      const count = Math.min(step, rows.rows - start);
+      rows.read(start, count, matrix.data.subarray(start * rows.cols, (start + count) * rows.cols));
+    }
+    return matrix;
+  }
+  const allocate =
+    system.startsWith('lloyd') && process.env.LLOYD_BENCH_COPY !== '1' ? sharedMatrix : undefined;
+  return (await bench?.load(type, allocate)) as Matrix;
+}
+const X = await input();
 if (X.cols !== bench.cols) throw new Error(`${caseName} has ${X.cols} columns, not ${bench.cols}`);
 const init = initialCenters(X, bench.k);
 const threads = Number(threadsText);
@@ -43,10 +66,12 @@ if (system.startsWith('lloyd')) {
   km.fit(X);
   // The fit's time includes one final assignment pass, as scikit-learn's does.
   msPerIter = (performance.now() - started) / km.nIter;
+  if ('close' in X && typeof X.close === 'function') X.close();
   inertia = km.inertia;
   nIter = km.nIter;
 } else {
   const require = createRequire(import.meta.url);
+  if (!('data' in X)) throw new Error(`${system} takes X in memory`);
   const rows = matrixToRows(X);
   const started = performance.now();
   let centroids: number[][];

@@ -4,10 +4,11 @@
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
 // bench/results/latest.md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { openRows } from '../src/data/node/row-files.js';
 import { encodeNpy } from '../src/data/npy.js';
 import { boundsForFit } from '../src/kmeans/options.js';
 import { availableCores } from '../src/parallel/pool.js';
@@ -34,7 +35,7 @@ const cases = CASES.filter((c) =>
     ? c.name === chosen
     : flag('--smoke')
       ? c.name === 'smoke'
-      : c.name !== 'smoke' && (!flag('--quick') || c.name.startsWith('mnist')),
+      : c.name !== 'smoke' && !c.optIn && (!flag('--quick') || c.name.startsWith('mnist')),
 );
 const python = '/usr/bin/python3';
 const hasPython = (module: string) => {
@@ -109,9 +110,10 @@ function runRounds(jobs: Job[], onResult: (job: Job, result: Measured) => void):
 const rows: Row[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'lloyd-bench-'));
 for (const bench of cases) {
-  for (const dtype of ['float64', 'float32'] as const) {
+  for (const dtype of bench.dtypes ?? (['float64', 'float32'] as const)) {
     const jobs: Job[] = [];
-    const lloyd = (system: string, threads: number) =>
+    const lloyd = (system: string, threads: number) => {
+      if (bench.systems && !bench.systems.includes(system)) return;
       jobs.push({
         system,
         threads,
@@ -128,8 +130,11 @@ for (const bench of cases) {
           String(threads),
         ],
       });
-    lloyd('lloyd', 1);
+    };
+    if (!bench.optIn) lloyd('lloyd', 1);
     if (cores > 1) lloyd('lloyd', cores);
+    // X read from its file on every pass instead of held (openRows), beside the fits of X in memory.
+    if (bench.file) lloyd('lloyd-streamed', cores);
     lloyd('lloyd-hamerly', cores);
     lloyd('lloyd-relaxed', cores);
     // Elkan's bounds pay off over many iterations (the run to convergence shows them), and where
@@ -142,11 +147,13 @@ for (const bench of cases) {
       lloyd('skmeans', 1);
     }
     if (withSklearn || withFaiss) {
-      const X = await bench.load(dtype);
+      // A case that is only a file (too large to load twice here) is loaded from it by numpy.
+      const file = bench.optIn && bench.file ? await bench.file(dtype) : undefined;
+      const X = file ? await openRows(file.path, { scale: file.scale }) : await bench.load(dtype);
       const init = initialCenters(X, bench.k);
-      const xPath = join(scratch, `X-${dtype}.npy`);
+      const xPath = file ? file.path : join(scratch, `X-${dtype}.npy`);
       const initPath = join(scratch, `init-${dtype}.npy`);
-      writeFileSync(xPath, encodeNpy(X));
+      if (!file && 'data' in X) writeFileSync(xPath, encodeNpy(X));
       writeFileSync(
         initPath,
         encodeNpy({ data: Float64Array.from(init.flat()), rows: init.length, cols: X.cols }),
@@ -191,7 +198,18 @@ for (const row of rows) {
   );
   if (sk) row.ratioToSklearn = row.msPerIter / sk.msPerIter;
 }
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+/** The CPU's model and whether it has AVX-512 (where OpenBLAS runs 16 float32 lanes to SIMD128's 4). */
+function cpuDescription(): string {
+  let avx512 = 'AVX-512 unknown';
+  try {
+    const flags = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
+    avx512 = /\bavx512f\b/.test(flags) ? 'AVX-512' : 'no AVX-512';
+  } catch {
+    // not Linux
+  }
+  return `${cpus()[0]?.model ?? 'unknown CPU'} (${avx512})`;
+}
+const machine = `${cpuDescription()}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
   `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}.`,
   '',
