@@ -221,12 +221,14 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
 
   // d = 37, k = 6 runs the pair scan; d = 7, k = 9 the panel scan (four centres to a vector,
   // twelve with padding: a panel pair and a lone panel), over 9000 rows: both remainders.
-  it.each([
-    [37, 6],
-    [7, 9],
-  ])(
-    'float64 rows scanned in float32 still settle near ties, tiny and huge values exactly (d = %i, k = %i)',
-    (d, k) => {
+  it.each(
+    [
+      [37, 6],
+      [7, 9],
+    ].flatMap(([d, k]) => (['lloyd', 'hamerly', 'elkan'] as const).map((a) => [d, k, a] as const)),
+  )(
+    'float64 rows scanned in float32 still settle near ties, tiny and huge values exactly (d = %i, k = %i, %s)',
+    (d, k, algorithm) => {
       // Centres in pairs; rows at their midpoints moved by far less than float32 can resolve, so
       // only the exact float64 settle can tell which centre is nearer.
       const rows = 9000;
@@ -245,25 +247,28 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
         if (scale === 1) for (let i = 0; i < rows; i += 97) data[i * d] = 3e12;
         const X: Matrix = { data, rows, cols: d };
         const init = centres.map((c) => c.map((v) => v * scale));
-        for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
-          const options = { nClusters: k, init, maxIter: 3, tol: 0, algorithm } as const;
-          const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
-          const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
-          expect(Array.from(b.labels), `${scale} ${algorithm}`).toEqual(Array.from(a.labels));
-          expect(b.centroids).toEqual(a.centroids);
-          expect(b.inertia).toBe(a.inertia);
-        }
+        const options = { nClusters: k, init, maxIter: 3, tol: 0, algorithm } as const;
+        const a = new KMeans({ ...options, backend: 'reference' }).fit(X);
+        const b = new KMeans({ ...options, backend: 'wasm', threads: 2 }).fit(X);
+        const label = `scale ${scale}`;
+        expect(Array.from(b.labels), label).toEqual(Array.from(a.labels));
+        expect(b.centroids, label).toEqual(a.centroids);
+        expect(b.inertia, label).toBe(a.inertia);
       }
     },
   );
 
   // d = 40, k = 8: rows are rescanned by pairs; d = 7, k = 9: by panels.
-  it.each([
-    [40, 8],
-    [7, 9],
-  ])(
-    "float32 rows near ties: Hamerly's and Elkan's bounds (set and tightened by the fast form) keep Lloyd's labels (d = %i, k = %i)",
-    (d, k) => {
+  it.each(
+    [
+      [40, 8],
+      [7, 9],
+    ].flatMap(([d, k]) =>
+      (['hamerly', 'elkan'] as const).flatMap((a) => [1, 2].map((t) => [d, k, a, t] as const)),
+    ),
+  )(
+    "float32 rows near ties: Hamerly's and Elkan's bounds (set and tightened by the fast form) keep Lloyd's labels (d = %i, k = %i, %s, %i thread(s))",
+    (d, k, algorithm, threads) => {
       // Rows at midpoints of centre pairs, nudged by a few float32 ulps, for many iterations: the
       // bounds must never skip a row whose nearest centre changed.
       const rows = 12001;
@@ -288,16 +293,11 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
         dtype: 'float32',
       } as const;
       const lloyd = new KMeans({ ...options, backend: 'reference', algorithm: 'lloyd' }).fit(X);
-      for (const algorithm of ['hamerly', 'elkan'] as const)
-        for (const threads of [1, 2]) {
-          const bounded = new KMeans({ ...options, backend: 'wasm', algorithm, threads }).fit(X);
-          expect(Array.from(bounded.labels), `${algorithm} ${threads}`).toEqual(
-            Array.from(lloyd.labels),
-          );
-          expect(bounded.centroids).toEqual(lloyd.centroids);
-          expect(bounded.inertia).toBe(lloyd.inertia);
-          expect(bounded.nIter).toBe(lloyd.nIter);
-        }
+      const bounded = new KMeans({ ...options, backend: 'wasm', algorithm, threads }).fit(X);
+      expect(Array.from(bounded.labels)).toEqual(Array.from(lloyd.labels));
+      expect(bounded.centroids).toEqual(lloyd.centroids);
+      expect(bounded.inertia).toBe(lloyd.inertia);
+      expect(bounded.nIter).toBe(lloyd.nIter);
     },
   );
 
@@ -325,54 +325,59 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     const reference = new KMeans({ ...options, backend: 'reference' }).fit(X);
     for (const threads of [1, 2]) {
       const wasm = new KMeans({ ...options, backend: 'wasm', threads }).fit(X);
-      expect(Array.from(wasm.labels)).toEqual(Array.from(reference.labels));
-      expect(wasm.centroids).toEqual(reference.centroids);
-      expect(wasm.inertia).toBe(reference.inertia);
-      expect(wasm.predict(X)).toEqual(reference.labels);
+      const label = `${threads} thread(s)`;
+      expect(Array.from(wasm.labels), label).toEqual(Array.from(reference.labels));
+      expect(wasm.centroids, label).toEqual(reference.centroids);
+      expect(wasm.inertia, label).toBe(reference.inertia);
+      expect(wasm.predict(X), label).toEqual(reference.labels);
     }
   });
 
-  it("Hamerly's scans of near centres only give Lloyd's result where each row has few centres near its own (k = 40 to 600)", () => {
-    // Several starting centres to a blob, blobs far apart: a row the bounds cannot settle has a
-    // few centres within reach of its own (scanned alone) or too many (the full scan). k = 600
-    // keeps the nearest 150 of 599 (k/4); panels (d = 6) and row pairs (d = 120) both.
-    const next = seededUniform(41);
-    for (const [d, k, blobs] of [
-      [6, 40, 8],
-      [6, 600, 60],
-      [120, 300, 30],
-    ] as const) {
+  // Several starting centres to a blob, blobs far apart: a row the bounds cannot settle has a
+  // few centres within reach of its own (scanned alone) or too many (the full scan). k = 600
+  // keeps the nearest 150 of 599 (k/4); panels (d = 6) and row pairs (d = 120) both.
+  it.each(
+    (
+      [
+        [6, 40, 8],
+        [6, 600, 60],
+        [120, 300, 30],
+      ] as const
+    ).flatMap(([d, k, blobs]) =>
+      (['float32', 'float64'] as const).map((dtype) => [d, k, blobs, dtype] as const),
+    ),
+  )(
+    "Hamerly's scans of near centres only give Lloyd's result where each row has few centres near its own (d = %i, k = %i, %i blobs, %s)",
+    (d, k, blobs, dtype) => {
+      const next = seededUniform(41 + k);
       const rows = 4000;
       const centres = Array.from({ length: blobs * d }, () => next() * 40);
       const values = Array.from(
         { length: rows * d },
         (_, v) => centres[(Math.floor(v / d) % blobs) * d + (v % d)] + next() * 2,
       );
-      for (const dtype of ['float32', 'float64'] as const) {
-        const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
-        const X: Matrix = { data, rows, cols: d };
-        const fitWith = (algorithm: 'lloyd' | 'hamerly') =>
-          new KMeans({
-            nClusters: k,
-            init: 'random',
-            nInit: 1,
-            randomState: 7,
-            dtype,
-            tol: 0,
-            maxIter: 12,
-            threads: 2,
-            algorithm,
-          }).fit(X);
-        const lloyd = fitWith('lloyd');
-        const hamerly = fitWith('hamerly');
-        const label = `d = ${d}, k = ${k}, ${dtype}`;
-        expect(Array.from(hamerly.labels), label).toEqual(Array.from(lloyd.labels));
-        expect(hamerly.centroids, label).toEqual(lloyd.centroids);
-        expect(hamerly.inertia, label).toBe(lloyd.inertia);
-        expect(hamerly.nIter, label).toBe(lloyd.nIter);
-      }
-    }
-  });
+      const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+      const X: Matrix = { data, rows, cols: d };
+      const fitWith = (algorithm: 'lloyd' | 'hamerly') =>
+        new KMeans({
+          nClusters: k,
+          init: 'random',
+          nInit: 1,
+          randomState: 7,
+          dtype,
+          tol: 0,
+          maxIter: 12,
+          threads: 2,
+          algorithm,
+        }).fit(X);
+      const lloyd = fitWith('lloyd');
+      const hamerly = fitWith('hamerly');
+      expect(Array.from(hamerly.labels)).toEqual(Array.from(lloyd.labels));
+      expect(hamerly.centroids).toEqual(lloyd.centroids);
+      expect(hamerly.inertia).toBe(lloyd.inertia);
+      expect(hamerly.nIter).toBe(lloyd.nIter);
+    },
+  );
 
   // d = 37, k = 6: the first pass scores by row pairs; d = 7, k = 9: by panels (k padded to 12).
   it.each([
