@@ -139,7 +139,8 @@ for (const bench of cases) {
     lloyd('lloyd-relaxed', cores);
     // Elkan's bounds pay off over many iterations (the run to convergence shows them), and where
     // 'auto' picks them (k large, d larger).
-    if (bench.tol || boundsForFit('auto', bench.k, bench.cols, dtype) === 'elkan')
+    // (Rows: the cases are small enough that only the k and d rules decide.)
+    if (bench.tol || boundsForFit('auto', bench.k, 60_000, bench.cols, dtype) === 'elkan')
       lloyd('lloyd-elkan', cores);
     if (bench.peers && dtype === 'float64') {
       lloyd('lloyd-reference', 1);

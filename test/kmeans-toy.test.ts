@@ -94,16 +94,20 @@ describe("the tutorial's failing case: the elbow on iris' first two features", (
 
 describe("'auto' algorithm", () => {
   it("keeps no bounds below k = 8, Hamerly's from 8, Elkan's from 32 where they take at most half of X", () => {
-    expect(boundsForFit('auto', 7, 784, 'float32')).toBeUndefined();
-    expect(boundsForFit('auto', 8, 784, 'float32')).toBe('hamerly');
-    expect(boundsForFit('auto', 31, 784, 'float32')).toBe('hamerly');
-    expect(boundsForFit('auto', 256, 784, 'float32')).toBe('elkan');
-    expect(boundsForFit('auto', 392, 784, 'float32')).toBe('elkan');
-    expect(boundsForFit('auto', 393, 784, 'float32')).toBe('hamerly');
-    expect(boundsForFit('auto', 784, 784, 'float64')).toBe('elkan');
-    expect(boundsForFit('auto', 64, 16, 'float32')).toBe('hamerly');
-    expect(boundsForFit('lloyd', 256, 784, 'float32')).toBeUndefined();
-    expect(boundsForFit('elkan', 2, 1, 'float32')).toBe('elkan');
-    expect(boundsForFit('hamerly', 256, 784, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 7, 60_000, 784, 'float32')).toBeUndefined();
+    expect(boundsForFit('auto', 8, 60_000, 784, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 31, 60_000, 784, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 256, 60_000, 784, 'float32')).toBe('elkan');
+    expect(boundsForFit('auto', 392, 60_000, 784, 'float32')).toBe('elkan');
+    expect(boundsForFit('auto', 393, 60_000, 784, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 784, 60_000, 784, 'float64')).toBe('elkan');
+    expect(boundsForFit('auto', 64, 60_000, 16, 'float32')).toBe('hamerly');
+    expect(boundsForFit('lloyd', 256, 60_000, 784, 'float32')).toBeUndefined();
+    expect(boundsForFit('elkan', 2, 60_000, 1, 'float32')).toBe('elkan');
+    expect(boundsForFit('hamerly', 256, 60_000, 784, 'float32')).toBe('hamerly');
+    // Elkan's n x k bounds beside X must fit one WebAssembly memory: 10M x 64 float32 at k = 32
+    // would take 3.8 GiB, so 'auto' keeps Hamerly's O(n) bounds there.
+    expect(boundsForFit('auto', 32, 10_000_000, 64, 'float32')).toBe('hamerly');
+    expect(boundsForFit('auto', 32, 1_000_000, 64, 'float32')).toBe('elkan');
   });
 });

@@ -128,3 +128,24 @@ describe.runIf(wasmSimdSupported())('X read through windows', () => {
     }
   });
 });
+
+describe.runIf(wasmSimdSupported())('resources', () => {
+  it('threads are capped at 4 x the cores: a request for 1000 runs, with the same result', async () => {
+    const { availableCores } = await import('../src/parallel/pool.js');
+    const X = blobs(40_000, 8, 'float32', 1);
+    const kernels = wasmBackend.bind(X, { threads: 1000 }) as unknown as {
+      runtime: { threads: number };
+      release(): void;
+    };
+    try {
+      expect(kernels.runtime.threads).toBe(4 * availableCores());
+    } finally {
+      kernels.release();
+    }
+    const options = { nClusters: 5, randomState: 3, dtype: 'float32' } as const;
+    const many = new KMeans({ ...options, threads: 1000 }).fit(X);
+    const two = new KMeans({ ...options, threads: 2 }).fit(X);
+    expect(Array.from(many.labels)).toEqual(Array.from(two.labels));
+    expect(many.inertia).toBe(two.inertia);
+  });
+});

@@ -166,13 +166,21 @@ function orDefault<T>(value: T | undefined, fallback: T): T {
 }
 
 /**
+ * The most bytes of X and Elkan's bounds together that 'auto' lets Elkan's bounds take: the
+ * kernels hold both in one WebAssembly memory (4 GiB at most) beside their other buffers.
+ */
+const ELKAN_AUTO_MAX_BYTES = 2.5 * 2 ** 30;
+
+/**
  * The bounds a fit keeps, if any: those `algorithm` names, or for 'auto' Hamerly's from k >= 8
  * and Elkan's from k >= 32 where their n x k float32 lower bounds (k padded to four) take at most
- * half of X's bytes, X being `cols` values a row in `dtype`.
+ * half of X's bytes, X being `rows` x `cols` values in `dtype`, and X and the bounds together fit
+ * in ELKAN_AUTO_MAX_BYTES (else Hamerly's, whose bounds are O(n)).
  */
 export function boundsForFit(
   algorithm: AlgorithmName,
   k: number,
+  rows: number,
   cols: number,
   dtype: DType,
 ): BoundsMethod | undefined {
@@ -180,5 +188,6 @@ export function boundsForFit(
   if (algorithm !== 'auto' || k < HAMERLY_FROM_K) return undefined;
   const boundBytes = paddedClusters(k) * 4;
   const rowBytes = cols * (dtype === 'float32' ? 4 : 8);
-  return k >= ELKAN_FROM_K && 2 * boundBytes <= rowBytes ? 'elkan' : 'hamerly';
+  const fits = rows * (boundBytes + rowBytes) <= ELKAN_AUTO_MAX_BYTES;
+  return k >= ELKAN_FROM_K && 2 * boundBytes <= rowBytes && fits ? 'elkan' : 'hamerly';
 }

@@ -381,10 +381,23 @@ export function acquirePool(module: WebAssembly.Module, threads: number): Worker
   const existing = pools.get(threads);
   if (existing) return existing.state === 'starting' && !spawn ? undefined : claim(existing);
   if (!spawn) return undefined;
+  retireIdlePools();
   // The workers start while the caller goes on (copying X in, typically); the first run waits.
   const pool = new WorkerPool(module, threads, spawn);
   pools.set(threads, pool);
   return claim(pool);
+}
+
+/**
+ * Closes the idle pools before a pool of another size starts: a process that fits with many
+ * thread counts keeps one pool's workers idle, not one pool per count it ever used.
+ */
+function retireIdlePools(): void {
+  for (const [threads, pool] of pools) {
+    if (pool.busy) continue;
+    pools.delete(threads);
+    void pool.close();
+  }
 }
 
 /**

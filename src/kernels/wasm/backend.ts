@@ -168,7 +168,14 @@ export function sharedMatrix(rows: number, cols: number, dtype: DType = 'float64
   return { data, rows, cols };
 }
 
+/**
+ * Threads past this many per core only add hand-offs and memory (each holds a kernels instance and
+ * scratch): a request for more is capped, as the `threads` option documents.
+ */
+const MAX_THREADS_PER_CORE = 4;
+
 function threadsFor(rows: number, cols: number, options: BindOptions): number {
   if (rows * cols < THREADS_MIN_VALUES) return 1;
-  return Math.max(1, Math.floor(options.threads ?? availableCores()));
+  const cores = availableCores();
+  return Math.max(1, Math.min(MAX_THREADS_PER_CORE * cores, Math.floor(options.threads ?? cores)));
 }

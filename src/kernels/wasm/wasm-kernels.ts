@@ -3,6 +3,7 @@
  * the buffers that depend on k, writing each pass's frame and running it; the kernels compute.
  */
 
+import { ValidationError } from '../../errors.js';
 import type { Matrix } from '../../matrix.js';
 import { paddedClusters } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
@@ -561,8 +562,22 @@ export class WasmKernels implements BoundKernels {
       this.runtime.threads,
       this.elkanRoom,
     );
+    try {
+      this.runtime.reserve(room.pairwiseOut);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const gib = (room.pairwiseOut / 2 ** 30).toFixed(1);
+      throw this.elkanRoom
+        ? new ValidationError(
+            'algorithm',
+            `Elkan's bounds for k = ${k} take ${gib} GiB with X, more than one WebAssembly memory holds; use algorithm 'hamerly' (O(n) bounds)`,
+          )
+        : new ValidationError(
+            'nClusters',
+            `k = ${k} takes ${gib} GiB of working memory with X, more than one WebAssembly memory holds; use fewer clusters or dtype 'float32'`,
+          );
+    }
     this.runtime.setScratch(room.scratch, room.scratchStride);
-    this.runtime.reserve(room.pairwiseOut);
     this.centreRoom = room;
     this.sumsCurrent = false;
     return room;
