@@ -149,3 +149,45 @@ describe.runIf(wasmSimdSupported())('resources', () => {
     expect(many.inertia).toBe(two.inertia);
   });
 });
+
+describe.runIf(wasmSimdSupported())('a pool worker that dies', () => {
+  it('mid-pass is an error within seconds, not a hang; the pool is marked failed', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { WorkerPool } = await import('../src/parallel/pool.js');
+    const { sharedModule } = await import('../src/kernels/wasm/runtime.js');
+    const { writeFrame } = await import('../src/kernels/wasm/frame.js');
+    // A stand-in worker: it reports in, joins the first run it sees open, then exits without
+    // finishing it (as a worker thread that crashes mid-pass does).
+    const source = `
+      const { workerData } = require('node:worker_threads');
+      const control = new Int32Array(workerData.control);
+      Atomics.add(control, 13, 1);
+      Atomics.notify(control, 13);
+      for (;;) {
+        const join = Atomics.load(control, 14);
+        if ((join & (1 << 30)) === 0 && Atomics.compareExchange(control, 14, join, join + 1) === join) break;
+      }
+      process.exit(3);
+    `;
+    const pool = new WorkerPool(sharedModule(), 2, (init) => {
+      const worker = new Worker(source, { eval: true, workerData: init });
+      worker.unref();
+      return worker;
+    });
+    try {
+      await pool.startAsync();
+      const rows = 2_000_000;
+      const d = 4;
+      const x = 65536;
+      const out = x + rows * d * 4;
+      pool.memory.grow(Math.ceil((out + rows * 8) / 65536));
+      writeFrame(pool.memory.buffer, 'rowSqNormsF32', { x, d, out });
+      const started = performance.now();
+      expect(() => pool.run('rowSqNormsF32', rows, 64)).toThrow(/a worker thread stopped/);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(pool.state).toBe('failed');
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -75,7 +75,6 @@ export interface StreamedInput {
 export async function streamedInput(
   spec: string,
   stream: boolean,
-  options: ReadOptions,
   note: (text: string) => void,
 ): Promise<StreamedInput | undefined> {
   if (spec.startsWith('dataset:')) {

@@ -37,7 +37,16 @@ const JOIN = 14;
 const JOIN_CLOSED = 1 << 30;
 /** The sum of the values the run's kernel calls returned (each thread adds its own once). */
 const TOTAL = 15;
-const CONTROL_BYTES = 64;
+/** Kernel calls finished by the workers (any run): the caller's sign that joined workers live. */
+const PROGRESS = 16;
+/** Set by a worker whose thread is exiting while the pool is open (it will report nothing more). */
+const LOST = 17;
+const CONTROL_BYTES = 128;
+/**
+ * A run whose joined workers finish no kernel call for this long is taken for lost: a call is a
+ * few million multiply-adds (milliseconds), so a live worker is never silent this long.
+ */
+const STALL_MS = 2000;
 /** Workers start in tens of milliseconds; past this, a browser pool (startAsync) is given up. */
 const STARTUP_TIMEOUT_MS = 10_000;
 
@@ -64,6 +73,7 @@ const DRAIN_SLOTS = [
   SCRATCH_STRIDE,
   CALL_ROWS,
   TOTAL,
+  PROGRESS,
 ] as const;
 
 /**
@@ -81,8 +91,18 @@ function drainChunks(
   index: number,
   slots: readonly number[],
 ): void {
-  const [chunksAt, chunkRowsAt, rowsAt, frameAt, nextAt, scratchAt, strideAt, callRowsAt, totalAt] =
-    slots;
+  const [
+    chunksAt,
+    chunkRowsAt,
+    rowsAt,
+    frameAt,
+    nextAt,
+    scratchAt,
+    strideAt,
+    callRowsAt,
+    totalAt,
+    progressAt,
+  ] = slots;
   const chunks = control[chunksAt];
   const chunkRows = control[chunkRowsAt];
   const callRows = control[callRowsAt];
@@ -95,8 +115,10 @@ function drainChunks(
     if (chunk >= chunks) break;
     const start = chunk * chunkRows;
     const end = Math.min(rows, start + chunkRows);
-    for (let from = start; from < end; from += callRows)
+    for (let from = start; from < end; from += callRows) {
       total = (total + (kernel(frame, from, Math.min(end, from + callRows), scratch) ?? 0)) | 0;
+      if (index > 0) Atomics.add(control, progressAt, 1);
+    }
   }
   if (total !== 0) Atomics.add(control, totalAt, total);
 }
@@ -120,6 +142,15 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
   }
   const slots = ${JSON.stringify(DRAIN_SLOTS)};
   const drain = ${drainChunks.toString()};
+  // A thread that exits while the pool is open (process.exit, an error outside a kernel) says so,
+  // and counts itself done, so a caller waiting on a run it joined is never left waiting.
+  let closing = false;
+  globalThis.process?.once?.('exit', () => {
+    if (closing) return;
+    Atomics.store(control, ${LOST}, 1);
+    Atomics.add(control, ${DONE}, 1);
+    Atomics.notify(control, ${DONE});
+  });
   Atomics.add(control, ${STARTED}, 1);
   Atomics.notify(control, ${STARTED});
   // The first time round it does not wait: a run already under way (open) is joined at once.
@@ -127,7 +158,10 @@ function start({ module, memory, control: controlBuffer, kernels, index }) {
   for (;;) {
     if (seen !== -1) Atomics.wait(control, ${GENERATION}, seen);
     seen = Atomics.load(control, ${GENERATION});
-    if (control[${COMMAND}] < 0) break;
+    if (control[${COMMAND}] < 0) {
+      closing = true;
+      break;
+    }
     // Join the open run, counted so the caller waits for this worker; never a closed one.
     let join = Atomics.load(control, ${JOIN});
     let joined = false;
@@ -329,6 +363,12 @@ export class WorkerPool {
       const joined = Atomics.or(control, JOIN, JOIN_CLOSED) & ~JOIN_CLOSED;
       this.waitForDone(joined);
     }
+    if (Atomics.load(control, LOST) !== 0) {
+      this.state = 'failed';
+      throw new Error(
+        `lloyd: a worker thread stopped while running ${kernel}; its pool is closed, and the next fit starts a new one`,
+      );
+    }
     if (Atomics.load(control, RUN_FAILED) !== 0)
       throw new Error(`lloyd: a worker thread failed running ${kernel}`);
     return Atomics.load(control, TOTAL);
@@ -348,12 +388,26 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  /** Blocks until `joined` workers reported this run done. */
+  /**
+   * Blocks until `joined` workers reported this run done, or one is lost: it said so as it
+   * exited, or the joined workers finished no kernel call for STALL_MS (then LOST is set here).
+   */
   private waitForDone(joined: number): void {
+    const { control } = this;
+    let progress = Atomics.load(control, PROGRESS);
+    let quietSince = performance.now();
     for (;;) {
-      const done = Atomics.load(this.control, DONE);
-      if (done >= joined) return;
-      Atomics.wait(this.control, DONE, done, 1000);
+      const done = Atomics.load(control, DONE);
+      if (done >= joined || Atomics.load(control, LOST) !== 0) return;
+      Atomics.wait(control, DONE, done, 100);
+      const now = Atomics.load(control, PROGRESS);
+      if (now !== progress) {
+        progress = now;
+        quietSince = performance.now();
+      } else if (performance.now() - quietSince > STALL_MS) {
+        Atomics.store(control, LOST, 1);
+        return;
+      }
     }
   }
 }

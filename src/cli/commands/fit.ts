@@ -97,9 +97,7 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     );
   const streamed = needsRows
     ? undefined
-    : await streamedInput(input, values.stream === true, readOptions, (text) =>
-        io.stderr.write(text),
-      );
+    : await streamedInput(input, values.stream === true, (text) => io.stderr.write(text));
   try {
     const data = streamed ? undefined : await readInput(input, readOptions);
     const X = streamed ? streamed.rows : data?.X;

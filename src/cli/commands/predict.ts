@@ -54,9 +54,7 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
     );
   const streamed = picksColumns
     ? undefined
-    : await streamedInput(input, values.stream === true, readOptions, (note) =>
-        io.stderr.write(note),
-      );
+    : await streamedInput(input, values.stream === true, (note) => io.stderr.write(note));
   try {
     const X = streamed ? streamed.rows : (await readInput(input, readOptions)).X;
     const labels = named(() => model.predict(X), 'X', `${input} (for --model ${modelPath})`);
