@@ -34,20 +34,58 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Gunzips bytes with the platform's DecompressionStream (browsers, Node >= 18); plain bytes pass through. */
-export async function gunzip(bytes: Uint8Array, source = 'data'): Promise<Uint8Array> {
+/**
+ * Gunzips bytes with the platform's DecompressionStream (browsers, Node >= 18); plain bytes pass
+ * through. `maxBytes`: decompressing stops with an error past that many bytes (a gzip bomb: a
+ * small file that expands to gigabytes), before they are held.
+ */
+export async function gunzip(
+  bytes: Uint8Array,
+  source = 'data',
+  maxBytes = Number.POSITIVE_INFINITY,
+): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
       .stream()
-      .pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+      .pipeThrough(new DecompressionStream('gzip'))
+      .getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel();
+        throw new ValidationError(
+          'file',
+          `${source}: decompresses to more than ${formatBytes(maxBytes)}, more than this reader takes`,
+        );
+      }
+      chunks.push(value);
+    }
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new ValidationError(
       'file',
       `${source}: not valid gzip data (${(error as Error).message})`,
     );
   }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 30
+    ? `${(bytes / 2 ** 30).toFixed(1)} GiB`
+    : `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 /**

@@ -237,6 +237,28 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     await page.close();
   });
 
+  it('a gzip bomb is refused by its size, off the page thread: the page stays responsive', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { page, errors } = await open(isolatedUrl);
+    // 600 MiB of zeros in about 600 KB: past the page's 512 MiB, refused as it decompresses.
+    const bomb = gzipSync(Buffer.alloc(600 * 2 ** 20), { level: 9 });
+    await page.setInputFiles('#file', {
+      name: 'bomb.csv.gz',
+      mimeType: 'application/gzip',
+      buffer: bomb,
+    });
+    // While the worker decompresses, the page answers.
+    const started = Date.now();
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await page.waitForSelector('body[data-state="error"]', { timeout: 60_000 });
+    expect(await page.textContent('#error')).toMatch(
+      /bomb\.csv\.gz: decompresses to more than 512 MiB/,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('quantises a small image to k colours, shown beside the original', async () => {
     const { page, errors } = await open(isolatedUrl);
     await page.setInputFiles('#file', {

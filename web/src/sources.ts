@@ -1,19 +1,12 @@
 /** What the page clusters: a matrix with optional true classes, or the pixels of an image. */
 
-import {
-  BUNDLED_FILES,
-  bundledDataset,
-  type Dataset,
-  gunzip,
-  type Matrix,
-  parseDataFile,
-} from 'lloyd';
-import { csvDelimiter, dataFileKind, parseNumber } from 'lloyd/advanced';
+import { BUNDLED_FILES, bundledDataset, type Dataset, gunzip, type Matrix } from 'lloyd';
 import digitsImagesUrl from '../../data/digits-images.idx.gz?url';
 import digitsLabelsUrl from '../../data/digits-labels.idx.gz?url';
 import irisUrl from '../../data/iris.csv.gz?url';
 import mnistImagesUrl from '../../data/mnist-10k-images.idx.gz?url';
 import mnistLabelsUrl from '../../data/mnist-10k-labels.idx.gz?url';
+import type { ParseReply, ParseRequest } from './parse.worker';
 
 /** An image whose colours are clustered: its RGBA pixels at the size they were clustered. */
 export interface SourceImage {
@@ -68,42 +61,29 @@ const IMAGE_MAX_SIDE = 320;
 export async function loadFile(file: File, labelColumn: string): Promise<Source> {
   if (file.type.startsWith('image/') || /\.(png|jpe?g|gif|webp|bmp)$/i.test(file.name))
     return loadImage(file);
-  const bytes = await gunzip(new Uint8Array(await file.arrayBuffer()), file.name);
-  if (bytes.length === 0) throw new Error(`${file.name}: the file is empty`);
-  const kind = dataFileKind(file.name);
-  const label = kind === 'csv' ? chooseLabelColumn(bytes, file.name, labelColumn) : undefined;
-  const table = parseDataFile(file.name, bytes, { labelColumn: label });
-  const source: Source = { name: file.name, X: table.X, featureNames: table.columnNames };
-  if (table.labels) {
-    const names = [...new Set(table.labels.map(String))];
-    source.y = table.labels.map((v) => names.indexOf(String(v)));
-    source.targetNames = names;
-    source.note = `column ${JSON.stringify(table.labelName)} is used as the true classes`;
-  }
-  return source;
+  return parseInWorker(file, labelColumn);
 }
 
 /**
- * The label column: the one the user named, else the single column whose first data value is not
- * a number (iris's species), else none.
+ * Decompresses and parses a data file in a worker of its own, so the page never freezes on a
+ * large file (or a gzip bomb, which the worker refuses past its size limit); the worker ends
+ * with the file.
  */
-function chooseLabelColumn(
-  bytes: Uint8Array,
-  name: string,
-  given: string,
-): string | number | undefined {
-  const trimmed = given.trim();
-  if (trimmed !== '') return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
-  const head = new TextDecoder().decode(bytes.subarray(0, 64 * 1024));
-  const lines = head.split(/\r?\n/).filter((line) => line.trim() !== '');
-  if (lines.length < 2) return undefined;
-  const delimiter = csvDelimiter(name);
-  const first = lines[0].split(delimiter);
-  const headerless = first.every((f) => parseNumber(f) !== undefined);
-  const row = (headerless ? lines[0] : lines[1]).split(delimiter);
-  const text = row.map((f, j) => (parseNumber(f) === undefined ? j : -1)).filter((j) => j >= 0);
-  if (text.length !== 1 || row.length < 2) return undefined;
-  return text[0];
+async function parseInWorker(file: File, labelColumn: string): Promise<Source> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const worker = new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    const reply = await new Promise<ParseReply>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<ParseReply>) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(`${file.name}: ${event.message}`));
+      const request: ParseRequest = { name: file.name, bytes, labelColumn };
+      worker.postMessage(request, [bytes.buffer]);
+    });
+    if (reply.type === 'error') throw new Error(reply.message);
+    return reply.source;
+  } finally {
+    worker.terminate();
+  }
 }
 
 async function loadImage(file: File): Promise<Source> {
