@@ -184,3 +184,27 @@ describe.runIf(wasmSimdSupported())('lloyd fit --stream and predict --stream', (
     expect(csv).toEqual(a.labels);
   });
 });
+
+describe.runIf(wasmSimdSupported())('a CSV file read pass by pass', () => {
+  it('with a header and a label column: the fit of the file loaded whole, bit for bit', async () => {
+    const X = blobs(20_003, 4, 'float64', 12);
+    const lines = ['a,b,kind,c,d'];
+    for (let i = 0; i < X.rows; i++) {
+      const row = Array.from(X.data.subarray(i * 4, i * 4 + 4), String);
+      lines.push([row[0], row[1], i % 3 === 0 ? 'x' : 'y', row[2], row[3]].join(','));
+    }
+    const path = join(folder, 'rows.csv.gz');
+    writeFileSync(path, gzipSync(`${lines.join('\n')}\n`));
+    const whole = await loadFile(path, { labelColumn: 'kind' });
+    const rows = await openRows(path, { labelColumn: 'kind', tempDir: folder });
+    expect([rows.rows, rows.cols]).toEqual([20_003, 4]);
+    const options = { nClusters: 6, randomState: 4 } as const;
+    const a = new KMeans(options).fit(whole.X);
+    const b = new KMeans(options).fit(rows);
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(b.inertia).toBe(a.inertia);
+    rows.close();
+    writeFileSync(join(folder, 'bad.csv'), 'a,b\n1,2\n3,oops\n');
+    await expect(openRows(join(folder, 'bad.csv'))).rejects.toThrow(/bad\.csv, line 3: column 2/);
+  });
+});

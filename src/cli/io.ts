@@ -4,6 +4,7 @@ import type { LoadedData } from '../data/index.js';
 import { loadDataset } from '../data/node/datasets.js';
 import { loadFile } from '../data/node/files.js';
 import { type FileRows, openRows } from '../data/node/row-files.js';
+import { dataFileKind } from '../data/parse-file.js';
 import { ValidationError } from '../errors.js';
 import { sharedMatrix } from '../kernels/wasm/backend.js';
 
@@ -68,13 +69,14 @@ export interface StreamedInput {
 }
 
 /**
- * The input read pass by pass, when `--stream` asks for it or (unasked) when `spec` is an NPY or
- * IDX file larger than half the free memory, which `note` is told; undefined when it is loaded
- * whole. Only NPY and IDX files (gzipped or not) can be streamed.
+ * The input read pass by pass, when `--stream` asks for it or (unasked) when `spec` is an NPY,
+ * IDX or CSV file larger than half the free memory, which `note` is told; undefined when it is
+ * loaded whole. `options` pick a CSV file's columns as loading it would.
  */
 export async function streamedInput(
   spec: string,
   stream: boolean,
+  options: ReadOptions,
   note: (text: string) => void,
 ): Promise<StreamedInput | undefined> {
   if (spec.startsWith('dataset:')) {
@@ -95,14 +97,27 @@ export async function streamedInput(
   } else if (kind === undefined) {
     throw new ValidationError(
       '--stream',
-      `${spec}: only NPY and IDX files (gzipped or not) are read pass by pass; convert it (numpy.save) or load it whole without --stream`,
+      `${spec}: only NPY, IDX and CSV/TSV files (gzipped or not) are read pass by pass; convert it (numpy.save) or load it whole without --stream`,
     );
   }
-  return { source: spec, rows: await openRows(spec, { scale: true }) };
+  if (kind !== 'csv' && (options.columns !== undefined || options.labelColumn !== undefined))
+    throw new ValidationError(
+      '--columns',
+      `${spec} is not a CSV file: its columns cannot be picked by name; drop --columns and --label-column`,
+    );
+  const rows = await openRows(spec, {
+    scale: true,
+    columns: options.columns?.split(',').map((c) => c.trim()),
+    labelColumn: options.labelColumn,
+    delimiter: options.delimiter,
+    header: options.header,
+  });
+  return { source: spec, rows };
 }
 
-/** 'npy' or 'idx' for a file openRows reads (by its first bytes; a gzipped one by its name). */
-function streamableKind(path: string): 'npy' | 'idx' | undefined {
+/** The kind of a file openRows reads (NPY and IDX by their first bytes), or undefined. */
+function streamableKind(path: string): 'npy' | 'idx' | 'csv' | undefined {
+  if (dataFileKind(path) === 'csv') return 'csv';
   let head: Uint8Array;
   try {
     const fd = openSync(path, 'r');

@@ -102,6 +102,27 @@ export class TableBuilder {
     this.rows++;
   }
 
+  /**
+   * The values added since the last drain, row-major (a view of the builder's buffer, valid until
+   * the next add): a caller that writes rows out as they come (a file read pass by pass) keeps
+   * the builder's memory to one batch.
+   */
+  drain(): Float64Array {
+    const values = this.values.subarray(0, this.count);
+    this.count = 0;
+    return values;
+  }
+
+  /** The table's shape and column names, for rows drained as they came. */
+  shape(): { rows: number; cols: number; columnNames: string[] } {
+    if (this.rows === 0) throw new ValidationError('file', `${this.source}: no data rows`);
+    return {
+      rows: this.rows,
+      cols: this.featureIndex.length,
+      columnNames: this.featureIndex.map((j) => this.names[j]),
+    };
+  }
+
   /** The finished table. */
   finish(): LoadedData {
     if (this.rows === 0) throw new ValidationError('file', `${this.source}: no data rows`);

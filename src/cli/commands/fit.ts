@@ -87,17 +87,15 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     threads: integerFlag(values.threads, '--threads', FIT_USAGE),
     algorithm: choiceFlag(values.algorithm, '--algorithm', ALGORITHMS, FIT_USAGE),
   };
-  // --plot draws rows, and --columns and --label-column pick them from text: all need X loaded.
-  const needsRows =
-    targets.has('plot') || values.columns !== undefined || values['label-column'] !== undefined;
+  // --plot draws the rows: it needs X loaded.
+  const needsRows = targets.has('plot');
   if (values.stream && needsRows)
-    throw new UsageError(
-      '--stream never holds the rows, which --plot, --columns and --label-column need; drop one',
-      FIT_USAGE,
-    );
+    throw new UsageError('--stream never holds the rows, which --plot draws; drop one', FIT_USAGE);
   const streamed = needsRows
     ? undefined
-    : await streamedInput(input, values.stream === true, (text) => io.stderr.write(text));
+    : await streamedInput(input, values.stream === true, readOptions, (text) =>
+        io.stderr.write(text),
+      );
   try {
     const data = streamed ? undefined : await readInput(input, readOptions);
     const X = streamed ? streamed.rows : data?.X;

@@ -46,15 +46,9 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
   }
   // Errors name the file they are about: the model's, or the input's (X to the model).
   const model = named(() => KMeans.fromJSON(text), 'json', `--model: ${modelPath}`);
-  const picksColumns = values.columns !== undefined || values['label-column'] !== undefined;
-  if (values.stream && picksColumns)
-    throw new UsageError(
-      '--stream reads NPY and IDX files, whose columns --columns and --label-column cannot pick; drop one',
-      PREDICT_USAGE,
-    );
-  const streamed = picksColumns
-    ? undefined
-    : await streamedInput(input, values.stream === true, (note) => io.stderr.write(note));
+  const streamed = await streamedInput(input, values.stream === true, readOptions, (note) =>
+    io.stderr.write(note),
+  );
   try {
     const X = streamed ? streamed.rows : (await readInput(input, readOptions)).X;
     const labels = named(() => model.predict(X), 'X', `${input} (for --model ${modelPath})`);

@@ -42,8 +42,21 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 
 /** Streams a delimited text file (optionally .gz) into a matrix, with an optional label column. */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<LoadedData> {
-  const delimiter = options.delimiter ?? csvDelimiter(path);
   const builder = new TableBuilder(path, options);
+  await forEachCsvRecord(path, options, (record, line) => builder.add(record, line));
+  return builder.finish();
+}
+
+/**
+ * Streams the records of a delimited text file (optionally .gz) to `visit`, with each record's
+ * 1-based line; errors name the file and line.
+ */
+export async function forEachCsvRecord(
+  path: string,
+  options: CsvOptions,
+  visit: (record: string[], line: number) => void,
+): Promise<void> {
+  const delimiter = options.delimiter ?? csvDelimiter(path);
   const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
     throw new ValidationError('file', `${path}: cannot be read (${error.code ?? error.message})`);
   });
@@ -67,7 +80,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<L
       record: string[];
       info: { lines: number };
     }>) {
-      builder.add(record, info.lines);
+      visit(record, info.lines);
     }
   } catch (error) {
     if (error instanceof ValidationError) throw error;
@@ -81,7 +94,6 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<L
     file.destroy();
     await handle.close().catch(() => undefined);
   }
-  return builder.finish();
 }
 
 /** Reads an IDX file (plain or gzipped) as a matrix; `scale` divides bytes by 255. */

@@ -7,6 +7,7 @@ import {
   readSync,
   rmSync,
   statSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ import type { DType, FloatArray } from '../../matrix.js';
 import type { RowSource } from '../../row-source.js';
 import { parseIdxHeader } from '../idx.js';
 import { parseNpyHeader } from '../npy.js';
+import { dataFileKind } from '../parse-file.js';
+import { type CsvOptions, TableBuilder } from '../table.js';
+import { forEachCsvRecord } from './files.js';
 
 /** Bytes read to find a header: NPY headers are padded to 64-byte multiples, IDX's are small. */
 const HEADER_BYTES = 1 << 16;
@@ -34,7 +38,8 @@ export interface FileRowsLayout {
   cols: number;
   /** The byte offset of the first value. */
   dataStart: number;
-  format: 'npy' | 'idx';
+  /** 'raw': float64 values and nothing else (a CSV file's rows, converted once). */
+  format: 'npy' | 'idx' | 'raw';
   /** NPY: numpy's type code ('f4', 'u1', ...); IDX: the type code, as a string. */
   type: string;
   /** Bytes per value. */
@@ -46,11 +51,15 @@ export interface FileRowsLayout {
   bytes: number;
 }
 
-/** Options of {@link openRows}. */
-export interface OpenRowsOptions {
+/** Options of {@link openRows} (the CSV ones for CSV and TSV files). */
+export interface OpenRowsOptions
+  extends Pick<CsvOptions, 'delimiter' | 'header' | 'columns' | 'labelColumn' | 'maxRecordSize'> {
   /** IDX files: divide byte values by 255, so pixels land in [0, 1] (as the datasets load them). */
   scale?: boolean;
-  /** Where a gzipped file is decompressed to once (default: the system's temporary folder). */
+  /**
+   * Where a gzipped file is decompressed, or a CSV file's rows converted, once (default: the
+   * system's temporary folder).
+   */
   tempDir?: string;
 }
 
@@ -66,20 +75,21 @@ const GZIP = [0x1f, 0x8b];
 /**
  * Opens a file's rows for a fit that reads them pass by pass instead of holding them (`fit`,
  * `predict`, `transform` and `score` take the result as X): an NPY file (float32, float64 or an
- * integer type, C order, 1-D or 2-D) or an IDX file (the first dimension is the rows). Working
- * memory is then a window of rows, whatever the file's size. A gzipped file is decompressed once,
- * streaming, into a temporary file that every pass reads; `close()` removes it (so does the
- * process's exit). Errors name the file, and a file cut short names the row.
+ * integer type, C order, 1-D or 2-D), an IDX file (the first dimension is the rows), or a CSV or
+ * TSV file (by its name, as loadFile reads one: header detected, `columns`, `labelColumn` left
+ * out). Working memory is then a window of rows, whatever the file's size. A gzipped file is
+ * decompressed once, streaming, and a CSV file's rows converted once to float64, into a temporary
+ * file that every pass reads; `close()` removes it (so does the process's exit). Errors name the
+ * file, and the line or row.
  */
 export async function openRows(path: string, options: OpenRowsOptions = {}): Promise<FileRows> {
+  if (dataFileKind(path) === 'csv') return openCsvRows(path, options);
   let readPath = path;
   let temporary: string | undefined;
   const first = readHead(path, 2);
   if (first[0] === GZIP[0] && first[1] === GZIP[1]) {
-    const folder = mkdtempSync(join(options.tempDir ?? tmpdir(), 'lloyd-rows-'));
+    const folder = temporaryFolder(options.tempDir);
     temporary = folder;
-    temporaries.add(folder);
-    registerCleanup();
     readPath = join(folder, 'rows.bin');
     try {
       await pipeline(createReadStream(path), createGunzip(), createWriteStream(readPath));
@@ -105,6 +115,66 @@ export async function openRows(path: string, options: OpenRowsOptions = {}): Pro
     if (temporary) removeTemporary(temporary);
     throw error;
   }
+}
+
+/** Rows of CSV text converted a batch at a time (bounded memory, any file size). */
+const CSV_BATCH_VALUES = 1 << 20;
+
+/** openRows for a CSV or TSV file: its rows converted once to float64, streaming. */
+async function openCsvRows(path: string, options: OpenRowsOptions): Promise<FileRows> {
+  const folder = temporaryFolder(options.tempDir);
+  const readPath = join(folder, 'rows.f64');
+  try {
+    const builder = new TableBuilder(path, options);
+    const fd = openSync(readPath, 'w');
+    let bytes = 0;
+    const flush = () => {
+      const values = builder.drain();
+      const view = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      for (let at = 0; at < view.length; ) at += writeSync(fd, view, at, view.length - at);
+      bytes += view.length;
+    };
+    try {
+      let pending = 0;
+      await forEachCsvRecord(path, options, (record, line) => {
+        builder.add(record, line);
+        pending += record.length;
+        if (pending >= CSV_BATCH_VALUES) {
+          flush();
+          pending = 0;
+        }
+      });
+      flush();
+    } finally {
+      closeSync(fd);
+    }
+    const { rows, cols } = builder.shape();
+    const layout: FileRowsLayout = {
+      name: path,
+      readPath,
+      rows,
+      cols,
+      dataStart: 0,
+      format: 'raw',
+      type: 'f8',
+      size: 8,
+      little: true,
+      factor: 1,
+      bytes,
+    };
+    return { ...fileRowsFrom(layout), layout, close: () => removeTemporary(folder) };
+  } catch (error) {
+    removeTemporary(folder);
+    throw error;
+  }
+}
+
+/** A new temporary folder, removed by its source's close() or at the process's exit. */
+function temporaryFolder(tempDir: string | undefined): string {
+  const folder = mkdtempSync(join(tempDir ?? tmpdir(), 'lloyd-rows-'));
+  temporaries.add(folder);
+  registerCleanup();
+  return folder;
 }
 
 /** The layout of the NPY or IDX file at `readPath` (named `name` in errors). */
@@ -161,7 +231,7 @@ export function fileRowsFrom(layout: FileRowsLayout): RowSource & { layout: File
   const { name, readPath, rows, cols, dataStart, size, little, factor } = layout;
   const natural: DType = layout.type === 'f4' || layout.type === '13' ? 'float32' : 'float64';
   let scratch = new Uint8Array(0);
-  const readValue = layout.format === 'npy' ? npyReader(layout.type) : idxReader(layout.type);
+  const readValue = layout.format === 'idx' ? idxReader(layout.type) : npyReader(layout.type);
   return {
     rows,
     cols,
