@@ -50,10 +50,23 @@ export const wasmBackend: KernelBackend = {
   name: 'wasm',
   bind(X: Matrix, options: BindOptions = {}): BoundKernels {
     const f32 = X.data instanceof Float32Array;
-    if (!heldWhole(X.rows, X.cols, f32, options))
+    if (!heldWhole(X.rows, X.cols, f32, options)) {
+      // Windows keep the blocks of the rows they read, not those of a larger matrix.
+      if (options.blockRows !== undefined)
+        throw new Error(
+          'lloyd: rows bound with blockRows must fit one kernels memory; use smaller shards',
+        );
       return bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options);
+    }
     const threads = threadsFor(X.rows, X.cols, options);
-    const matrix = new WasmMatrix(X.rows, X.cols, f32, acquireRuntime(threads));
+    const matrix = new WasmMatrix(
+      X.rows,
+      X.cols,
+      f32,
+      acquireRuntime(threads),
+      undefined,
+      options.blockRows,
+    );
     matrix.matrix().data.set(X.data);
     return new WasmKernels(matrix, X);
   },
