@@ -89,6 +89,16 @@ export function fingerprintCentres(centres: Float64Array, k: number, d: number):
   return hex(a) + hex(b);
 }
 
+/** Whether two lists of relocations are the same moves in the same order. */
+export function sameRelocations(
+  a: readonly DistributedRelocation[],
+  b: readonly DistributedRelocation[],
+): boolean {
+  return (
+    a.length === b.length && a.every((m, i) => m.cluster === b[i].cluster && m.row === b[i].row)
+  );
+}
+
 /** Sorts far rows farthest first, ties to the lower row: the order planRelocations picks in. */
 export function compareFar(a: FarRow, b: FarRow): number {
   return b.distance - a.distance || a.row - b.row;
@@ -199,8 +209,8 @@ export function decodePartial(bytes: Uint8Array, source = 'partial'): PassPartia
   const relocations: DistributedRelocation[] = [];
   for (let i = 0; i < moveCount; i++, at += RELOCATION_BYTES) {
     relocations.push({
-      row: Number(view.getBigUint64(at, true)),
       cluster: view.getUint32(at + 8, true),
+      row: Number(view.getBigUint64(at, true)),
     });
   }
   return {

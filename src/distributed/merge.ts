@@ -4,7 +4,7 @@
  */
 
 import { ValidationError } from '../errors.js';
-import { compareFar, type PassPartial } from './format.js';
+import { compareFar, type PassPartial, sameRelocations } from './format.js';
 
 /**
  * The union of partials of one pass. Blocks stay unreduced, keyed by their index in the whole
@@ -18,7 +18,6 @@ export function mergePartials(parts: readonly PassPartial[]): PassPartial {
   if (parts.length === 0) throw new ValidationError('partials', 'nothing to merge');
   const first = parts[0];
   const { k, d } = first;
-  const moves = JSON.stringify(first.relocations);
   for (const [i, p] of parts.entries()) {
     const differs = (what: string, a: unknown, b: unknown) => {
       if (a !== b)
@@ -33,7 +32,11 @@ export function mergePartials(parts: readonly PassPartial[]): PassPartial {
     differs('row count', first.totalRows, p.totalRows);
     differs('block rows', first.blockRows, p.blockRows);
     differs('centres fingerprint', first.fingerprint, p.fingerprint);
-    differs('relocation plan', moves, JSON.stringify(p.relocations));
+    if (!sameRelocations(first.relocations, p.relocations))
+      throw new ValidationError(
+        'partials',
+        `partial ${i + 1} is of another pass: its relocation plan differs from partial 1's`,
+      );
   }
   // Every block once, in block order.
   const owner = new Map<number, { part: PassPartial; at: number; index: number }>();
@@ -80,6 +83,6 @@ export function mergePartials(parts: readonly PassPartial[]): PassPartial {
     inertia,
     changed,
     farthest,
-    relocations: first.relocations.map((move) => ({ ...move })),
+    relocations: first.relocations.map(({ cluster, row }) => ({ cluster, row })),
   };
 }

@@ -272,7 +272,7 @@ export function relocationPass(X: Matrix, options: RelocationPassOptions): PassP
     inertia: new Float64Array(2 * kept.length),
     changed: 0,
     farthest: [],
-    relocations: plan.relocations.map((move) => ({ ...move })),
+    relocations: plan.relocations.map(({ cluster, row }) => ({ cluster, row })),
   };
 }
 

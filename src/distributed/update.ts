@@ -11,6 +11,7 @@ import {
   type DistributedRelocation,
   fingerprintCentres,
   type PassPartial,
+  sameRelocations,
 } from './format.js';
 
 /** Which rows move into which empty clusters before the update; JSON as written by `lloyd plan`. */
@@ -181,7 +182,7 @@ function withRelocated(
     relocated.k !== k ||
     relocated.d !== d ||
     relocated.totalRows !== merged.totalRows ||
-    JSON.stringify(relocated.relocations) !== JSON.stringify(plan.relocations)
+    !sameRelocations(relocated.relocations, plan.relocations)
   )
     throw new ValidationError(
       'relocated',
