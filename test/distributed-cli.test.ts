@@ -241,6 +241,12 @@ describe('a fit driven by lloyd pass / merge / plan / update over file shards', 
     expect(incomplete.stderr).toMatch(/^lloyd: error: half\.bin: holds 4 of the 8 blocks/);
     const twice = await lloyd(dir, 'merge', 'half.bin', 'half.bin');
     expect(twice.stderr).toContain('is in half.bin and half.bin');
+    expect(JSON.parse(await ok(dir, 'blocks', '--total-rows', '20000', '--shards', '4'))).toEqual({
+      totalRows: 20000,
+      blockRows: 1264,
+      blocks: 16,
+      firstRows: [0, 5056, 10112, 15168],
+    });
     writeFileSync(join(dir, 'junk.bin'), 'not a partial '.repeat(8));
     const junk = await lloyd(dir, 'merge', 'junk.bin');
     expect(junk.stderr).toMatch(/^lloyd: error: junk\.bin: not a lloyd partial/);

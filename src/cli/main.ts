@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.js';
+import { blocksCommand } from './commands/blocks.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { elbowCommand } from './commands/elbow.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -21,7 +22,8 @@ commands:
   evaluate --truth F --pred F      contingency matrix, purity, ARI, NMI, V-measure
   datasets                         the bundled datasets (dataset:iris, dataset:mnist, ...)
   report [--out report/]           the k-means tutorial on bundled data, beside scikit-learn
-  pass, merge, plan, update        a fit over shards, driven by any engine (docs/distributed.md)
+  blocks, pass, merge, plan, update
+                                   a fit over shards, driven by any engine (docs/distributed.md)
 
 options: --help (per command too), --version, --debug (show stack traces)
 files: CSV/TSV (header detected), .npy, .json (array of rows), IDX (MNIST format); each may be .gz`;
@@ -33,6 +35,7 @@ const COMMANDS: Record<string, (args: string[], io: Streams) => Promise<void> | 
   evaluate: evaluateCommand,
   datasets: datasetsCommand,
   report: reportCommand,
+  blocks: blocksCommand,
   pass: passCommand,
   merge: mergeCommand,
   plan: planCommand,
