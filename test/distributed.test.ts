@@ -154,6 +154,28 @@ describe('distributed passes', () => {
     }
   });
 
+  it('give the same bits with float32 rows and with threads (a wider shard)', () => {
+    const wide = makeBlobs({ nSamples: 9000, nFeatures: 40, centers: 5, randomState: 8 }).X;
+    const f32 = makeBlobs({
+      nSamples: 9000,
+      nFeatures: 40,
+      centers: 5,
+      randomState: 8,
+      dtype: 'float32',
+    }).X;
+    const centres = Float64Array.from(wide.data.subarray(0, 5 * 40));
+    const starts = [0, 4 * sumBlockRows(9000)];
+    for (const data of [wide, f32]) {
+      for (const [i, start] of starts.entries()) {
+        const shard = rowsOf(data, start, starts[i + 1] ?? 9000);
+        const options = { centres, k: 5, firstRow: start, totalRows: 9000 };
+        const a = partialPass(shard, { ...options, backend: wasmBackend, threads: 2 });
+        const b = partialPass(shard, { ...options, backend: referenceBackend });
+        expect(encodePartial(a.partial)).toEqual(encodePartial(b.partial));
+      }
+    }
+  });
+
   it('merge to the same bits in any grouping and order, and round-trip through bytes', () => {
     const starts = shardStarts(X.rows, [3, 5, 2, 4]);
     const centres = rowsAsCentres([5, 50, 500, 5000, 15000, 19999]);
