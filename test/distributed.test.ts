@@ -140,6 +140,37 @@ function rowsAsCentres(rows: number[]): Float64Array {
   return out;
 }
 
+describe('the kernels a shard is bound with', () => {
+  it('sum in the blocks of blockRows, unreduced, alike on every backend and binding', () => {
+    const shard = rowsOf(X, 0, 3000);
+    const k = 4;
+    const labels = Int32Array.from({ length: 3000 }, (_, i) => (i * 7) % k);
+    const weights = Float64Array.from({ length: 3000 }, (_, i) => 1 + (i % 3));
+    const blockRows = sumBlockRows(X.rows);
+    const blocks = Math.ceil(3000 / blockRows);
+    const sumsOf = (kernels: ReturnType<KernelBackend['bind']>) => {
+      const sums = new Float64Array(blocks * k * X.cols);
+      const clusterWeights = new Float64Array(blocks * k);
+      kernels.blockSums?.(weights, labels, k, sums, clusterWeights);
+      const reduced = new Float64Array(k * X.cols);
+      const reducedWeights = new Float64Array(k);
+      kernels.sumByCluster(weights, labels, k, reduced, reducedWeights);
+      kernels.release();
+      return [sums, clusterWeights, reduced, reducedWeights].map((a) => Array.from(a));
+    };
+    const reference = sumsOf(referenceBackend.bind(shard, { blockRows }));
+    expect(reference[0].length).toBe(blocks * k * X.cols);
+    expect(sumsOf(wasmBackend.bind(shard, { blockRows }))).toEqual(reference);
+    const allocated = wasmBackend.allocate?.(3000, X.cols, 'float64', { blockRows });
+    if (allocated) {
+      allocated.matrix.data.set(shard.data);
+      expect(sumsOf(allocated.bind())).toEqual(reference);
+    }
+    // The shard's own blocks would be other sums: the option matters.
+    expect(sumBlockRows(3000)).not.toBe(blockRows);
+  });
+});
+
 describe('distributed passes', () => {
   it('give the same partial bits on the wasm and reference backends', () => {
     const starts = shardStarts(X.rows, [4, 4, 4]);

@@ -79,7 +79,14 @@ export const wasmBackend: KernelBackend = {
     // A matrix read through windows lives in ordinary memory: the caller makes it.
     if (!heldWhole(rows, cols, dtype === 'float32', options)) return undefined;
     const runtime = acquireRuntime(threadsFor(rows, cols, options));
-    const matrix = new WasmMatrix(rows, cols, dtype === 'float32', runtime);
+    const matrix = new WasmMatrix(
+      rows,
+      cols,
+      dtype === 'float32',
+      runtime,
+      undefined,
+      options.blockRows,
+    );
     // Only shared memory keeps views valid when it grows; without it the caller must copy. A page
     // that is not cross-origin isolated has no SharedArrayBuffer global at all.
     const shared =
@@ -100,7 +107,7 @@ export const wasmBackend: KernelBackend = {
       X.data instanceof (f32 ? Float32Array : Float64Array) &&
       !heldWhole(X.rows, X.cols, f32, options)
     )
-      return windowedInPlace(X, f32, options);
+      return options.blockRows === undefined ? windowedInPlace(X, f32, options) : undefined;
     const home = sharedHomes.get(X.data.buffer);
     const fits =
       home !== undefined &&
@@ -113,9 +120,16 @@ export const wasmBackend: KernelBackend = {
       : undefined;
     if (!home || !runtime) return undefined;
     home.busy = true;
-    const matrix = new WasmMatrix(X.rows, X.cols, f32, runtime, () => {
-      home.busy = false;
-    });
+    const matrix = new WasmMatrix(
+      X.rows,
+      X.cols,
+      f32,
+      runtime,
+      () => {
+        home.busy = false;
+      },
+      options.blockRows,
+    );
     return allocated(matrix, X);
   },
 };
