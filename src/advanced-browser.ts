@@ -12,6 +12,31 @@
 
 export { type DataFileKind, dataFileKind, isGzip } from './data/parse-file.js';
 export { csvDelimiter, parseNumber, TableBuilder } from './data/table.js';
+export {
+  type DistributedRelocation,
+  decodePartial,
+  encodePartial,
+  type FarRow,
+  fingerprintCentres,
+  PARTIAL_VERSION,
+  type PassPartial,
+} from './distributed/format.js';
+export { mergePartials } from './distributed/merge.js';
+export {
+  type PassOptions,
+  type PassResult,
+  partialPass,
+  type RelocationPassOptions,
+  relocationPass,
+  type ShardOptions,
+} from './distributed/pass.js';
+export {
+  distributedInertia,
+  type RelocationPlan,
+  relocationPlan,
+  type UpdateResult,
+  updateCentres,
+} from './distributed/update.js';
 export { referenceBackend } from './kernels/reference/index.js';
 export { type BackendOption, resolveBackend } from './kernels/select.js';
 export type {

@@ -133,15 +133,25 @@ describe('the entries export the decided names', () => {
     'writePlot',
   ];
   const advancedBrowserNames = [
+    'PARTIAL_VERSION',
     'TableBuilder',
     'availableCores',
     'closePools',
     'csvDelimiter',
     'dataFileKind',
+    'decodePartial',
+    'distributedInertia',
+    'encodePartial',
+    'fingerprintCentres',
     'isGzip',
+    'mergePartials',
     'parseNumber',
+    'partialPass',
     'referenceBackend',
+    'relocationPass',
+    'relocationPlan',
     'resolveBackend',
+    'updateCentres',
     'wasmBackend',
   ];
   const advancedNodeOnlyNames = ['bundledDataDir', 'readBytes', 'writeFileAtomic'];

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.js';
+import { blocksCommand } from './commands/blocks.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { elbowCommand } from './commands/elbow.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { fitCommand } from './commands/fit.js';
+import { mergeCommand } from './commands/merge.js';
+import { passCommand } from './commands/pass.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { planCommand, updateCommand } from './commands/update.js';
 import { UsageError } from './errors.js';
 import type { Streams } from './io.js';
 
@@ -18,6 +22,8 @@ commands:
   evaluate --truth F --pred F      contingency matrix, purity, ARI, NMI, V-measure
   datasets                         the bundled datasets (dataset:iris, dataset:mnist, ...)
   report [--out report/]           the k-means tutorial on bundled data, beside scikit-learn
+  blocks, pass, merge, plan, update
+                                   a fit over shards, driven by any engine (docs/distributed.md)
 
 options: --help (per command too), --version, --debug (show stack traces)
 files: CSV/TSV (header detected), .npy, .json (array of rows), IDX (MNIST format); each may be .gz`;
@@ -29,6 +35,11 @@ const COMMANDS: Record<string, (args: string[], io: Streams) => Promise<void> | 
   evaluate: evaluateCommand,
   datasets: datasetsCommand,
   report: reportCommand,
+  blocks: blocksCommand,
+  pass: passCommand,
+  merge: mergeCommand,
+  plan: planCommand,
+  update: updateCommand,
 };
 
 function version(): string {

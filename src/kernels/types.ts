@@ -67,6 +67,12 @@ export interface BindOptions {
    * and uses windows beyond.
    */
   windowRows?: number;
+  /**
+   * Rows per block of the cluster sums, for rows that are part of a larger matrix starting at one
+   * of its block boundaries (a shard of a distributed fit: sumBlockRows of the whole matrix's
+   * rows), so their blocks are the whole matrix's. By default sumBlockRows(rows).
+   */
+  blockRows?: number;
 }
 
 /**
@@ -116,6 +122,18 @@ export interface BoundKernels {
    * Summed in blocks of sumBlockRows(n) rows, reduced in block order (see blocks.ts).
    */
   sumByCluster(
+    weights: Float64Array,
+    labels: Int32Array,
+    k: number,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void;
+  /**
+   * Optional: what `sumByCluster` sums before it reduces the blocks: block b's sums of each
+   * cluster into `sums` from b·k·cols (k x cols), its weights into `clusterWeights` from b·k,
+   * for every block (ceil(rows / blockRows) of them); both are overwritten.
+   */
+  blockSums?(
     weights: Float64Array,
     labels: Int32Array,
     k: number,

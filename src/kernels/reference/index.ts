@@ -1,6 +1,6 @@
 import type { Matrix } from '../../matrix.js';
 import { reduceBlocks, sumBlockRows } from '../blocks.js';
-import type { BoundKernels, DistanceKind, KernelBackend } from '../types.js';
+import type { BindOptions, BoundKernels, DistanceKind, KernelBackend } from '../types.js';
 import { rowCenterDistance } from './distances.js';
 import { fastSquaredDistances } from './fast-distances.js';
 
@@ -10,8 +10,8 @@ import { fastSquaredDistances } from './fast-distances.js';
  */
 export const referenceBackend: KernelBackend = {
   name: 'reference',
-  bind(X: Matrix): BoundKernels {
-    return new ReferenceKernels(X);
+  bind(X: Matrix, options: BindOptions = {}): BoundKernels {
+    return new ReferenceKernels(X, options.blockRows);
   },
 };
 
@@ -19,11 +19,14 @@ class ReferenceKernels implements BoundKernels {
   readonly rows: number;
   readonly cols: number;
   private readonly X: Matrix['data'];
+  /** Rows per block of the cluster sums (see blocks.ts). */
+  private readonly blockRows: number;
 
-  constructor(X: Matrix) {
+  constructor(X: Matrix, blockRows = sumBlockRows(X.rows)) {
     this.rows = X.rows;
     this.cols = X.cols;
     this.X = X.data;
+    this.blockRows = blockRows;
   }
 
   assign(
@@ -78,11 +81,25 @@ class ReferenceKernels implements BoundKernels {
     sums: Float64Array,
     clusterWeights: Float64Array,
   ): void {
-    const { X, rows, cols } = this;
-    const blockRows = sumBlockRows(rows);
-    const blocks = Math.ceil(rows / blockRows);
-    const partialSums = new Float64Array(blocks * k * cols);
+    const blocks = Math.ceil(this.rows / this.blockRows);
+    const partialSums = new Float64Array(blocks * k * this.cols);
     const partialWeights = new Float64Array(blocks * k);
+    this.blockSums(weights, labels, k, partialSums, partialWeights);
+    reduceBlocks(partialSums, blocks, k * this.cols, sums);
+    reduceBlocks(partialWeights, blocks, k, clusterWeights);
+  }
+
+  blockSums(
+    weights: Float64Array,
+    labels: Int32Array,
+    k: number,
+    partialSums: Float64Array,
+    partialWeights: Float64Array,
+  ): void {
+    const { X, rows, cols, blockRows } = this;
+    const blocks = Math.ceil(rows / blockRows);
+    partialSums.fill(0, 0, blocks * k * cols);
+    partialWeights.fill(0, 0, blocks * k);
     for (let i = 0; i < rows; i++) {
       const label = labels[i];
       if (label < 0 || label >= k) continue;
@@ -93,8 +110,6 @@ class ReferenceKernels implements BoundKernels {
       const xo = i * cols;
       for (let t = 0; t < cols; t++) partialSums[so + t] += X[xo + t] * w;
     }
-    reduceBlocks(partialSums, blocks, k * cols, sums);
-    reduceBlocks(partialWeights, blocks, k, clusterWeights);
   }
 
   release(): void {}

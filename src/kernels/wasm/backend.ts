@@ -50,10 +50,23 @@ export const wasmBackend: KernelBackend = {
   name: 'wasm',
   bind(X: Matrix, options: BindOptions = {}): BoundKernels {
     const f32 = X.data instanceof Float32Array;
-    if (!heldWhole(X.rows, X.cols, f32, options))
+    if (!heldWhole(X.rows, X.cols, f32, options)) {
+      // Windows keep the blocks of the rows they read, not those of a larger matrix.
+      if (options.blockRows !== undefined)
+        throw new Error(
+          'lloyd: rows bound with blockRows must fit one kernels memory; use smaller shards',
+        );
       return bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options);
+    }
     const threads = threadsFor(X.rows, X.cols, options);
-    const matrix = new WasmMatrix(X.rows, X.cols, f32, acquireRuntime(threads));
+    const matrix = new WasmMatrix(
+      X.rows,
+      X.cols,
+      f32,
+      acquireRuntime(threads),
+      undefined,
+      options.blockRows,
+    );
     matrix.matrix().data.set(X.data);
     return new WasmKernels(matrix, X);
   },
@@ -66,7 +79,14 @@ export const wasmBackend: KernelBackend = {
     // A matrix read through windows lives in ordinary memory: the caller makes it.
     if (!heldWhole(rows, cols, dtype === 'float32', options)) return undefined;
     const runtime = acquireRuntime(threadsFor(rows, cols, options));
-    const matrix = new WasmMatrix(rows, cols, dtype === 'float32', runtime);
+    const matrix = new WasmMatrix(
+      rows,
+      cols,
+      dtype === 'float32',
+      runtime,
+      undefined,
+      options.blockRows,
+    );
     // Only shared memory keeps views valid when it grows; without it the caller must copy. A page
     // that is not cross-origin isolated has no SharedArrayBuffer global at all.
     const shared =
@@ -87,7 +107,7 @@ export const wasmBackend: KernelBackend = {
       X.data instanceof (f32 ? Float32Array : Float64Array) &&
       !heldWhole(X.rows, X.cols, f32, options)
     )
-      return windowedInPlace(X, f32, options);
+      return options.blockRows === undefined ? windowedInPlace(X, f32, options) : undefined;
     const home = sharedHomes.get(X.data.buffer);
     const fits =
       home !== undefined &&
@@ -100,9 +120,16 @@ export const wasmBackend: KernelBackend = {
       : undefined;
     if (!home || !runtime) return undefined;
     home.busy = true;
-    const matrix = new WasmMatrix(X.rows, X.cols, f32, runtime, () => {
-      home.busy = false;
-    });
+    const matrix = new WasmMatrix(
+      X.rows,
+      X.cols,
+      f32,
+      runtime,
+      () => {
+        home.busy = false;
+      },
+      options.blockRows,
+    );
     return allocated(matrix, X);
   },
 };

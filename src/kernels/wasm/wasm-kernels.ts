@@ -107,7 +107,7 @@ export class WasmKernels implements BoundKernels {
     this.blockRows = matrix.blockRows;
     this.maxRowNorm = largest(matrix.rowNorms());
     // The manhattan passes use it, and float32 passes whose products could overflow.
-    this.fallback = referenceBackend.bind(source);
+    this.fallback = referenceBackend.bind(source, { blockRows: this.blockRows });
   }
 
   /**
@@ -119,7 +119,7 @@ export class WasmKernels implements BoundKernels {
     this.matrix.setRows(rows);
     this.rows = rows;
     this.maxRowNorm = largest(this.matrix.rowNorms());
-    this.fallback = referenceBackend.bind(this.matrix.matrix());
+    this.fallback = referenceBackend.bind(this.matrix.matrix(), { blockRows: this.blockRows });
     this.lastWeights = undefined;
     this.sumsCurrent = false;
     this.boundedRun = undefined;
@@ -340,6 +340,32 @@ export class WasmKernels implements BoundKernels {
       blockRows: this.blockRows,
     });
     this.reduceSums(blocks, k, sums, clusterWeights, continued);
+  }
+
+  /** As BoundKernels' blockSums: sumByCluster's block partial sums, copied out unreduced. */
+  blockSums(
+    weights: Float64Array,
+    labels: Int32Array,
+    k: number,
+    sums: Float64Array,
+    clusterWeights: Float64Array,
+  ): void {
+    const room = this.layout(k);
+    const blocks = this.prepareSums(weights, k);
+    const rows = this.matrix.buffers;
+    this.view(Int32Array, rows.labels, this.rows).set(labels);
+    this.runBlocks(this.f32 ? 'sumBlocksF32' : 'sumBlocksF64', this.cols, {
+      x: rows.x,
+      d: this.cols,
+      weights: this.weightsAt,
+      labels: rows.labels,
+      k,
+      sums: room.sums,
+      clusterWeights: room.clusterWeights,
+      blockRows: this.blockRows,
+    });
+    sums.set(this.view(Float64Array, room.sums, blocks * k * this.cols));
+    clusterWeights.set(this.view(Float64Array, room.clusterWeights, blocks * k));
   }
 
   /**
