@@ -325,20 +325,7 @@ export class WasmKernels implements BoundKernels {
     clusterWeights: Float64Array,
     continued = false,
   ): void {
-    const room = this.layout(k);
-    const blocks = this.prepareSums(weights, k);
-    const rows = this.matrix.buffers;
-    this.view(Int32Array, rows.labels, this.rows).set(labels);
-    this.runBlocks(this.f32 ? 'sumBlocksF32' : 'sumBlocksF64', this.cols, {
-      x: rows.x,
-      d: this.cols,
-      weights: this.weightsAt,
-      labels: rows.labels,
-      k,
-      sums: room.sums,
-      clusterWeights: room.clusterWeights,
-      blockRows: this.blockRows,
-    });
+    const blocks = this.sumBlocksPass(weights, labels, k);
     this.reduceSums(blocks, k, sums, clusterWeights, continued);
   }
 
@@ -350,6 +337,14 @@ export class WasmKernels implements BoundKernels {
     sums: Float64Array,
     clusterWeights: Float64Array,
   ): void {
+    const blocks = this.sumBlocksPass(weights, labels, k);
+    const room = this.room();
+    sums.set(this.view(Float64Array, room.sums, blocks * k * this.cols));
+    clusterWeights.set(this.view(Float64Array, room.clusterWeights, blocks * k));
+  }
+
+  /** The block partial sums of `labels` with `weights`, left in the sums buffers; returns the block count. */
+  private sumBlocksPass(weights: Float64Array, labels: Int32Array, k: number): number {
     const room = this.layout(k);
     const blocks = this.prepareSums(weights, k);
     const rows = this.matrix.buffers;
@@ -364,8 +359,7 @@ export class WasmKernels implements BoundKernels {
       clusterWeights: room.clusterWeights,
       blockRows: this.blockRows,
     });
-    sums.set(this.view(Float64Array, room.sums, blocks * k * this.cols));
-    clusterWeights.set(this.view(Float64Array, room.clusterWeights, blocks * k));
+    return blocks;
   }
 
   /**
