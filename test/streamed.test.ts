@@ -208,3 +208,29 @@ describe.runIf(wasmSimdSupported())('a CSV file read pass by pass', () => {
     await expect(openRows(join(folder, 'bad.csv'))).rejects.toThrow(/bad\.csv, line 3: column 2/);
   });
 });
+
+describe.runIf(wasmSimdSupported())('chunks of rows from an async iterable', () => {
+  it('are written once as they come: the fit of the rows held whole; a chunk of another width is named', async () => {
+    const X = blobs(12_345, 3, 'float64', 21);
+    async function* chunks() {
+      for (let start = 0; start < X.rows; start += 1_000) {
+        const end = Math.min(X.rows, start + 1_000);
+        yield { data: X.data.slice(start * 3, end * 3), rows: end - start, cols: 3 };
+      }
+    }
+    const rows = await openRows(chunks(), { tempDir: folder });
+    const options = { nClusters: 5, randomState: 8, dtype: 'float32' } as const;
+    const a = new KMeans(options).fit(X);
+    const b = new KMeans(options).fit(rows);
+    expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+    expect(b.inertia).toBe(a.inertia);
+    rows.close();
+    async function* ragged() {
+      yield [[1, 2, 3]];
+      yield [[1, 2]];
+    }
+    await expect(openRows(ragged(), { tempDir: folder })).rejects.toThrow(
+      /chunk at row 1: must have 3 columns; got 2/,
+    );
+  });
+});

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ValidationError } from '../../errors.js';
-import type { DType, FloatArray } from '../../matrix.js';
+import { type DType, type FloatArray, type MatrixLike, toMatrix } from '../../matrix.js';
 import type { RowSource } from '../../row-source.js';
 import { parseIdxHeader } from '../idx.js';
 import { parseNpyHeader } from '../npy.js';
@@ -80,9 +80,14 @@ const GZIP = [0x1f, 0x8b];
  * out). Working memory is then a window of rows, whatever the file's size. A gzipped file is
  * decompressed once, streaming, and a CSV file's rows converted once to float64, into a temporary
  * file that every pass reads; `close()` removes it (so does the process's exit). Errors name the
- * file, and the line or row.
+ * file, and the line or row. Chunks of rows from an async iterable (a stream of batches, say)
+ * are written as they come into such a file too, read once: the source is never asked again.
  */
-export async function openRows(path: string, options: OpenRowsOptions = {}): Promise<FileRows> {
+export async function openRows(
+  path: string | AsyncIterable<MatrixLike>,
+  options: OpenRowsOptions = {},
+): Promise<FileRows> {
+  if (typeof path !== 'string') return spoolRows(path, options);
   if (dataFileKind(path) === 'csv') return openCsvRows(path, options);
   let readPath = path;
   let temporary: string | undefined;
@@ -161,6 +166,50 @@ async function openCsvRows(path: string, options: OpenRowsOptions): Promise<File
       little: true,
       factor: 1,
       bytes,
+    };
+    return { ...fileRowsFrom(layout), layout, close: () => removeTemporary(folder) };
+  } catch (error) {
+    removeTemporary(folder);
+    throw error;
+  }
+}
+
+/** openRows for chunks of rows: each checked and appended as float64 to a temporary file. */
+async function spoolRows(
+  chunks: AsyncIterable<MatrixLike>,
+  options: OpenRowsOptions,
+): Promise<FileRows> {
+  const folder = temporaryFolder(options.tempDir);
+  const readPath = join(folder, 'rows.f64');
+  try {
+    const fd = openSync(readPath, 'w');
+    let rows = 0;
+    let cols: number | undefined;
+    try {
+      for await (const chunk of chunks) {
+        const matrix = toMatrix(chunk, { name: `chunk at row ${rows}`, cols, dtype: 'float64' });
+        cols = matrix.cols;
+        const { data } = matrix;
+        const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        for (let at = 0; at < view.length; ) at += writeSync(fd, view, at, view.length - at);
+        rows += matrix.rows;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    if (cols === undefined || rows === 0) throw new ValidationError('X', 'the chunks held no rows');
+    const layout: FileRowsLayout = {
+      name: 'X',
+      readPath,
+      rows,
+      cols,
+      dataStart: 0,
+      format: 'raw',
+      type: 'f8',
+      size: 8,
+      little: true,
+      factor: 1,
+      bytes: rows * cols * 8,
     };
     return { ...fileRowsFrom(layout), layout, close: () => removeTemporary(folder) };
   } catch (error) {
