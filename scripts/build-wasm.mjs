@@ -80,16 +80,40 @@ for (const [, field, type] of classBody.matchAll(/^\s+(\w+): (\w+);/gm)) {
 }
 const frameBytes = offset;
 
-// What each exported kernel reads: every `frame.<field>` in its body.
+// What each exported kernel reads: every `frame.<field>` in its body, and in the bodies of the
+// functions of index.ts it calls with the frame (a pass reads its fields in one @inline function,
+// which its float32 and float64 wrappers call).
 const indexSource = readFileSync(join(assembly, 'index.ts'), 'utf8');
+const bodies = new Map();
+for (const match of indexSource.matchAll(
+  /^(?:export |@inline )?function (\w+)(?:<T>)?\(frame: Frame[^{]*\{/gm,
+)) {
+  // The body runs to the brace that closes the one the signature opens.
+  let depth = 1;
+  let at = match.index + match[0].length;
+  for (; depth > 0 && at < indexSource.length; at++) {
+    if (indexSource[at] === '{') depth++;
+    else if (indexSource[at] === '}') depth--;
+  }
+  bodies.set(match[1], indexSource.slice(match.index + match[0].length, at - 1));
+}
+const fieldsRead = (name, seen = new Set()) => {
+  if (seen.has(name)) return [];
+  seen.add(name);
+  const body = bodies.get(name) ?? '';
+  const own = [...body.matchAll(/\bframe\.(\w+)/g)].map((m) => m[1]);
+  const called = [...body.matchAll(/\b(\w+)(?:<\w+>)?\(frame\b/g)].map((m) => m[1]);
+  return [...own, ...called.flatMap((callee) => fieldsRead(callee, seen))];
+};
 const kernels = {};
-const signature =
-  /^export function (\w+)\(frame: Frame, start: i32, end: i32, scratch: usize\): \w+ \{\n([\s\S]*?)^\}/gm;
-for (const [, kernel, body] of indexSource.matchAll(signature)) {
-  const read = [...new Set([...body.matchAll(/\bframe\.(\w+)/g)].map((m) => m[1]))];
+const exportedKernel =
+  /^export function (\w+)\(frame: Frame, start: i32, end: i32, scratch: usize\): \w+ \{/gm;
+for (const [, kernel] of indexSource.matchAll(exportedKernel)) {
+  const read = [...new Set(fieldsRead(kernel))];
   for (const field of read)
     if (!fields[field])
       throw new Error(`build-wasm: ${kernel} reads frame.${field}, not a Frame field`);
+  if (read.length === 0) throw new Error(`build-wasm: ${kernel} reads no frame field`);
   kernels[kernel] = read;
 }
 

@@ -22,7 +22,9 @@
 //
 // Every kernel takes (frame, start, end, scratch): its arguments are the frame's fields (named
 // there), rows or values [start, end) are its share of the pass, and scratch is its thread's
-// own scratch memory (scratch.ts; kernels that need none ignore it).
+// own scratch memory (scratch.ts; kernels that need none ignore it). Each pass reads its fields
+// once, in an @inline function of this file generic in the row type, and the exported kernels
+// are one-line wrappers for float32 and float64 rows (the build reads the fields each reads).
 
 import { changedCount, startCount } from './best';
 import { anyNonFinite } from './checks';
@@ -36,43 +38,30 @@ import { reduceBlocks, refreshSums, sumBlocks, weightedSum } from './sums';
 
 export { FRAME_ADDRESS, FRAME_BYTES } from './frame';
 
-/** Squared euclidean norm of each float32 row, accumulated in float64, into `out`. */
-export function rowSqNormsF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  rowSquaredNorms<f32>(frame.x, start, end, frame.d, frame.out);
+/** Squared euclidean norm of each row, accumulated in float64, into `out`. */
+@inline function rowNormsPass<T>(frame: Frame, start: i32, end: i32): void {
+  rowSquaredNorms<T>(frame.x, start, end, frame.d, frame.out);
 }
+export function rowSqNormsF32(frame: Frame, start: i32, end: i32, scratch: usize): void { rowNormsPass<f32>(frame, start, end); }
+export function rowSqNormsF64(frame: Frame, start: i32, end: i32, scratch: usize): void { rowNormsPass<f64>(frame, start, end); }
 
-/** Squared euclidean norm of each float64 row, into `out`. */
-export function rowSqNormsF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  rowSquaredNorms<f64>(frame.x, start, end, frame.d, frame.out);
-}
-
-/** Lloyd's pass over float32 rows (lloyd.ts: assignSum). */
-export function assignSumF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  assignSum<f32>(
+/** Lloyd's pass (lloyd.ts: assignSum). */
+@inline function lloydPass<T>(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  assignSum<T>(
     frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
     frame.rowNorms, frame.labels, frame.distances, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
     frame.blockRows, frame.panels, frame.halfNorms, frame.panelK, scratch,
   );
 }
+export function assignSumF32(frame: Frame, start: i32, end: i32, scratch: usize): void { lloydPass<f32>(frame, start, end, scratch); }
+export function assignSumF64(frame: Frame, start: i32, end: i32, scratch: usize): void { lloydPass<f64>(frame, start, end, scratch); }
 
-/** Lloyd's pass over float64 rows (lloyd.ts: assignSum). */
-export function assignSumF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  assignSum<f64>(
-    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
-    frame.rowNorms, frame.labels, frame.distances, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
-    frame.blockRows, frame.panels, frame.halfNorms, frame.panelK, scratch,
-  );
+/** Squared distance of each row to the centre named by its label, into `distances`. */
+@inline function assignedDistancesPass<T>(frame: Frame, start: i32, end: i32): void {
+  assignedDistances<T>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
 }
-
-/** Squared distance of each float32 row to the centre named by its label, into `distances`. */
-export function assignedDistF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  assignedDistances<f32>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
-}
-
-/** Squared distance of each float64 row to the centre named by its label, into `distances`. */
-export function assignedDistF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  assignedDistances<f64>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
-}
+export function assignedDistF32(frame: Frame, start: i32, end: i32, scratch: usize): void { assignedDistancesPass<f32>(frame, start, end); }
+export function assignedDistF64(frame: Frame, start: i32, end: i32, scratch: usize): void { assignedDistancesPass<f64>(frame, start, end); }
 
 /**
  * The compensated sum of values · weights over [start, end), carried in `state`, on the
@@ -92,62 +81,44 @@ export function anyNonFiniteF64(frame: Frame, start: i32, end: i32, scratch: usi
   return anyNonFinite(frame.values, start, end);
 }
 
-/** Every float32 row-to-centre squared distance, into out[i * k + j]. */
-export function pairwiseF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  pairwise<f32>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
+/** Every row-to-centre squared distance, into out[i * k + j]. */
+@inline function pairwisePass<T>(frame: Frame, start: i32, end: i32): void {
+  pairwise<T>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
 }
+export function pairwiseF32(frame: Frame, start: i32, end: i32, scratch: usize): void { pairwisePass<f32>(frame, start, end); }
+export function pairwiseF64(frame: Frame, start: i32, end: i32, scratch: usize): void { pairwisePass<f64>(frame, start, end); }
 
-/** Every float64 row-to-centre squared distance, into out[i * k + j]. */
-export function pairwiseF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  pairwise<f64>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
+/** Block sums of rows by label (sums.ts: sumBlocks). */
+@inline function sumBlocksPass<T>(frame: Frame, start: i32, end: i32): void {
+  sumBlocks<T>(frame.x, start, end, frame.d, frame.weights, frame.labels, frame.k, frame.sums, frame.clusterWeights, frame.blockRows);
 }
+export function sumBlocksF32(frame: Frame, start: i32, end: i32, scratch: usize): void { sumBlocksPass<f32>(frame, start, end); }
+export function sumBlocksF64(frame: Frame, start: i32, end: i32, scratch: usize): void { sumBlocksPass<f64>(frame, start, end); }
 
-/** Block sums of float32 rows by label (sums.ts: sumBlocks). */
-export function sumBlocksF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  sumBlocks<f32>(frame.x, start, end, frame.d, frame.weights, frame.labels, frame.k, frame.sums, frame.clusterWeights, frame.blockRows);
-}
-
-/** Block sums of float64 rows by label (sums.ts: sumBlocks). */
-export function sumBlocksF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  sumBlocks<f64>(frame.x, start, end, frame.d, frame.weights, frame.labels, frame.k, frame.sums, frame.clusterWeights, frame.blockRows);
-}
-
-/** One block's sums of float32 rows brought up to date for new labels (sums.ts: refreshSums). */
-export function refreshSumsF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  refreshSums<f32>(
+/** One block's sums brought up to date for new labels (sums.ts: refreshSums). */
+@inline function refreshSumsPass<T>(frame: Frame, start: i32, end: i32): void {
+  refreshSums<T>(
     frame.x, start, end, frame.d, frame.weights, frame.labels, frame.sumsLabels, frame.k, frame.sums,
     frame.clusterWeights, frame.blockRows, frame.dirty,
   );
 }
+export function refreshSumsF32(frame: Frame, start: i32, end: i32, scratch: usize): void { refreshSumsPass<f32>(frame, start, end); }
+export function refreshSumsF64(frame: Frame, start: i32, end: i32, scratch: usize): void { refreshSumsPass<f64>(frame, start, end); }
 
-/** One block's sums of float64 rows brought up to date for new labels (sums.ts: refreshSums). */
-export function refreshSumsF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  refreshSums<f64>(
-    frame.x, start, end, frame.d, frame.weights, frame.labels, frame.sumsLabels, frame.k, frame.sums,
-    frame.clusterWeights, frame.blockRows, frame.dirty,
-  );
-}
-
-/** The fast form's squared distances of float32 rows, into out[i * k + j] (lloyd.ts: pairwiseFast). */
-export function pairwiseFastF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  pairwiseFast<f32>(
+/** The fast form's squared distances, into out[i * k + j] (lloyd.ts: pairwiseFast). */
+@inline function pairwiseFastPass<T>(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  pairwiseFast<T>(
     frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
     frame.rowNorms, frame.out, scratch,
   );
 }
+export function pairwiseFastF32(frame: Frame, start: i32, end: i32, scratch: usize): void { pairwiseFastPass<f32>(frame, start, end, scratch); }
+export function pairwiseFastF64(frame: Frame, start: i32, end: i32, scratch: usize): void { pairwiseFastPass<f64>(frame, start, end, scratch); }
 
-/** The fast form's squared distances of float64 rows, into out[i * k + j] (lloyd.ts: pairwiseFast). */
-export function pairwiseFastF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  pairwiseFast<f64>(
-    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
-    frame.rowNorms, frame.out, scratch,
-  );
-}
-
-/** Hamerly's pass over float32 rows (hamerly.ts); returns how many labels it changed. */
-export function hamerlyF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
+/** Hamerly's pass (hamerly.ts); returns how many labels it changed. */
+@inline function hamerlyPass<T>(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
   startCount();
-  hamerly<f32>(
+  hamerly<T>(
     frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
     frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.half, frame.move, frame.largestMove,
     frame.secondMove, frame.mostMoved, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
@@ -156,19 +127,8 @@ export function hamerlyF32(frame: Frame, start: i32, end: i32, scratch: usize): 
   );
   return changedCount();
 }
-
-/** Hamerly's pass over float64 rows (hamerly.ts); returns how many labels it changed. */
-export function hamerlyF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
-  startCount();
-  hamerly<f64>(
-    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
-    frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.half, frame.move, frame.largestMove,
-    frame.secondMove, frame.mostMoved, frame.margin, frame.weights, frame.sums, frame.clusterWeights,
-    frame.blockRows, frame.reset, frame.pending, frame.sumsLabels, frame.panels, frame.halfNorms, frame.panelK,
-    frame.nearOrder, frame.nearHalf, frame.nearLimit, scratch,
-  );
-  return changedCount();
-}
+export function hamerlyF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return hamerlyPass<f32>(frame, start, end, scratch); }
+export function hamerlyF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return hamerlyPass<f64>(frame, start, end, scratch); }
 
 /** Half distances between every pair of centres a in [start, end), into `gaps` (gaps.ts: centreGaps). */
 export function centreGapsF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
@@ -188,10 +148,10 @@ export function nearCentresF64(frame: Frame, start: i32, end: i32, scratch: usiz
   );
 }
 
-/** Elkan's pass over float32 rows (elkan.ts); returns how many labels it changed. */
-export function elkanF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
+/** Elkan's pass (elkan.ts); returns how many labels it changed. */
+@inline function elkanPass<T>(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
   startCount();
-  elkan<f32>(
+  elkan<T>(
     frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
     frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.gaps, frame.half, frame.move, frame.moveUp,
     frame.margin, frame.weights, frame.sums, frame.clusterWeights, frame.blockRows, frame.reset, frame.sumsLabels,
@@ -199,15 +159,5 @@ export function elkanF32(frame: Frame, start: i32, end: i32, scratch: usize): i3
   );
   return changedCount();
 }
-
-/** Elkan's pass over float64 rows (elkan.ts); returns how many labels it changed. */
-export function elkanF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
-  startCount();
-  elkan<f64>(
-    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.maxCentreNorm,
-    frame.rowNorms, frame.labels, frame.upper, frame.lower, frame.gaps, frame.half, frame.move, frame.moveUp,
-    frame.margin, frame.weights, frame.sums, frame.clusterWeights, frame.blockRows, frame.reset, frame.sumsLabels,
-    frame.panels, frame.halfNorms, frame.panelK, scratch,
-  );
-  return changedCount();
-}
+export function elkanF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return elkanPass<f32>(frame, start, end, scratch); }
+export function elkanF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return elkanPass<f64>(frame, start, end, scratch); }
