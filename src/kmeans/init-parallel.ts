@@ -18,7 +18,7 @@ const ROUNDS = 2;
  * Unlike Spark's LocalKMeans, no Lloyd iterations follow on the candidates: they lower the
  * starting inertia but lead the fit to a worse optimum. Blobs 200k x 128, k = 1000, float32, fits
  * to convergence from each start, final inertia against k-means++'s: +0.8% to +1.0% with up to 30
- * Lloyd iterations on the candidates (3 seeds), -0.03% to +0.0% without (docs/performance.md).
+ * Lloyd iterations on the candidates, -0.03% to -0.01% without (3 seeds each; docs/performance.md).
  *
  * X is read only through the kernels, one assignment pass per batch of new candidates (the first
  * centre, then each round's sample), keeping for every row its distance to and index of the
@@ -47,10 +47,12 @@ export function kMeansParallel(seeding: InitStrategy): InitStrategy {
       const oversampling = OVERSAMPLING * k;
       const nearest = new NearestCandidate(kernels, context, n);
       const first = weightedRow(weights, rng.nextFloat());
-      const candidates: number[] = [first];
+      // The candidates' rows as read for their pass (a source is not read for them twice).
+      const batches: Float64Array[] = [];
       let fresh = [first];
       for (let round = 0; round < ROUNDS; round++) {
-        nearest.add(readRows(fresh), fresh.length);
+        batches.push(readRows(fresh));
+        nearest.add(batches[batches.length - 1], fresh.length);
         const total = nearest.potential();
         fresh = [];
         // One draw for every row, in row order, so the sample depends only on the seed. A row
@@ -59,15 +61,21 @@ export function kMeansParallel(seeding: InitStrategy): InitStrategy {
           const p = total > 0 ? (oversampling * weights[i] * nearest.closest[i]) / total : 0;
           if (rng.nextFloat() < p) fresh.push(i);
         }
-        candidates.push(...fresh);
       }
-      nearest.add(readRows(fresh), fresh.length);
+      batches.push(readRows(fresh));
+      nearest.add(batches[batches.length - 1], fresh.length);
 
-      const rows = readRows(candidates);
-      const distinct = distinctRows(rows, candidates.length, cols);
+      const count = nearest.count;
+      const rows = new Float64Array(count * cols);
+      let offset = 0;
+      for (const batch of batches) {
+        rows.set(batch, offset);
+        offset += batch.length;
+      }
+      const distinct = distinctRows(rows, count, cols);
       // Each distinct candidate weighs what the rows nearest to it weigh. Ties go to the earliest
-      // candidate, so a repeated row (drawn twice in one round) takes no weight from its first copy.
-      const candidateWeights = new Float64Array(candidates.length);
+      // candidate, so of equal rows drawn in one round only the first takes any weight.
+      const candidateWeights = new Float64Array(count);
       for (let i = 0; i < n; i++) candidateWeights[nearest.owner[i]] += weights[i];
       const m = distinct.length;
       const points = new Float64Array(m * cols);
@@ -88,14 +96,13 @@ export function kMeansParallel(seeding: InitStrategy): InitStrategy {
           });
           return out;
         };
-        const seeds = seeding.choose({
+        return seeding.choose({
           ...context,
           X: { rows: m, cols, data: points },
           readRows: readPoints,
           kernels: local,
           weights: pointWeights,
         });
-        return seeds;
       } finally {
         local.release();
       }
