@@ -173,6 +173,36 @@ describe('lloyd command', () => {
     ]);
   });
 
+  it("takes --init 'k-means||' for fit and elbow, as the API does", async () => {
+    const r = await lloyd(
+      'fit',
+      'dataset:iris',
+      '-k',
+      '3',
+      '--init',
+      'k-means||',
+      '--seed',
+      '4',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const { KMeans, loadDataset } = await import('../dist/index.js');
+    const { X } = await loadDataset('iris');
+    const api = new KMeans({ nClusters: 3, init: 'k-means||', randomState: 4 }).fit(X);
+    expect(JSON.parse(r.stdout).inertia).toBe(api.inertia);
+    const elbow = await lloyd(
+      'elbow',
+      'dataset:iris',
+      '--k-max',
+      '3',
+      '--init',
+      'k-means||',
+      '--json',
+    );
+    expect(elbow.code).toBe(0);
+    expect(JSON.parse(elbow.stdout).ks).toEqual([1, 2, 3]);
+  });
+
   it('elbow prints inertia per k and the knee', async () => {
     const r = await lloyd('elbow', 'dataset:iris', '--k-max', '6', '--seed', '0', '--json');
     expect(r.code).toBe(0);

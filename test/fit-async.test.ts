@@ -29,6 +29,14 @@ describe('fitAsync', () => {
     expect(ticks).toBeGreaterThan(0);
   });
 
+  it("sends init 'k-means||' to the worker by name: the same model as fit", async () => {
+    const options = { nClusters: 6, init: 'k-means||', randomState: 5 } as const;
+    const km = await new KMeans(options).fitAsync(X);
+    const sync = new KMeans(options).fit(X);
+    expect(km.inertia).toBe(sync.inertia);
+    expect(km.centroids).toEqual(sync.centroids);
+  });
+
   it('stops soon after onIteration returns false (the worker runs ahead of its messages)', async () => {
     // Large enough that the worker cannot converge in the time a message takes to come back.
     const { X: larger } = makeBlobs({ nSamples: 20000, nFeatures: 16, centers: 8, randomState: 3 });

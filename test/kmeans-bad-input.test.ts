@@ -134,7 +134,7 @@ describe('bad input gets a clear error naming the parameter', () => {
 
   it('unknown init, metric or option', () => {
     expect(errorOf(() => new KMeans({ init: 'kmeans++' as 'random' })).message).toMatch(
-      /init: unknown init "kmeans\+\+"; use 'k-means\+\+', 'random'/,
+      /init: unknown init "kmeans\+\+"; use 'k-means\+\+', 'k-means\|\|', 'random'/,
     );
     expect(errorOf(() => new KMeans({ metric: 'chebyshev' as 'cosine' })).message).toBe(
       'metric: unknown metric "chebyshev"; use one of euclidean, manhattan, cosine',

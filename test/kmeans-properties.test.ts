@@ -237,7 +237,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 25 }),
-        fc.constantFrom<'k-means++' | 'random'>('k-means++', 'random'),
+        fc.constantFrom<'k-means++' | 'k-means||' | 'random'>('k-means++', 'k-means||', 'random'),
         fc.nat(),
         (values, init, seed) => {
           const X = values.map((v) => [v, v % 7]);
@@ -256,7 +256,7 @@ describe('properties', () => {
       fc.property(
         realRows(2, 40),
         fc.integer({ min: 1, max: 5 }),
-        fc.constantFrom<'k-means++' | 'random'>('k-means++', 'random'),
+        fc.constantFrom<'k-means++' | 'k-means||' | 'random'>('k-means++', 'k-means||', 'random'),
         fc.nat(),
         (X, k, init, seed) => {
           fc.pre(X.length >= k);

@@ -6,7 +6,7 @@ import type { KMeansOptions } from './options.js';
 /** What `fitAsync` sends its worker: the options that can cross a thread boundary, and the data. */
 export interface FitRequest {
   options: Omit<KMeansOptions, 'onIteration' | 'backend' | 'init'> & {
-    init?: 'k-means++' | 'random' | number[][];
+    init?: 'k-means++' | 'k-means||' | 'random' | number[][];
     backend?: 'auto' | 'wasm' | 'reference';
   };
   X: Matrix | number[][];

@@ -3,6 +3,7 @@ import type { BoundKernels } from '../kernels/types.js';
 import { isMatrix, type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
 import type { Random } from '../random.js';
 import type { RowSource } from '../row-source.js';
+import { kMeansParallel } from './init-parallel.js';
 import type { MetricStrategy } from './metric-strategies.js';
 
 /**
@@ -12,7 +13,10 @@ import type { MetricStrategy } from './metric-strategies.js';
 export type InitFunction = (X: Matrix, k: number, rng: Random) => MatrixLike;
 
 /** How the first centres are chosen. */
-export type InitOption = 'k-means++' | 'random' | MatrixLike | InitFunction;
+export type InitOption = 'k-means++' | 'k-means||' | 'random' | MatrixLike | InitFunction;
+
+/** The init names `init` accepts, in the order shown in messages. */
+export const INIT_NAMES = ['k-means++', 'k-means||', 'random'] as const;
 
 /** What an initialiser sees. */
 export interface InitContext {
@@ -25,6 +29,12 @@ export interface InitContext {
   weights: Float64Array;
   rng: Random;
   metric: MetricStrategy;
+  /**
+   * Kernels over another matrix held in memory (float64, e.g. k-means||'s weighted candidates),
+   * by the fit's backend and threads, so a step on it gives the same bits on every backend. The
+   * caller releases them.
+   */
+  bind(X: Matrix): BoundKernels;
 }
 
 /** One way of choosing starting centres, behind the same interface for every kind. */
@@ -110,6 +120,13 @@ export const kMeansPlusPlus: InitStrategy = {
   },
 };
 
+/**
+ * k-means|| (Bahmani et al., 2012) as Spark runs it, its weighted candidates reclustered by the
+ * greedy k-means++ above (see init-parallel.ts; k-means++ is passed in so that file needs no
+ * values from this one).
+ */
+const kMeansParallelInit = kMeansParallel(kMeansPlusPlus);
+
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -182,7 +199,7 @@ export function functionCenters(init: InitFunction): InitStrategy {
       if (!isMatrix(X))
         throw new ValidationError(
           'init',
-          'a function init receives X as a matrix, and X is read pass by pass here; pass the centres as an array, or use k-means++ or random',
+          'a function init receives X as a matrix, and X is read pass by pass here; pass the centres as an array, or use k-means++, k-means|| or random',
         );
       const centers = init(X, k, rng);
       return Float64Array.from(toMatrix(centers, { name: 'init', rows: k, cols: X.cols }).data);
@@ -193,11 +210,12 @@ export function functionCenters(init: InitFunction): InitStrategy {
 /** The strategy for an `init` option, or a clear error. */
 export function initStrategy(init: unknown): InitStrategy {
   if (init === 'k-means++') return kMeansPlusPlus;
+  if (init === 'k-means||') return kMeansParallelInit;
   if (init === 'random') return randomRows;
   if (typeof init === 'function') return functionCenters(init as InitFunction);
   if (typeof init === 'object' && init !== null) return explicitCenters(init as MatrixLike);
   throw new ValidationError(
     'init',
-    `unknown init ${JSON.stringify(init)}; use 'k-means++', 'random', a k x d array of centres, or a function (X, k, rng) => centres`,
+    `unknown init ${JSON.stringify(init)}; use 'k-means++', 'k-means||', 'random', a k x d array of centres, or a function (X, k, rng) => centres`,
   );
 }

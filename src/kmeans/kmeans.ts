@@ -398,9 +398,19 @@ export class KMeans {
     weights: Float64Array,
     rng: Random,
   ): Float64Array {
-    const { initStrategy, nClusters: k, metric, dtype } = this.options;
+    const { initStrategy, nClusters: k, metric, dtype, backend, threads } = this.options;
     const readRows = rowReader(data, dtype);
-    const centers = initStrategy.choose({ X: data, readRows, kernels, k, weights, rng, metric });
+    const bind = (matrix: Matrix): BoundKernels => backend.bind(matrix, { threads });
+    const centers = initStrategy.choose({
+      X: data,
+      readRows,
+      kernels,
+      k,
+      weights,
+      rng,
+      metric,
+      bind,
+    });
     metric.prepareCenters(centers, k, data.cols, 'init');
     return centers;
   }

@@ -29,9 +29,12 @@ const ELKAN_FROM_K = 32;
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, as scikit-learn. */
   nClusters?: number;
-  /** 'k-means++' (default, greedy), 'random', a k x d array of centres, or a function (X, k, rng). */
+  /**
+   * 'k-means++' (default, greedy), 'k-means||' (Bahmani et al.'s parallel k-means++: a few passes
+   * over X, for large n and k), 'random', a k x d array of centres, or a function (X, k, rng).
+   */
   init?: InitOption;
-  /** Restarts; the lowest inertia wins. 'auto' (default): 1 for k-means++ and arrays, 10 for random and functions. */
+  /** Restarts; the lowest inertia wins. 'auto' (default): 1 for k-means++, k-means|| and arrays, 10 for random and functions. */
   nInit?: number | 'auto';
   /** Iterations per restart at most. Default 300. */
   maxIter?: number;

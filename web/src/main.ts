@@ -144,7 +144,7 @@ function readOptions(onIteration: (info: IterationInfo) => boolean): KMeansOptio
   const integer = (input: HTMLInputElement) => Number(input.value);
   return {
     nClusters: integer(ui.k),
-    init: ui.init.value as 'k-means++' | 'random',
+    init: ui.init.value as 'k-means++' | 'k-means||' | 'random',
     metric: ui.metric.value as MetricName,
     nInit: integer(ui.nInit),
     randomState: integer(ui.seed),

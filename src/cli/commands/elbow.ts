@@ -1,3 +1,4 @@
+import { INIT_NAMES } from '../../kmeans/init.js';
 import { renderPlotFile } from '../../plot/render.js';
 import { elbowSpec } from '../../plot/specs.js';
 import { elbow } from '../../selection/elbow.js';
@@ -14,7 +15,7 @@ import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 import { formatNumber } from '../progress.js';
 
 export const ELBOW_USAGE =
-  'usage: lloyd elbow <file|dataset:NAME> [--k-min 1] [--k-max 10] [--init k-means++|random] [--metric euclidean|manhattan|cosine] [--n-init N] [--seed N] [--plot FILE.png|svg] [--json]';
+  "usage: lloyd elbow <file|dataset:NAME> [--k-min 1] [--k-max 10] [--init k-means++|'k-means||'|random] [--metric euclidean|manhattan|cosine] [--n-init N] [--seed N] [--plot FILE.png|svg] [--json]";
 
 /** `lloyd elbow`: inertia for each k and the knee (Kneedle). */
 export async function elbowCommand(args: string[], io: Streams): Promise<void> {
@@ -43,7 +44,7 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
   const kMin = integerFlag(values['k-min'], '--k-min', ELBOW_USAGE) ?? 1;
   const kMaxFlag = integerFlag(values['k-max'], '--k-max', ELBOW_USAGE);
   const fitOptions = {
-    init: choiceFlag(values.init, '--init', ['k-means++', 'random'] as const, ELBOW_USAGE),
+    init: choiceFlag(values.init, '--init', INIT_NAMES, ELBOW_USAGE),
     metric: choiceFlag(
       values.metric,
       '--metric',

@@ -6,6 +6,7 @@ import {
   modelFileText,
 } from '../../data/node/writers.js';
 import { ValidationError } from '../../errors.js';
+import { INIT_NAMES } from '../../kmeans/init.js';
 import { KMeans } from '../../kmeans/kmeans.js';
 import { ALGORITHMS, type KMeansOptions } from '../../kmeans/options.js';
 import { matrixToRows } from '../../matrix.js';
@@ -27,7 +28,7 @@ import { planCommandOutputs, writeCommandOutputs, writesToStdout } from '../outp
 import { FitProgress, formatNumber } from '../progress.js';
 
 export const FIT_USAGE =
-  'usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan] [--columns A,B] [--label-column NAME] [--stream] [--labels-out FILE.csv|npy] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]';
+  "usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|'k-means||'|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan] [--columns A,B] [--label-column NAME] [--stream] [--labels-out FILE.csv|npy] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]";
 
 const FLAGS = {
   ...READ_FLAGS,
@@ -58,7 +59,7 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
   const k = integerFlag(values.clusters, '-k', FIT_USAGE);
   if (k === undefined) throw new UsageError('-k K (the number of clusters) is required', FIT_USAGE);
   const initFile =
-    values.init !== undefined && !['k-means++', 'random'].includes(values.init as string)
+    values.init !== undefined && !(INIT_NAMES as readonly string[]).includes(values.init as string)
       ? (values.init as string)
       : undefined;
   // Every output is checked before the input is read and the fit runs.
