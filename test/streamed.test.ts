@@ -44,7 +44,8 @@ describe.runIf(wasmSimdSupported())('fits that read a file pass by pass', () => 
       const path = join(folder, `blobs-${dtype}-${metric}.npy`);
       writeFileSync(path, encodeNpy(X));
       const options = { nClusters: 9, dtype, metric, threads, randomState: 3, tol: 1e-6 } as const;
-      const inMemory = new KMeans(options).fit(X);
+      // A fit over rows read pass by pass starts from k-means|| unless told otherwise.
+      const inMemory = new KMeans({ ...options, init: 'k-means||' }).fit(X);
       const rows = await openRows(path);
       expect([rows.rows, rows.cols]).toEqual([X.rows, X.cols]);
       const streamed = new KMeans(options).fit(rows);
@@ -140,7 +141,7 @@ describe.runIf(wasmSimdSupported())('lloyd fit --stream and predict --stream', (
     const X = blobs(6_000, 3, 'float64', 9);
     const path = join(folder, 'cli.npy');
     writeFileSync(path, encodeNpy(X));
-    const common = ['-k', '4', '--seed', '2', '--json'];
+    const common = ['-k', '4', '--seed', '2', '--init', 'k-means++', '--json'];
     const loaded = await run(process.execPath, [bin, 'fit', path, ...common]);
     const labelsNpy = join(folder, 'labels.npy');
     const model = join(folder, 'model.json');
@@ -198,7 +199,7 @@ describe.runIf(wasmSimdSupported())('a CSV file read pass by pass', () => {
     const whole = await loadFile(path, { labelColumn: 'kind' });
     const rows = await openRows(path, { labelColumn: 'kind', tempDir: folder });
     expect([rows.rows, rows.cols]).toEqual([20_003, 4]);
-    const options = { nClusters: 6, randomState: 4 } as const;
+    const options = { nClusters: 6, randomState: 4, init: 'k-means++' } as const;
     const a = new KMeans(options).fit(whole.X);
     const b = new KMeans(options).fit(rows);
     expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
@@ -219,7 +220,7 @@ describe.runIf(wasmSimdSupported())('chunks of rows from an async iterable', () 
       }
     }
     const rows = await openRows(chunks(), { tempDir: folder });
-    const options = { nClusters: 5, randomState: 8, dtype: 'float32' } as const;
+    const options = { nClusters: 5, randomState: 8, dtype: 'float32', init: 'random' } as const;
     const a = new KMeans(options).fit(X);
     const b = new KMeans(options).fit(rows);
     expect(Array.from(b.labels)).toEqual(Array.from(a.labels));

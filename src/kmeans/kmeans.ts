@@ -15,6 +15,7 @@ import {
 import { Random } from '../random.js';
 import { isRowSource, type RowSource } from '../row-source.js';
 import { runFitWorker } from './fit-async.js';
+import { initStrategy as resolveInit } from './init.js';
 import type { FittedState } from './fitted-state.js';
 import { type LloydResult, runLloyd } from './lloyd.js';
 import { type MetricStrategy, metricStrategy } from './metric-strategies.js';
@@ -398,7 +399,13 @@ export class KMeans {
     weights: Float64Array,
     rng: Random,
   ): Float64Array {
-    const { initStrategy, nClusters: k, metric, dtype, backend, threads } = this.options;
+    const { nClusters: k, metric, dtype, backend, threads } = this.options;
+    // X read pass by pass starts from k-means|| unless an init was asked for: a handful of passes
+    // where k-means++ takes one a centre.
+    const initStrategy =
+      this.requested.init === undefined && isRowSource(data)
+        ? resolveInit('k-means||')
+        : this.options.initStrategy;
     const readRows = rowReader(data, dtype);
     const bind = (matrix: Matrix): BoundKernels => backend.bind(matrix, { threads });
     const centers = initStrategy.choose({
