@@ -4,7 +4,6 @@ import { availableCores } from '../../parallel/pool.js';
 import { paddedClusters, sumBlockRows } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
 import { referenceBackend } from '../reference/index.js';
-import { compensatedWeightedSum } from '../summation.js';
 import type {
   AllocatedMatrix,
   BindOptions,
@@ -40,7 +39,8 @@ const THREADS_MIN_VALUES = 1 << 18;
  * euclidean pass runs there, on `threads` threads (a worker pool over shared memory). Assignment
  * scores centres with the fast ||c||² - 2x·c form and settles any row whose two best centres are
  * within rounding distance by exact distances, computed in the reference backend's order: labels,
- * distances and sums are the reference backend's, bit for bit. Manhattan uses the reference kernels.
+ * distances and sums are the reference backend's, bit for bit. L1 (manhattan) passes compute
+ * every distance exactly, in the reference's order (assembly/l1.ts), on every thread.
  */
 export const wasmBackend: KernelBackend = {
   name: 'wasm',
@@ -171,7 +171,7 @@ export class WasmKernels implements BoundKernels {
   readonly f32: boolean;
   readonly runtime: KernelRuntime;
   readonly matrix: WasmMatrix;
-  /** The reference's kernels over the same values: manhattan passes, and exact fallbacks. */
+  /** The reference's kernels over the same values: exact fallbacks for float32 beyond the fast scan's range. */
   readonly fallback: BoundKernels;
   /** Rounding bound of the fast scores, relative to (||x|| + max ||c||)² (see assembly/scan.ts). */
   readonly margin: number;
@@ -212,7 +212,7 @@ export class WasmKernels implements BoundKernels {
     this.blockRows = sumBlockRows(this.rows);
     const norms = matrix.rowNorms();
     for (let i = 0; i < this.rows; i++) this.maxRowNorm = Math.max(this.maxRowNorm, norms[i]);
-    // The manhattan passes use it, and float32 passes whose products could overflow.
+    // Float32 passes whose products could overflow use it.
     this.fallback = referenceBackend.bind(source);
   }
 
@@ -223,8 +223,8 @@ export class WasmKernels implements BoundKernels {
     labels: Int32Array,
     distances: Float64Array,
   ): void {
-    if (kind !== 'sqeuclidean') {
-      this.fallback.assign(kind, centers, k, labels, distances);
+    if (kind === 'manhattan') {
+      this.l1Assign(centers, k, labels, distances);
       return;
     }
     const scan = this.loadScan(centers, k);
@@ -298,11 +298,7 @@ export class WasmKernels implements BoundKernels {
     labels: Int32Array,
     distances: Float64Array,
   ): void {
-    if (kind !== 'sqeuclidean') {
-      this.fallback.distancesToAssigned(kind, centers, labels, distances);
-      return;
-    }
-    this.assignedDistances(centers, labels);
+    this.assignedDistances(kind, centers, labels);
     distances.set(this.view(Float64Array, this.matrix.buffers.distances, this.rows));
   }
 
@@ -312,12 +308,7 @@ export class WasmKernels implements BoundKernels {
     labels: Int32Array,
     weights: Float64Array,
   ): number {
-    if (kind !== 'sqeuclidean') {
-      const distances = new Float64Array(this.rows);
-      this.fallback.distancesToAssigned(kind, centers, labels, distances);
-      return compensatedWeightedSum(distances, weights);
-    }
-    this.assignedDistances(centers, labels);
+    this.assignedDistances(kind, centers, labels);
     this.loadWeights(weights);
     // On this thread, in row order: compensatedWeightedSum's sum, bit for bit, with the 8 MB of
     // distances (1M rows) left where they are.
@@ -333,13 +324,45 @@ export class WasmKernels implements BoundKernels {
     return sum + compensation;
   }
 
-  /** Each row's squared distance to its labelled centre, into the distances buffer. */
-  private assignedDistances(centers: Float64Array, labels: Int32Array): void {
-    this.loadCenters(centers, centers.length / this.cols);
+  /**
+   * Nearest centres by L1 distance, exact (no fast form, no settle step), on every thread: the
+   * reference's labels and distances, bit for bit.
+   */
+  private l1Assign(
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    distances: Float64Array,
+  ): void {
+    this.loadCentres64(centers, k);
+    const rows = this.matrix.buffers;
+    this.run(this.f32 ? 'l1AssignF32' : 'l1AssignF64', k * this.cols, {
+      x: rows.x,
+      d: this.cols,
+      centres64: this.room().centres64,
+      k,
+      labels: rows.labels,
+      distances: rows.distances,
+    });
+    labels.set(this.view(Int32Array, rows.labels, this.rows));
+    distances.set(this.view(Float64Array, rows.distances, this.rows));
+  }
+
+  /** Each row's distance of `kind` to its labelled centre, into the distances buffer. */
+  private assignedDistances(kind: DistanceKind, centers: Float64Array, labels: Int32Array): void {
+    this.loadCentres64(centers, centers.length / this.cols);
     const rows = this.matrix.buffers;
     this.view(Int32Array, rows.labels, this.rows).set(labels);
     const chunkRows = Math.max(16, Math.floor(LIGHT_WORK_PER_CALL / this.cols));
-    this.runtime.run(this.f32 ? 'assignedDistF32' : 'assignedDistF64', this.rows, chunkRows, {
+    const kernel =
+      kind === 'manhattan'
+        ? this.f32
+          ? 'l1AssignedDistF32'
+          : 'l1AssignedDistF64'
+        : this.f32
+          ? 'assignedDistF32'
+          : 'assignedDistF64';
+    this.runtime.run(kernel, this.rows, chunkRows, {
       x: rows.x,
       d: this.cols,
       centres64: this.room().centres64,
@@ -349,14 +372,18 @@ export class WasmKernels implements BoundKernels {
   }
 
   pairwise(kind: DistanceKind, centers: Float64Array, k: number, out: Float64Array): void {
-    if (kind !== 'sqeuclidean') {
-      this.fallback.pairwise(kind, centers, k, out);
-      return;
-    }
-    this.loadCenters(centers, k);
+    this.loadCentres64(centers, k);
     const room = this.room();
     this.runtime.reserve(room.pairwiseOut + this.rows * k * 8);
-    this.run(this.f32 ? 'pairwiseF32' : 'pairwiseF64', k * this.cols, {
+    const l1 = kind === 'manhattan';
+    const kernel = this.f32
+      ? l1
+        ? 'l1PairwiseF32'
+        : 'pairwiseF32'
+      : l1
+        ? 'l1PairwiseF64'
+        : 'pairwiseF64';
+    this.run(kernel, k * this.cols, {
       x: this.matrix.buffers.x,
       d: this.cols,
       centres64: room.centres64,
@@ -581,6 +608,12 @@ export class WasmKernels implements BoundKernels {
    */
   beyondFloat32(): boolean {
     return this.f32 && (this.maxRowNorm > FAST_FORM_LIMIT || this.cnMax > FAST_FORM_LIMIT);
+  }
+
+  /** Copies centres in as float64 only: what the exact passes read (the scans need loadCenters). */
+  private loadCentres64(centers: Float64Array, k: number): void {
+    const room = this.layout(k);
+    this.view(Float64Array, room.centres64, k * this.cols).set(centers.subarray(0, k * this.cols));
   }
 
   /** Copies centres in (float64, a float32 copy for the fast scan, their squared norms); returns the largest norm. */

@@ -16,6 +16,7 @@
 //   lloyd.ts      Lloyd's pass, and the other full passes
 //   hamerly.ts    Hamerly's bounded pass
 //   elkan.ts      Elkan's bounded pass
+//   l1.ts         L1 distances (k-medians): assignment, assigned distances, every distance
 //   gaps.ts       distances between centres, for the bounds
 //   checks.ts     checks over values computed anyway
 //   frame.ts      the call frame every kernel reads its arguments from
@@ -31,6 +32,7 @@ import { elkan } from './elkan';
 import { Frame } from './frame';
 import { centreGaps, nearCentres, nearestGaps } from './gaps';
 import { hamerly } from './hamerly';
+import { l1Assign, l1AssignedDistances, l1Pairwise } from './l1';
 import { assignedDistances, assignSum, pairwise, pairwiseFast } from './lloyd';
 import { reduceBlocks, refreshSums, sumBlocks, weightedSum } from './sums';
 
@@ -210,4 +212,34 @@ export function elkanF64(frame: Frame, start: i32, end: i32, scratch: usize): i3
     frame.panels, frame.halfNorms, frame.panelK, scratch,
   );
   return changedCount();
+}
+
+/** Nearest centres of float32 rows by L1 distance, and the distances (l1.ts: l1Assign). */
+export function l1AssignF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1Assign<f32>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.labels, frame.distances);
+}
+
+/** Nearest centres of float64 rows by L1 distance, and the distances (l1.ts: l1Assign). */
+export function l1AssignF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1Assign<f64>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.labels, frame.distances);
+}
+
+/** L1 distance of each float32 row to the centre named by its label, into `distances`. */
+export function l1AssignedDistF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1AssignedDistances<f32>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
+}
+
+/** L1 distance of each float64 row to the centre named by its label, into `distances`. */
+export function l1AssignedDistF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1AssignedDistances<f64>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
+}
+
+/** Every float32 row-to-centre L1 distance, into out[i * k + j]. */
+export function l1PairwiseF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1Pairwise<f32>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
+}
+
+/** Every float64 row-to-centre L1 distance, into out[i * k + j]. */
+export function l1PairwiseF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1Pairwise<f64>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
 }
