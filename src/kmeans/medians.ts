@@ -50,8 +50,8 @@ function swap(values: Float64Array, weights: Float64Array | undefined, a: number
 
 /** The median of three values (the pivot of a partition step). */
 function median3(a: number, b: number, c: number): number {
-  if (a < b) return b < c ? b : a < c ? c : a;
-  return a < c ? a : b < c ? c : b;
+  if (a < b) return b < c ? b : Math.max(a, c);
+  return a < c ? a : Math.max(b, c);
 }
 
 /**
