@@ -111,8 +111,9 @@ export interface BoundKernels {
   /**
    * Optional: the median of each column of each cluster's rows (the rows labelled j, all weighing
    * alike) into `centers` (k x cols), as numpy's median gives it (the mean of the two middle
-   * values for an even count), bit for bit, -0 sorting before +0. A cluster without rows is left
-   * as it is. Labels must lie in [0, k).
+   * values for an even count), bit for bit, -0 sorting before +0. What `centers` holds on entry
+   * are guesses, which only change the speed (the previous centres: most medians stay where they
+   * were); a cluster without rows keeps its entry. Labels must lie in [0, k).
    */
   mediansByCluster?(labels: Int32Array, k: number, centers: Float64Array): void;
   /**

@@ -187,6 +187,8 @@ const manhattan: MetricStrategy = {
     const clusterWeights = clusterWeightsOf(labels, weights, k);
     const uniform = weights.every((w) => w === weights[0]);
     if (uniform && weights[0] > 0 && kernels.mediansByCluster) {
+      // The old centres as the kernels' guesses: once a fit settles most medians stay put.
+      newCenters.set(context.oldCenters);
       kernels.mediansByCluster(labels, k, newCenters);
     } else {
       const members = clusterMembers(labels, weights, k);

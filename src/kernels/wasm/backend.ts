@@ -15,7 +15,7 @@ import type {
 } from '../types.js';
 import { WasmBoundedRun } from './bounded-run.js';
 import type { FrameArgs } from './frame.js';
-import { type CentreBuffers, centreBuffers, X_OFFSET } from './layout.js';
+import { align, type CentreBuffers, centreBuffers, X_OFFSET } from './layout.js';
 import { acquireRuntime, type KernelRuntime, newSharedMemory, runtimeOver } from './runtime.js';
 import { callInPieces, LIGHT_WORK_PER_CALL, WasmMatrix, WORK_PER_CALL } from './wasm-matrix.js';
 
@@ -30,6 +30,9 @@ export { wasmSimdSupported } from './runtime.js';
 function usePanels(k: number, d: number): boolean {
   return k >= 8 && d <= 96 && 4 * k > d;
 }
+
+/** The most bytes of a thread's work area for the medians (a band of columns of every row). */
+const MEDIAN_WORK_BYTES = 1 << 24;
 
 /** Below this many values in X a pass takes well under a millisecond, and hand-offs cost more than they save. */
 const THREADS_MIN_VALUES = 1 << 18;
@@ -391,6 +394,66 @@ export class WasmKernels implements BoundKernels {
       out: room.pairwiseOut,
     });
     out.set(this.view(Float64Array, room.pairwiseOut, this.rows * k));
+  }
+
+  /**
+   * The clusters' column medians (k-medians' update) by selection on every thread
+   * (assembly/medians.ts). Each row's place among the rows grouped by cluster (in row order) is
+   * found here by a counting sort; bands of columns are shared among the threads, each gathering
+   * its band's columns by cluster into its own work area. The work area lies where the pairwise
+   * output does (both are used only within their own call), the threads' scratch pointing into
+   * it meanwhile. The centres passed in are the kernels' guesses (see medianOf in medians.ts).
+   */
+  mediansByCluster(labels: Int32Array, k: number, centers: Float64Array): void {
+    this.loadCentres64(centers, k);
+    const room = this.room();
+    const { rows, cols } = this;
+    const valueBytes = this.f32 ? 4 : 8;
+    const positionsAt = room.pairwiseOut;
+    const offsetsAt = positionsAt + align(rows * 4);
+    const outAt = offsetsAt + align((k + 1) * 4);
+    const workAt = outAt + align(k * cols * 8);
+    // Bands of up to 16 columns (a cache line of float32 values a row), at least four a thread
+    // where there are columns enough, and fewer columns where a thread's work area (n values a
+    // column) would pass MEDIAN_WORK_BYTES.
+    const threads = this.runtime.threads;
+    const bandCols = Math.max(
+      1,
+      Math.min(
+        16,
+        Math.ceil(cols / (4 * threads)),
+        Math.floor(MEDIAN_WORK_BYTES / (rows * valueBytes)),
+      ),
+    );
+    const stride = align(bandCols * rows * valueBytes);
+    this.runtime.reserve(workAt + threads * stride);
+    const offsets = new Int32Array(k + 1);
+    for (let i = 0; i < rows; i++) offsets[labels[i] + 1]++;
+    for (let j = 0; j < k; j++) offsets[j + 1] += offsets[j];
+    this.view(Int32Array, offsetsAt, k + 1).set(offsets);
+    const positions = this.view(Int32Array, positionsAt, rows);
+    const next = offsets.slice(0, k);
+    for (let i = 0; i < rows; i++) positions[i] = next[labels[i]]++;
+    this.runtime.setScratch(workAt, stride);
+    try {
+      this.runtime.run(this.f32 ? 'mediansF32' : 'mediansF64', Math.ceil(cols / bandCols), 1, {
+        x: this.matrix.buffers.x,
+        d: cols,
+        k,
+        positions: positionsAt,
+        offsets: offsetsAt,
+        bandCols,
+        centres64: room.centres64,
+        out: outAt,
+      });
+    } finally {
+      this.runtime.setScratch(room.scratch, room.scratchStride);
+    }
+    const medians = this.view(Float64Array, outAt, k * cols);
+    for (let j = 0; j < k; j++) {
+      if (offsets[j + 1] > offsets[j])
+        centers.set(medians.subarray(j * cols, (j + 1) * cols), j * cols);
+    }
   }
 
   /** The reference's exact assignment and sums, for passes beyond the fast scan's range. */

@@ -17,6 +17,7 @@
 //   hamerly.ts    Hamerly's bounded pass
 //   elkan.ts      Elkan's bounded pass
 //   l1.ts         L1 distances (k-medians): assignment, assigned distances, every distance
+//   medians.ts    k-medians' update: the clusters' column medians by selection
 //   gaps.ts       distances between centres, for the bounds
 //   checks.ts     checks over values computed anyway
 //   frame.ts      the call frame every kernel reads its arguments from
@@ -33,6 +34,7 @@ import { Frame } from './frame';
 import { centreGaps, nearCentres, nearestGaps } from './gaps';
 import { hamerly } from './hamerly';
 import { l1Assign, l1AssignedDistances, l1Pairwise } from './l1';
+import { clusterMedians } from './medians';
 import { assignedDistances, assignSum, pairwise, pairwiseFast } from './lloyd';
 import { reduceBlocks, refreshSums, sumBlocks, weightedSum } from './sums';
 
@@ -242,4 +244,14 @@ export function l1PairwiseF32(frame: Frame, start: i32, end: i32, scratch: usize
 /** Every float64 row-to-centre L1 distance, into out[i * k + j]. */
 export function l1PairwiseF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
   l1Pairwise<f64>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
+}
+
+/** Column medians of the clusters of float32 rows, by bands of columns (medians.ts). */
+export function mediansF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  clusterMedians<f32>(frame.x, start, end, frame.d, frame.k, frame.positions, frame.offsets, frame.bandCols, frame.centres64, frame.out, scratch);
+}
+
+/** Column medians of the clusters of float64 rows, by bands of columns (medians.ts). */
+export function mediansF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  clusterMedians<f64>(frame.x, start, end, frame.d, frame.k, frame.positions, frame.offsets, frame.bandCols, frame.centres64, frame.out, scratch);
 }
