@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { referenceBackend, wasmBackend } from '../src/advanced.js';
+import { KMeans, type Matrix, wasmSimdSupported } from '../src/index.js';
+import { kmeansGolden } from './helpers/fixtures.js';
+
+/** The median by sorting, as the update computed it before selection: the oracle. */
+function sortedMedian(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Each cluster's column medians by sorting; clusters without rows keep `start`'s rows. */
+function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
+  const out = start.slice();
+  for (let j = 0; j < k; j++) {
+    const rows = labels.reduce<number[]>((acc, l, i) => (l === j ? [...acc, i] : acc), []);
+    if (rows.length === 0) continue;
+    for (let t = 0; t < X.cols; t++)
+      out[j * X.cols + t] = sortedMedian(rows.map((i) => X.data[i * X.cols + t]));
+  }
+  return out;
+}
+
+/** Values with many ties and both zeros; continuous values beside them. */
+const valueArb = fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, 2.5, 3),
+  fc.integer({ min: -3, max: 3 }),
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+);
+
+const caseArb = fc
+  .record({
+    rows: fc.integer({ min: 1, max: 60 }),
+    cols: fc.integer({ min: 1, max: 37 }),
+    k: fc.integer({ min: 1, max: 7 }),
+    dtype: fc.constantFrom('float64', 'float32' as const),
+  })
+  .chain(({ rows, cols, k, dtype }) =>
+    fc.record({
+      dtype: fc.constant(dtype),
+      k: fc.constant(k),
+      X: fc.array(valueArb, { minLength: rows * cols, maxLength: rows * cols }).map(
+        (values): Matrix => ({
+          data: dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values),
+          rows,
+          cols,
+        }),
+      ),
+      labels: fc
+        .array(fc.integer({ min: 0, max: k - 1 }), { minLength: rows, maxLength: rows })
+        .map((l) => Int32Array.from(l)),
+      // Guesses: sometimes the true medians (the counting check's path), else values or noise.
+      guess: fc.constantFrom('medians', 'values', 'noise' as const),
+    }),
+  );
+
+describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () => {
+  it('mediansByCluster: exactly the sorted medians (ties, -0, even counts, empty clusters, any guesses)', () => {
+    fc.assert(
+      fc.property(caseArb, ({ X, k, labels, guess }) => {
+        const d = X.cols;
+        const noise = Float64Array.from({ length: k * d }, (_, i) => ((i * 37) % 11) - 5);
+        const expected = sortedMedians(X, labels, k, noise);
+        const start =
+          guess === 'medians'
+            ? expected.slice()
+            : guess === 'values'
+              ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
+              : noise.slice();
+        const kernels = wasmBackend.bind(X);
+        try {
+          const got = start.slice();
+          kernels.mediansByCluster?.(labels, k, got);
+          // Empty clusters keep what they held: compare them against it.
+          const want = expected.slice();
+          for (let j = 0; j < k; j++)
+            if (!labels.includes(j)) want.set(start.subarray(j * d, (j + 1) * d), j * d);
+          for (let i = 0; i < want.length; i++) expect(Object.is(got[i], want[i])).toBe(true);
+        } finally {
+          kernels.release();
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('L1 passes with threads: the reference labels, distances and transform on 1, 2 and 3 threads', () => {
+    const { datasets } = kmeansGolden();
+    // More values than one thread's share (2^18), so rows are split across threads.
+    const rows = [...datasets.digits, ...datasets.digits, ...datasets.digits];
+    for (const dtype of ['float64', 'float32'] as const) {
+      const data =
+        dtype === 'float32'
+          ? new Float32Array(rows.length * 64)
+          : new Float64Array(rows.length * 64);
+      rows.forEach((row, i) =>
+        data.set(
+          row.map((v) => v + (i % 7) * 0.01),
+          i * 64,
+        ),
+      );
+      const X: Matrix = { data, rows: rows.length, cols: 64 };
+      const k = 11;
+      const centers = Float64Array.from(
+        { length: k * 64 },
+        (_, i) => data[(i * 131) % data.length],
+      );
+      const ref = referenceBackend.bind(X);
+      const labels = new Int32Array(X.rows);
+      const distances = new Float64Array(X.rows);
+      ref.assign('manhattan', centers, k, labels, distances);
+      const pairwise = new Float64Array(X.rows * k);
+      ref.pairwise('manhattan', centers, k, pairwise);
+      for (const threads of [1, 2, 3]) {
+        const kernels = wasmBackend.bind(X, { threads });
+        const l = new Int32Array(X.rows);
+        const dist = new Float64Array(X.rows);
+        kernels.assign('manhattan', centers, k, l, dist);
+        expect(Array.from(l)).toEqual(Array.from(labels));
+        expect(Array.from(dist)).toEqual(Array.from(distances));
+        const p = new Float64Array(X.rows * k);
+        kernels.pairwise('manhattan', centers, k, p);
+        expect(Array.from(p)).toEqual(Array.from(pairwise));
+        const medians = centers.slice();
+        kernels.mediansByCluster?.(labels, k, medians);
+        expect(Array.from(medians)).toEqual(Array.from(sortedMedians(X, labels, k, centers)));
+        kernels.release();
+      }
+    }
+  });
+
+  it('whole fits with threads and weights: the reference labels, centroids, inertia and nIter', () => {
+    const { datasets } = kmeansGolden();
+    const X = [...datasets.digits, ...datasets.digits, ...datasets.digits].map((row, i) =>
+      row.map((v) => v + (i % 7) * 0.5),
+    );
+    // None (the kernels' medians), integers (weighted selection), and tenths (sorting).
+    const weightings = [
+      undefined,
+      X.map((_, i) => 1 + (i % 3)),
+      X.map((_, i) => 0.1 * (1 + (i % 4))),
+    ];
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const sampleWeight of weightings) {
+        const fit = (backend: 'reference' | 'wasm', threads: number) =>
+          new KMeans({
+            nClusters: 12,
+            metric: 'manhattan',
+            randomState: 5,
+            maxIter: 6,
+            dtype,
+            backend,
+            threads,
+          }).fit(X, { sampleWeight });
+        const a = fit('reference', 1);
+        for (const threads of [1, 3]) {
+          const b = fit('wasm', threads);
+          const what = `${dtype} ${threads} ${sampleWeight ? 'weighted' : ''}`;
+          expect(Array.from(b.labels), what).toEqual(Array.from(a.labels));
+          expect(b.centroids, what).toEqual(a.centroids);
+          expect(b.inertia, what).toBe(a.inertia);
+          expect(b.nIter, what).toBe(a.nIter);
+        }
+      }
+    }
+  });
+
+  it('whole fits, property: the reference labels, centroids, inertia and nIter (dtypes, ties, weights)', () => {
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.constantFrom('none', 'integers', 'tenths' as const),
+        fc.nat(),
+        ({ X, k, dtype }, weighting, seed) => {
+          fc.pre(X.rows >= k);
+          const sampleWeight =
+            weighting === 'none'
+              ? undefined
+              : Array.from({ length: X.rows }, (_, i) =>
+                  weighting === 'integers' ? 1 + (i % 3) : 0.1 * (1 + (i % 4)),
+                );
+          const options = { nClusters: k, metric: 'manhattan', randomState: seed, dtype } as const;
+          const a = new KMeans({ ...options, backend: 'reference' }).fit(X, { sampleWeight });
+          const b = new KMeans({ ...options, backend: 'wasm' }).fit(X, { sampleWeight });
+          expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+          expect(b.centroids).toEqual(a.centroids);
+          expect(b.inertia).toBe(a.inertia);
+          expect(b.nIter).toBe(a.nIter);
+          // transform, predict and score run the L1 kernels too.
+          expect(b.transform(X)).toEqual(a.transform(X));
+          expect(Array.from(b.predict(X))).toEqual(Array.from(a.predict(X)));
+          expect(b.score(X, { sampleWeight })).toBe(a.score(X, { sampleWeight }));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
