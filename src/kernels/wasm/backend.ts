@@ -31,9 +31,6 @@ function usePanels(k: number, d: number): boolean {
   return k >= 8 && d <= 96 && 4 * k > d;
 }
 
-/** The most bytes of a thread's work area for the medians (a band of columns of every row). */
-const MEDIAN_WORK_BYTES = 1 << 24;
-
 /** Below this many values in X a pass takes well under a millisecond, and hand-offs cost more than they save. */
 const THREADS_MIN_VALUES = 1 << 18;
 
@@ -413,19 +410,11 @@ export class WasmKernels implements BoundKernels {
     const offsetsAt = positionsAt + align(rows * 4);
     const outAt = offsetsAt + align((k + 1) * 4);
     const workAt = outAt + align(k * cols * 8);
-    // Bands of up to 16 columns (a cache line of float32 values a row), at least four a thread
-    // where there are columns enough, and fewer columns where a thread's work area (n values a
-    // column) would pass MEDIAN_WORK_BYTES.
+    // Bands of 64 bytes a row (assembly/medians.ts): a row's band, then one column of n values
+    // and 64 bytes of lanes, a thread.
     const threads = this.runtime.threads;
-    const bandCols = Math.max(
-      1,
-      Math.min(
-        16,
-        Math.ceil(cols / (4 * threads)),
-        Math.floor(MEDIAN_WORK_BYTES / (rows * valueBytes)),
-      ),
-    );
-    const stride = align(bandCols * rows * valueBytes);
+    const bandCols = 64 / valueBytes;
+    const stride = align(rows * 64 + align(rows * valueBytes) + 64);
     this.runtime.reserve(workAt + threads * stride);
     const offsets = new Int32Array(k + 1);
     for (let i = 0; i < rows; i++) offsets[labels[i] + 1]++;

@@ -1,8 +1,7 @@
 // k-medians' update: the median of each column of each cluster's rows, by selection (a
-// quickselect with a three-way partition, O(rows) on average), exactly as sorting gives it
-// (src/kmeans/medians.ts is the same algorithm in TypeScript). The work is split into bands of
-// columns: a thread gathers its band's columns, grouped by cluster, into its own scratch, and
-// selects in each cluster's part of each column.
+// quickselect, O(rows) on average), exactly as sorting gives it (src/kmeans/medians.ts is the
+// same selection in TypeScript), after a counting check of the previous centre. The work is
+// split into bands of columns, one thread's at a time (clusterMedians).
 
 /** Swaps the values of T at a and b. */
 @inline function swapAt<T>(a: usize, b: usize): void {
@@ -61,66 +60,6 @@
   return <T>0; // not reached: the loop returns once the range's equal part holds `rank`
 }
 
-/** What countAround counted: values below the guess, equal to it, and equal to -0 in their bits. */
-let below: i32 = 0;
-let equal: i32 = 0;
-let negativeZeros: i32 = 0;
-
-/**
- * Counts the `count` values of T at `buf` below `guess`, equal to it, and -0 (by their bits),
- * into `below`, `equal` and `negativeZeros`: one SIMD pass with no writes, to check a guess at
- * the median before selecting (and, for a guess of zero, to give the median its sign).
- */
-@inline function countAround<T>(buf: usize, count: i32, guess: T): void {
-  const S = sizeof<T>();
-  const lanes = 16 / <i32>S;
-  const body = count & ~(lanes - 1);
-  const g = v128.splat<T>(guess);
-  const minusZero = v128.splat<T>(-0.0);
-  let lessV = i32x4.splat(0);
-  let equalV = i32x4.splat(0);
-  let minusV = i32x4.splat(0);
-  for (let i = 0; i < body; i += lanes) {
-    const v = v128.load(buf + <usize>i * S);
-    // Comparisons give -1 (all bits) in each lane where they hold.
-    if (S == 4) {
-      lessV = i32x4.sub(lessV, f32x4.lt(v, g));
-      equalV = i32x4.sub(equalV, f32x4.eq(v, g));
-      minusV = i32x4.sub(minusV, i32x4.eq(v, minusZero));
-    } else {
-      lessV = i64x2.sub(lessV, f64x2.lt(v, g));
-      equalV = i64x2.sub(equalV, f64x2.eq(v, g));
-      minusV = i64x2.sub(minusV, i64x2.eq(v, minusZero));
-    }
-  }
-  let less = 0;
-  let same = 0;
-  let minus = 0;
-  if (S == 4) {
-    less = laneTotal32(lessV);
-    same = laneTotal32(equalV);
-    minus = laneTotal32(minusV);
-  } else {
-    less = <i32>(i64x2.extract_lane(lessV, 0) + i64x2.extract_lane(lessV, 1));
-    same = <i32>(i64x2.extract_lane(equalV, 0) + i64x2.extract_lane(equalV, 1));
-    minus = <i32>(i64x2.extract_lane(minusV, 0) + i64x2.extract_lane(minusV, 1));
-  }
-  for (let i = body; i < count; i++) {
-    const v = load<T>(buf + <usize>i * S);
-    less += i32(v < guess);
-    same += i32(v == guess);
-    minus += i32(v == 0 && <f64>1 / <f64>v < 0);
-  }
-  below = less;
-  equal = same;
-  negativeZeros = minus;
-}
-
-/** The sum of four int32 lanes. */
-@inline function laneTotal32(v: v128): i32 {
-  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
-}
-
 /** The smallest of the values of T at `buf` from `from` to `count`. */
 @inline function minFrom<T>(buf: usize, from: i32, count: i32): T {
   const S = sizeof<T>();
@@ -149,29 +88,13 @@ let negativeZeros: i32 = 0;
 }
 
 /**
- * The median of the `count` values of T at `buf` as numpy's median gives it (the mean of the two
- * middle values, in float64, for an even count), bit for bit what sorting gives. `guess` (the
- * centre's last value, which the median mostly stays at once a fit settles) is checked first by
- * counting: where the middle rank or ranks hold values equal to it, that is the median, with no
- * selection. Reorders the values.
+ * The median of the `count` values of T at `buf` by selection, as numpy's median gives it (the
+ * mean of the two middle values, in float64, for an even count), bit for bit what sorting gives
+ * (-0 before +0). Reorders the values.
  */
-@inline export function medianOf<T>(buf: usize, count: i32, guess: f64): f64 {
+@inline export function selectMedian<T>(buf: usize, count: i32): f64 {
   const mid = count >> 1;
-  const odd = (count & 1) != 0;
-  // A guess a value of T can equal (a float64 centre value may not be a float32 value).
-  if (<f64><T>guess == guess) {
-    countAround<T>(buf, count, <T>guess);
-    const first = odd ? mid : mid - 1;
-    if (below <= first && mid < below + equal) {
-      // Both middle values equal the guess for an even count: their mean as sorting computes it.
-      if (guess != 0) return odd ? guess : (guess + guess) / 2;
-      // Zeros: sorted, the negatives (`below`), then -0, then +0.
-      const a: f64 = first < below + negativeZeros ? -0.0 : 0.0;
-      const b: f64 = mid < below + negativeZeros ? -0.0 : 0.0;
-      return odd ? a : (a + b) / 2;
-    }
-  }
-  if (odd) {
+  if (count & 1) {
     const v = <f64>selectRank<T>(buf, count, mid);
     return v == 0 ? signedZero<T>(buf, count, mid) : v;
   }
@@ -183,40 +106,111 @@ let negativeZeros: i32 = 0;
   return (a + b) / 2;
 }
 
+/** Bytes of a band of one row in a thread's work area: 16 float32 or 8 float64 values. */
+const BAND_BYTES: usize = 64;
+
 /**
  * Bands [start, end) of the clusters' column medians of rows of T (d columns at x): band q is
- * the columns from q · bandCols (bandCols of them, fewer in the last band). Row i goes to place
- * positions[i] (int32) of the rows grouped by cluster, cluster j's places being offsets[j] to
- * offsets[j + 1] (k + 1 int32). Each column's median goes to out[j · d + t] (float64), with
- * guesses[j · d + t] as medianOf's guess; a cluster without rows is skipped. `scratch` holds
- * bandCols columns of n values of T. The rows are read in order, each band's values together (one cache line of float32 values at 16 columns), so X
- * streams through once a band; reading each cluster's rows in turn instead jumped through X and
- * waited on memory (three times the time on MNIST).
+ * the 64 bytes of columns from q · bandCols (bandCols = 64 / sizeof<T>(), fewer in the last
+ * band). Row i goes to place positions[i] (int32) of the rows grouped by cluster, cluster j's
+ * places being offsets[j] to offsets[j + 1] (k + 1 int32). Each column's median goes to
+ * out[j · d + t] (float64); a cluster without rows is skipped.
+ *
+ * A band of every row is first copied, four vectors a row, to its place in the thread's work
+ * area (n x 64 bytes, then room for one column of n values and 64 bytes more): X streams
+ * through in row order, and each cluster's rows end up together. Then, for each cluster and
+ * vector of columns, one SIMD pass over the cluster's rows counts the values below the column's
+ * guess (guesses[j · d + t], the centre's last value), equal to it, and -0 (by their bits). Where
+ * the middle rank or ranks hold values equal to the guess, the guess is the median (once a fit
+ * settles, most medians stay where they were), with the sign of zero from the counts (sorted:
+ * the negatives, -0, +0). Only other columns are taken out and selected (selectMedian).
  */
 @inline export function clusterMedians<T>(
   x: usize, start: i32, end: i32, d: i32, k: i32,
   positions: usize, offsets: usize, bandCols: i32, guesses: usize, out: usize, scratch: usize,
 ): void {
   const S = sizeof<T>();
+  const lanes = 16 / <i32>S;
   const n = load<i32>(offsets + <usize>k * 4);
-  const column = <usize>n * S;
   const rowBytes = <usize>d * S;
+  const column = scratch + <usize>n * BAND_BYTES;
+  // 16 bytes of guesses of T, then 16 of each count's lanes.
+  const lanesAt = column + ((<usize>n * S + 15) & ~15);
   for (let q = start; q < end; q++) {
     const t0 = q * bandCols;
     const cols = min(bandCols, d - t0);
     let row = x + <usize>t0 * S;
-    for (let i = 0; i < n; i++, row += rowBytes) {
-      const to = scratch + <usize>load<i32>(positions + <usize>i * 4) * S;
-      for (let b = 0; b < cols; b++) store<T>(to + <usize>b * column, load<T>(row + <usize>b * S));
+    if (cols == bandCols) {
+      for (let i = 0; i < n; i++, row += rowBytes) {
+        const to = scratch + <usize>load<i32>(positions + <usize>i * 4) * BAND_BYTES;
+        v128.store(to, v128.load(row));
+        v128.store(to, v128.load(row, 16), 16);
+        v128.store(to, v128.load(row, 32), 32);
+        v128.store(to, v128.load(row, 48), 48);
+      }
+    } else {
+      for (let i = 0; i < n; i++, row += rowBytes) {
+        const to = scratch + <usize>load<i32>(positions + <usize>i * 4) * BAND_BYTES;
+        for (let b = 0; b < cols; b++) store<T>(to + <usize>b * S, load<T>(row + <usize>b * S));
+      }
     }
     for (let j = 0; j < k; j++) {
       const from = load<i32>(offsets + <usize>j * 4);
       const count = load<i32>(offsets + <usize>(j + 1) * 4) - from;
       if (count == 0) continue;
-      for (let b = 0; b < cols; b++) {
-        const values = scratch + <usize>b * column + <usize>from * S;
-        const at = (<usize>j * <usize>d + <usize>(t0 + b)) * 8;
-        store<f64>(out + at, medianOf<T>(values, count, load<f64>(guesses + at)));
+      const block = scratch + <usize>from * BAND_BYTES;
+      const mid = count >> 1;
+      const odd = (count & 1) != 0;
+      const first = odd ? mid : mid - 1;
+      for (let v = 0; v < cols; v += lanes) {
+        const centre = guesses + (<usize>j * <usize>d + <usize>(t0 + v)) * 8;
+        for (let l = 0; l < lanes; l++) store<T>(lanesAt + <usize>l * S, v + l < cols ? <T>load<f64>(centre + <usize>l * 8) : <T>0);
+        const g = v128.load(lanesAt);
+        const minusZero = v128.splat<T>(-0.0);
+        let lessV = i32x4.splat(0);
+        let equalV = i32x4.splat(0);
+        let minusV = i32x4.splat(0);
+        let at = block + <usize>v * S;
+        // Comparisons give -1 (all bits) in each lane where they hold.
+        for (let p = 0; p < count; p++, at += BAND_BYTES) {
+          const value = v128.load(at);
+          if (S == 4) {
+            lessV = i32x4.sub(lessV, f32x4.lt(value, g));
+            equalV = i32x4.sub(equalV, f32x4.eq(value, g));
+            minusV = i32x4.sub(minusV, i32x4.eq(value, minusZero));
+          } else {
+            lessV = i64x2.sub(lessV, f64x2.lt(value, g));
+            equalV = i64x2.sub(equalV, f64x2.eq(value, g));
+            minusV = i64x2.sub(minusV, i64x2.eq(value, minusZero));
+          }
+        }
+        v128.store(lanesAt, lessV, 16);
+        v128.store(lanesAt, equalV, 32);
+        v128.store(lanesAt, minusV, 48);
+        for (let l = 0; l < lanes && v + l < cols; l++) {
+          const guess = load<f64>(centre + <usize>l * 8);
+          // Lane l's counts: int32 lanes for float32 values, int64 for float64.
+          const below = S == 4 ? load<i32>(lanesAt + 16 + <usize>l * 4) : <i32>load<i64>(lanesAt + 16 + <usize>l * 8);
+          const equal = S == 4 ? load<i32>(lanesAt + 32 + <usize>l * 4) : <i32>load<i64>(lanesAt + 32 + <usize>l * 8);
+          const minus = S == 4 ? load<i32>(lanesAt + 48 + <usize>l * 4) : <i32>load<i64>(lanesAt + 48 + <usize>l * 8);
+          const target = out + (<usize>j * <usize>d + <usize>(t0 + v + l)) * 8;
+          // The guess counts only where a value of T can equal it (a float64 centre value may
+          // not be a float32 value: then `equal` counted its rounding).
+          if (<f64><T>guess == guess && below <= first && mid < below + equal) {
+            if (guess != 0) {
+              // Both middle values equal the guess for an even count: their mean as sorting computes it.
+              store<f64>(target, odd ? guess : (guess + guess) / 2);
+            } else {
+              const a: f64 = first < below + minus ? -0.0 : 0.0;
+              const b: f64 = mid < below + minus ? -0.0 : 0.0;
+              store<f64>(target, odd ? a : (a + b) / 2);
+            }
+            continue;
+          }
+          let from = block + <usize>(v + l) * S;
+          for (let p = 0; p < count; p++, from += BAND_BYTES) store<T>(column + <usize>p * S, load<T>(from));
+          store<f64>(target, selectMedian<T>(column, count));
+        }
       }
     }
   }
