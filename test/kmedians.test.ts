@@ -197,4 +197,44 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
       { numRuns: 300 },
     );
   });
+
+  it('the float32 L1 scan settles near ties exactly: midpoints, tiny and huge values, both dtypes', () => {
+    // Centres in pairs; rows at their midpoints moved by far less than float32 resolves, so
+    // only the exact settle can tell which centre is nearer (and exact ties go to the lower).
+    const d = 37;
+    const k = 6;
+    const rows = 3000;
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
+    const base = new Float64Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const a = centres[i % k];
+      const b = centres[(i + 1) % k];
+      const nudge = ((i % 5) - 2) * 1e-12;
+      for (let t = 0; t < d; t++) base[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
+    }
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const scale of [1, 1e-36, 1e-40, 1e-43, 1e30, ...(dtype === 'float64' ? [1e300] : [])]) {
+        const values = base.map((v) => v * scale);
+        const data = dtype === 'float32' ? Float32Array.from(values) : values;
+        const X: Matrix = { data, rows, cols: d };
+        const centers = Float64Array.from(centres.flat(), (v) => v * scale);
+        const ref = referenceBackend.bind(X);
+        const labels = new Int32Array(rows);
+        const distances = new Float64Array(rows);
+        ref.assign('manhattan', centers, k, labels, distances);
+        const kernels = wasmBackend.bind(X);
+        const l = new Int32Array(rows);
+        const dist = new Float64Array(rows);
+        kernels.assign('manhattan', centers, k, l, dist);
+        expect(Array.from(l), `${dtype} ${scale}`).toEqual(Array.from(labels));
+        expect(Array.from(dist), `${dtype} ${scale}`).toEqual(Array.from(distances));
+        kernels.release();
+      }
+    }
+  });
 });

@@ -325,8 +325,9 @@ export class WasmKernels implements BoundKernels {
   }
 
   /**
-   * Nearest centres by L1 distance, exact (no fast form, no settle step), on every thread: the
-   * reference's labels and distances, bit for bit.
+   * Nearest centres by L1 distance on every thread: the reference's labels and distances, bit
+   * for bit: rows are scanned in float32 (float64 rows from float32 copies) and settled by exact
+   * distances (l1AssignScan in assembly/l1.ts).
    */
   private l1Assign(
     centers: Float64Array,
@@ -334,18 +335,40 @@ export class WasmKernels implements BoundKernels {
     labels: Int32Array,
     distances: Float64Array,
   ): void {
-    this.loadCentres64(centers, k);
     const rows = this.matrix.buffers;
+    this.loadCentresL1(centers, k);
+    const room = this.room();
     this.run(this.f32 ? 'l1AssignF32' : 'l1AssignF64', k * this.cols, {
       x: rows.x,
       d: this.cols,
-      centres64: this.room().centres64,
+      centres32: room.centres32,
+      centres64: room.centres64,
+      centreNorms: room.centreNorms,
       k,
+      margin: (this.cols + 16) * 2 ** -22,
       labels: rows.labels,
       distances: rows.distances,
     });
     labels.set(this.view(Int32Array, rows.labels, this.rows));
     distances.set(this.view(Float64Array, rows.distances, this.rows));
+  }
+
+  /**
+   * Copies centres in for the float32 L1 scan: float64, a float32 copy, and each centre's L1
+   * norm in `centreNorms` (where the squared euclidean passes keep squared norms: every pass
+   * loads its own).
+   */
+  private loadCentresL1(centers: Float64Array, k: number): void {
+    const room = this.layout(k);
+    const d = this.cols;
+    this.view(Float64Array, room.centres64, k * d).set(centers.subarray(0, k * d));
+    this.view(Float32Array, room.centres32, k * d).set(centers.subarray(0, k * d));
+    const norms = this.view(Float64Array, room.centreNorms, k);
+    for (let j = 0; j < k; j++) {
+      let sum = 0;
+      for (let t = 0; t < d; t++) sum += Math.abs(centers[j * d + t]);
+      norms[j] = sum;
+    }
   }
 
   /** Each row's distance of `kind` to its labelled centre, into the distances buffer. */

@@ -33,7 +33,7 @@ import { elkan } from './elkan';
 import { Frame } from './frame';
 import { centreGaps, nearCentres, nearestGaps } from './gaps';
 import { hamerly } from './hamerly';
-import { l1Assign, l1AssignedDistances, l1Pairwise } from './l1';
+import { l1AssignedDistances, l1AssignScan, l1Pairwise } from './l1';
 import { clusterMedians } from './medians';
 import { assignedDistances, assignSum, pairwise, pairwiseFast } from './lloyd';
 import { reduceBlocks, refreshSums, sumBlocks, weightedSum } from './sums';
@@ -216,14 +216,23 @@ export function elkanF64(frame: Frame, start: i32, end: i32, scratch: usize): i3
   return changedCount();
 }
 
-/** Nearest centres of float32 rows by L1 distance, and the distances (l1.ts: l1Assign). */
+/**
+ * Nearest centres of float32 rows by L1 distance, and the distances: a float32 scan settled
+ * exactly (l1.ts: l1AssignScan), with the centres' L1 norms in `centreNorms`.
+ */
 export function l1AssignF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  l1Assign<f32>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.labels, frame.distances);
+  l1AssignScan<f32>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.margin,
+    frame.labels, frame.distances, scratch,
+  );
 }
 
-/** Nearest centres of float64 rows by L1 distance, and the distances (l1.ts: l1Assign). */
+/** As l1AssignF32 for float64 rows, each scanned from a float32 copy (l1.ts: l1AssignScan). */
 export function l1AssignF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
-  l1Assign<f64>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.labels, frame.distances);
+  l1AssignScan<f64>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.margin,
+    frame.labels, frame.distances, scratch,
+  );
 }
 
 /** L1 distance of each float32 row to the centre named by its label, into `distances`. */

@@ -1,11 +1,11 @@
 // L1 distances, k-medians' assignment distance: exact, in float64, in the reference backend's
 // order (reference/distances.ts): lanes hold the partial sums of |x - c| for t mod 4, combined as
 // (s0 + s2) + (s1 + s3), then the tail in order. Rows are of type T (f32 or f64: float32 values
-// are promoted, as the reference reads them); centres are float64. There is no fast form to
-// scan with (as ||c||² − 2 x·c is for squared euclidean), so every distance is exact and the
-// running best needs no settle step: ties keep the lowest index, by a strict `<`.
+// are promoted, as the reference reads them); centres are float64. Assignment scans in float32
+// and settles exactly where the scan cannot tell (l1AssignScan); ties keep the lowest index.
 
-import { pairAt, valueAt } from './distances';
+import { pairAt, toF32, valueAt } from './distances';
+import { copyStride } from './scratch';
 import { sum2 } from './simd';
 
 /** The four lanes of |row − centre| over t in [t, t + 4), added into a pair of accumulators. */
@@ -28,68 +28,6 @@ import { sum2 } from './simd';
   return s;
 }
 
-/** The tail of a row's L1 distance, added in order after the lanes' sum (l1Distance's last loop). */
-@inline function l1Tail<T>(s: f64, row: usize, centre: usize, from: i32, d: i32): f64 {
-  let sum = s;
-  for (let t = from; t < d; t++) sum += Math.abs(valueAt<T>(row, t) - load<f64>(centre + <usize>t * 8));
-  return sum;
-}
-
-/**
- * Each row of T in [start, end): its nearest centre by L1 distance into `labels`, the distance
- * into `dist` (unless 0). Centres are taken two at a time, sharing the row's loads (and float32
- * rows' promotions); each centre's distance is l1Distance's, bit for bit. Ties keep the lower
- * index: centres are considered in index order and only a strictly smaller distance replaces
- * the best.
- */
-@inline export function l1Assign<T>(x: usize, start: i32, end: i32, d: i32, c64: usize, k: i32, labels: usize, dist: usize): void {
-  const rowBytes = <usize>d * sizeof<T>();
-  const centreBytes = <usize>d * 8;
-  const body = d & ~3;
-  for (let i = start; i < end; i++) {
-    const row = x + <usize>i * rowBytes;
-    let best = 0;
-    let bestDistance = Infinity;
-    let j = 0;
-    for (; j + 2 <= k; j += 2) {
-      const c0 = c64 + <usize>j * centreBytes;
-      const c1 = c0 + centreBytes;
-      let a0 = f64x2.splat(0);
-      let a1 = f64x2.splat(0);
-      let b0 = f64x2.splat(0);
-      let b1 = f64x2.splat(0);
-      for (let t = 0; t < body; t += 4) {
-        const lo = pairAt<T>(row, t);
-        const hi = pairAt<T>(row, t + 2);
-        const off = <usize>t * 8;
-        a0 = f64x2.add(a0, f64x2.abs(f64x2.sub(lo, v128.load(c0 + off))));
-        a1 = f64x2.add(a1, f64x2.abs(f64x2.sub(hi, v128.load(c0 + off + 16))));
-        b0 = f64x2.add(b0, f64x2.abs(f64x2.sub(lo, v128.load(c1 + off))));
-        b1 = f64x2.add(b1, f64x2.abs(f64x2.sub(hi, v128.load(c1 + off + 16))));
-      }
-      const s0 = l1Tail<T>(sum2(f64x2.add(a0, a1)), row, c0, body, d);
-      const s1 = l1Tail<T>(sum2(f64x2.add(b0, b1)), row, c1, body, d);
-      if (s0 < bestDistance) {
-        bestDistance = s0;
-        best = j;
-      }
-      if (s1 < bestDistance) {
-        bestDistance = s1;
-        best = j + 1;
-      }
-    }
-    if (j < k) {
-      const s = l1Distance<T>(row, c64 + <usize>j * centreBytes, d);
-      if (s < bestDistance) {
-        bestDistance = s;
-        best = j;
-      }
-    }
-    store<i32>(labels + <usize>i * 4, best);
-    if (dist != 0) store<f64>(dist + <usize>i * 8, bestDistance);
-  }
-}
-
 /** L1 distance of each row of T in [start, end) to the centre named by its label. */
 @inline export function l1AssignedDistances<T>(x: usize, start: i32, end: i32, d: i32, c64: usize, labels: usize, dist: usize): void {
   for (let i = start; i < end; i++) {
@@ -105,4 +43,120 @@ import { sum2 } from './simd';
     const o = out + <usize>i * <usize>k * 8;
     for (let j = 0; j < k; j++) store<f64>(o + <usize>j * 8, l1Distance<T>(row, c64 + <usize>j * <usize>d * 8, d));
   }
+}
+
+/**
+ * As l1Assign, by a float32 scan settled exactly. Every centre's L1 distance is first computed
+ * in float32 lanes (|x − c| with the centre, and float64 rows, rounded to float32: a float64 row
+ * is copied to float32 in `scratch` first; summed in eight lanes, twice the rate of float64
+ * lanes) into scores (k float64, in scratch after the copy). Its error against the exact distance
+ * is at most err = margin · (score + ||c||₁ + ||x||₁) + (d + 4) · 2^-126 (c1 holds the centres'
+ * L1 norms, k float64; ||x||₁ counts only for float64 rows, whose float32 copy is rounded):
+ * margin = (d + 16) · 2^-22 covers the roundings to float32 (2^-24 of ||c||₁ and ||x||₁), each
+ * |x − c|'s and the lane sums' (about d / 8 + 2 roundings of 2^-24 each, on values at most the
+ * score plus that) several times over; the absolute term covers values in or below float32's
+ * subnormal range, and the exact distance's own float64 rounding is far inside. So the nearest
+ * centre is among those whose score − err is at most the least score + err; where that is one
+ * centre it is the nearest (strictly: every other's exact distance exceeds its own), else the
+ * exact distances of those centres, in index order with a strict `<`, settle it. A score that is
+ * not finite (values past float32's range) keeps its centre in the settle. The labels and
+ * distances are the reference's, bit for bit: ties keep the lowest index.
+ */
+@inline export function l1AssignScan<T>(
+  x: usize, start: i32, end: i32, d: i32, c32: usize, c64: usize, c1: usize, k: i32,
+  margin: f64, labels: usize, dist: usize, scratch: usize,
+): void {
+  const scores = sizeof<T>() == 4 ? scratch : scratch + copyStride(d);
+  const sourceBytes = <usize>d * sizeof<T>();
+  const rowBytes = <usize>d * 4;
+  const body = d & ~7;
+  const tiny = <f64>(d + 4) * 1.1754943508222875e-38;
+  for (let i = start; i < end; i++) {
+    const source = x + <usize>i * sourceBytes;
+    let row = source;
+    let rowNorm = 0.0;
+    if (sizeof<T>() == 8) {
+      toF32(source, scratch, d);
+      row = scratch;
+      for (let t = 0; t < d; t++) rowNorm += Math.abs(load<f64>(source + <usize>t * 8));
+    }
+    let upper = Infinity;
+    let j = 0;
+    for (; j + 2 <= k; j += 2) {
+      const c0 = c32 + <usize>j * rowBytes;
+      const c1p = c0 + rowBytes;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let b0 = f32x4.splat(0);
+      let b1 = f32x4.splat(0);
+      for (let t = 0; t < body; t += 8) {
+        const off = <usize>t * 4;
+        const lo = v128.load(row + off);
+        const hi = v128.load(row + off + 16);
+        a0 = f32x4.add(a0, f32x4.abs(f32x4.sub(lo, v128.load(c0 + off))));
+        a1 = f32x4.add(a1, f32x4.abs(f32x4.sub(hi, v128.load(c0 + off + 16))));
+        b0 = f32x4.add(b0, f32x4.abs(f32x4.sub(lo, v128.load(c1p + off))));
+        b1 = f32x4.add(b1, f32x4.abs(f32x4.sub(hi, v128.load(c1p + off + 16))));
+      }
+      let s0 = laneTotal(f32x4.add(a0, a1));
+      let s1 = laneTotal(f32x4.add(b0, b1));
+      for (let t = body; t < d; t++) {
+        const v = load<f32>(row + <usize>t * 4);
+        s0 += <f64>Mathf.abs(v - load<f32>(c0 + <usize>t * 4));
+        s1 += <f64>Mathf.abs(v - load<f32>(c1p + <usize>t * 4));
+      }
+      store<f64>(scores + <usize>j * 8, s0);
+      store<f64>(scores + <usize>(j + 1) * 8, s1);
+      upper = min(upper, s0 + margin * (s0 + rowNorm + load<f64>(c1 + <usize>j * 8)) + tiny);
+      upper = min(upper, s1 + margin * (s1 + rowNorm + load<f64>(c1 + <usize>(j + 1) * 8)) + tiny);
+    }
+    if (j < k) {
+      const c0 = c32 + <usize>j * rowBytes;
+      let a0 = f32x4.splat(0);
+      for (let t = 0; t < body; t += 4) {
+        const off = <usize>t * 4;
+        a0 = f32x4.add(a0, f32x4.abs(f32x4.sub(v128.load(row + off), v128.load(c0 + off))));
+      }
+      let s0 = laneTotal(a0);
+      for (let t = body; t < d; t++) s0 += <f64>Mathf.abs(load<f32>(row + <usize>t * 4) - load<f32>(c0 + <usize>t * 4));
+      store<f64>(scores + <usize>j * 8, s0);
+      upper = min(upper, s0 + margin * (s0 + rowNorm + load<f64>(c1 + <usize>j * 8)) + tiny);
+    }
+    // The centres that may be nearest; settled exactly where there are two or more.
+    let only = -1;
+    let candidates = 0;
+    for (let q = 0; q < k; q++) {
+      const score = load<f64>(scores + <usize>q * 8);
+      // Not `lower > upper` (NaN, from a score past float32's range, keeps the centre in).
+      if (!(score - margin * (score + rowNorm + load<f64>(c1 + <usize>q * 8)) - tiny > upper)) {
+        candidates++;
+        only = q;
+      } else {
+        store<f64>(scores + <usize>q * 8, -1);
+      }
+    }
+    let best = only;
+    let bestDistance = 0.0;
+    if (candidates == 1) {
+      bestDistance = l1Distance<T>(source, c64 + <usize>only * <usize>d * 8, d);
+    } else {
+      bestDistance = Infinity;
+      best = -1;
+      for (let q = 0; q < k; q++) {
+        if (load<f64>(scores + <usize>q * 8) == -1) continue;
+        const s = l1Distance<T>(source, c64 + <usize>q * <usize>d * 8, d);
+        if (best < 0 || s < bestDistance) {
+          bestDistance = s;
+          best = q;
+        }
+      }
+    }
+    store<i32>(labels + <usize>i * 4, best);
+    if (dist != 0) store<f64>(dist + <usize>i * 8, bestDistance);
+  }
+}
+
+/** The sum of four float32 lanes, in float64. */
+@inline function laneTotal(v: v128): f64 {
+  return <f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1) + <f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3);
 }
