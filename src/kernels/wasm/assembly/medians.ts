@@ -19,8 +19,8 @@
 /**
  * Moves the values of [lo, hi) below `pivot` (strictly, or at most it with `orEqual`) to the
  * front, returning where they end. Branch-free (a Lomuto partition that always swaps and adds
- * the comparison to the split): a data-dependent branch mispredicted on about every other value
- * and cost three times as much.
+ * the comparison to the split): a branch on each comparison mispredicts on about every other
+ * value of unordered data.
  */
 @inline function partitionBelow<T>(buf: usize, lo: i32, hi: i32, pivot: T, orEqual: bool): i32 {
   const S = sizeof<T>();
