@@ -15,7 +15,10 @@ function sortedMedian(values: number[]): number {
 function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
   const out = start.slice();
   for (let j = 0; j < k; j++) {
-    const rows = labels.reduce<number[]>((acc, l, i) => (l === j ? [...acc, i] : acc), []);
+    const rows: number[] = [];
+    labels.forEach((l, i) => {
+      if (l === j) rows.push(i);
+    });
     if (rows.length === 0) continue;
     for (let t = 0; t < X.cols; t++)
       out[j * X.cols + t] = sortedMedian(rows.map((i) => X.data[i * X.cols + t]));
@@ -95,12 +98,12 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
         dtype === 'float32'
           ? new Float32Array(rows.length * 64)
           : new Float64Array(rows.length * 64);
-      rows.forEach((row, i) =>
+      rows.forEach((row, i) => {
         data.set(
           row.map((v) => v + (i % 7) * 0.01),
           i * 64,
-        ),
-      );
+        );
+      });
       const X: Matrix = { data, rows: rows.length, cols: 64 };
       const k = 11;
       const centers = Float64Array.from(
@@ -144,7 +147,7 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
     ];
     for (const dtype of ['float64', 'float32'] as const) {
       for (const sampleWeight of weightings) {
-        const fit = (backend: 'reference' | 'wasm', threads: number) =>
+        const fitWith = (backend: 'reference' | 'wasm', threads: number) =>
           new KMeans({
             nClusters: 12,
             metric: 'manhattan',
@@ -154,9 +157,9 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
             backend,
             threads,
           }).fit(X, { sampleWeight });
-        const a = fit('reference', 1);
+        const a = fitWith('reference', 1);
         for (const threads of [1, 3]) {
-          const b = fit('wasm', threads);
+          const b = fitWith('wasm', threads);
           const what = `${dtype} ${threads} ${sampleWeight ? 'weighted' : ''}`;
           expect(Array.from(b.labels), what).toEqual(Array.from(a.labels));
           expect(b.centroids, what).toEqual(a.centroids);
