@@ -3,13 +3,6 @@
 // same selection in TypeScript), after a counting check of the previous centre. The work is
 // split into bands of columns, one thread's at a time (clusterMedians).
 
-/** Swaps the values of T at a and b. */
-@inline function swapAt<T>(a: usize, b: usize): void {
-  const v = load<T>(a);
-  store<T>(a, load<T>(b));
-  store<T>(b, v);
-}
-
 /** The median of three values: a partition step's pivot. */
 @inline function median3<T>(a: T, b: T, c: T): T {
   if (a < b) return b < c ? b : (a < c ? c : a);
@@ -17,70 +10,16 @@
 }
 
 /**
- * Moves the values of [lo, hi) below `pivot` (strictly, or at most it with `orEqual`) to the
- * front, returning where they end. Branch-free (a Lomuto partition that always swaps and adds
- * the comparison to the split): a branch on each comparison mispredicts on about every other
- * value of unordered data.
+ * A zero of rank `rank` among `count` values of T (`stride` bytes apart from `buf`) with the sign
+ * sorting gives it: sorted values are the negatives, then -0, then +0, so it is -0 when
+ * negatives <= rank < negatives + (count of -0). Selection compares -0 and +0 equal, so it
+ * cannot tell by itself.
  */
-@inline function partitionBelow<T>(buf: usize, lo: i32, hi: i32, pivot: T, orEqual: bool): i32 {
-  const S = sizeof<T>();
-  let split = lo;
-  for (let i = lo; i < hi; i++) {
-    const at = buf + <usize>i * S;
-    const to = buf + <usize>split * S;
-    const v = load<T>(at);
-    store<T>(at, load<T>(to));
-    store<T>(to, v);
-    split += orEqual ? i32(v <= pivot) : i32(v < pivot);
-  }
-  return split;
-}
-
-/**
- * The value of rank `rank` (from 0) among the `count` values of T at `buf`, reordering them so
- * that values before `rank` are at most it and values after at least it. Each step splits
- * [lo, hi) three ways (below, equal, above) around the median of its first, middle and last
- * values, a value of the range, so the equal part is never empty and the range shrinks.
- */
-@inline function selectRank<T>(buf: usize, count: i32, rank: i32): T {
-  const S = sizeof<T>();
-  let lo = 0;
-  let hi = count;
-  while (true) {
-    const pivot = median3<T>(load<T>(buf + <usize>lo * S), load<T>(buf + <usize>((lo + hi) >>> 1) * S), load<T>(buf + <usize>(hi - 1) * S));
-    const lt = partitionBelow<T>(buf, lo, hi, pivot, false);
-    if (rank < lt) {
-      hi = lt;
-      continue;
-    }
-    const gt = partitionBelow<T>(buf, lt, hi, pivot, true);
-    if (rank < gt) return pivot;
-    lo = gt;
-  }
-  return <T>0; // not reached: the loop returns once the range's equal part holds `rank`
-}
-
-/** The smallest of the values of T at `buf` from `from` to `count`. */
-@inline function minFrom<T>(buf: usize, from: i32, count: i32): T {
-  const S = sizeof<T>();
-  let m = load<T>(buf + <usize>from * S);
-  for (let i = from + 1; i < count; i++) {
-    const v = load<T>(buf + <usize>i * S);
-    if (v < m) m = v;
-  }
-  return m;
-}
-
-/**
- * A zero of rank `rank` with the sign sorting gives it: sorted values are the negatives, then -0,
- * then +0, so it is -0 when negatives <= rank < negatives + (count of -0). Selection compares -0
- * and +0 equal, so it cannot tell by itself.
- */
-@inline function signedZero<T>(buf: usize, count: i32, rank: i32): f64 {
+@inline function signedZero<T>(buf: usize, stride: usize, count: i32, rank: i32): f64 {
   let negatives = 0;
   let negativeZeros = 0;
   for (let i = 0; i < count; i++) {
-    const v = <f64>load<T>(buf + <usize>i * sizeof<T>());
+    const v = <f64>load<T>(buf + <usize>i * stride);
     if (v < 0) negatives++;
     else if (v == 0 && 1 / v < 0) negativeZeros++;
   }
@@ -88,22 +27,68 @@
 }
 
 /**
- * The median of the `count` values of T at `buf` by selection, as numpy's median gives it (the
- * mean of the two middle values, in float64, for an even count), bit for bit what sorting gives
- * (-0 before +0). Reorders the values.
+ * The median of `count` values of T, `stride` bytes apart from `column` (left as they are), as
+ * numpy's median gives it (the mean of the two middle values, in float64, for an even count),
+ * bit for bit what sorting gives (-0 before +0). A quickselect partitioning out of place, into
+ * `work` and `spare` (count values of T each) in turn: each step writes every value both at the
+ * front and at the back of the other buffer and advances the front past values below the pivot
+ * (the median of the range's first, middle and last) and the back past values above it. No
+ * store feeds a later load, so the steps run at the rate of independent adds (swapping in place,
+ * each swap's load waited on the last comparison). The equal part is never empty, so every step
+ * shrinks the range. For an even count the value after the lower middle one is the pivot again,
+ * the least of the step's values above it, or the last pivot passed on the way down to the left.
  */
-@inline export function selectMedian<T>(buf: usize, count: i32): f64 {
+@inline function selectMedian<T>(column: usize, stride: usize, count: i32, work: usize, spare: usize): f64 {
+  const S = sizeof<T>();
   const mid = count >> 1;
-  if (count & 1) {
-    const v = <f64>selectRank<T>(buf, count, mid);
-    return v == 0 ? signedZero<T>(buf, count, mid) : v;
+  const odd = (count & 1) != 0;
+  const first = odd ? mid : mid - 1;
+  let rank = first;
+  let src = column;
+  let step = stride;
+  let m = count;
+  let dst = work;
+  let other = spare;
+  let above: T = <T>0; // the least value above the range, once a step went left
+  while (true) {
+    const pivot = median3<T>(load<T>(src), load<T>(src + <usize>(m >> 1) * step), load<T>(src + <usize>(m - 1) * step));
+    let below = 0;
+    let over = 0;
+    for (let i = 0; i < m; i++) {
+      const v = load<T>(src + <usize>i * step);
+      store<T>(dst + <usize>below * S, v);
+      store<T>(dst + <usize>(m - 1 - over) * S, v);
+      below += i32(v < pivot);
+      over += i32(v > pivot);
+    }
+    if (rank < below) {
+      above = pivot;
+      src = dst;
+      m = below;
+    } else if (rank >= m - over) {
+      rank -= m - over;
+      src = dst + <usize>(m - over) * S;
+      m = over;
+    } else {
+      let a = <f64>pivot;
+      if (a == 0) a = signedZero<T>(column, stride, count, first);
+      if (odd) return a;
+      let b: f64;
+      if (rank + 1 < m - over) b = <f64>pivot;
+      else if (over > 0) {
+        let least = load<T>(dst + <usize>(m - over) * S);
+        for (let i = m - over + 1; i < m; i++) least = min(least, load<T>(dst + <usize>i * S));
+        b = <f64>least;
+      } else b = <f64>above;
+      if (b == 0) b = signedZero<T>(column, stride, count, mid);
+      return (a + b) / 2;
+    }
+    step = S;
+    const next = other;
+    other = dst;
+    dst = next;
   }
-  let a = <f64>selectRank<T>(buf, count, mid - 1);
-  // After the selection every value from mid on is at least a: the next in order is their least.
-  let b = <f64>minFrom<T>(buf, mid, count);
-  if (a == 0) a = signedZero<T>(buf, count, mid - 1);
-  if (b == 0) b = signedZero<T>(buf, count, mid);
-  return (a + b) / 2;
+  return 0; // not reached: the loop returns once the range's equal part holds `rank`
 }
 
 /** Bytes of a band of one row in a thread's work area: 16 float32 or 8 float64 values. */
@@ -117,13 +102,13 @@ const BAND_BYTES: usize = 64;
  * out[j · d + t] (float64); a cluster without rows is skipped.
  *
  * A band of every row is first copied, four vectors a row, to its place in the thread's work
- * area (n x 64 bytes, then room for one column of n values and 64 bytes more): X streams
+ * area (n x 64 bytes, then room for two columns of n values and 64 bytes more): X streams
  * through in row order, and each cluster's rows end up together. Then, for each cluster and
  * vector of columns, one SIMD pass over the cluster's rows counts the values below the column's
  * guess (guesses[j · d + t], the centre's last value), equal to it, and -0 (by their bits). Where
  * the middle rank or ranks hold values equal to the guess, the guess is the median (once a fit
  * settles, most medians stay where they were), with the sign of zero from the counts (sorted:
- * the negatives, -0, +0). Only other columns are taken out and selected (selectMedian).
+ * the negatives, -0, +0). Only other columns are selected (selectMedian).
  */
 @inline export function clusterMedians<T>(
   x: usize, start: i32, end: i32, d: i32, k: i32,
@@ -133,9 +118,11 @@ const BAND_BYTES: usize = 64;
   const lanes = 16 / <i32>S;
   const n = load<i32>(offsets + <usize>k * 4);
   const rowBytes = <usize>d * S;
+  // Two buffers of n values of T for the selection, then 16 bytes of guesses of T and 16 of
+  // each count's lanes.
   const column = scratch + <usize>n * BAND_BYTES;
-  // 16 bytes of guesses of T, then 16 of each count's lanes.
-  const lanesAt = column + ((<usize>n * S + 15) & ~15);
+  const spareAt = (<usize>n * S + 15) & ~15;
+  const lanesAt = column + 2 * spareAt;
   for (let q = start; q < end; q++) {
     const t0 = q * bandCols;
     const cols = min(bandCols, d - t0);
@@ -207,9 +194,7 @@ const BAND_BYTES: usize = 64;
             }
             continue;
           }
-          let from = block + <usize>(v + l) * S;
-          for (let p = 0; p < count; p++, from += BAND_BYTES) store<T>(column + <usize>p * S, load<T>(from));
-          store<f64>(target, selectMedian<T>(column, count));
+          store<f64>(target, selectMedian<T>(block + <usize>(v + l) * S, BAND_BYTES, count, column, column + spareAt));
         }
       }
     }
