@@ -33,61 +33,71 @@ const valueArb = fc.oneof(
   fc.double({ min: -1e6, max: 1e6, noNaN: true }),
 );
 
-const caseArb = fc
-  .record({
-    rows: fc.integer({ min: 1, max: 60 }),
-    cols: fc.integer({ min: 1, max: 37 }),
-    k: fc.integer({ min: 1, max: 7 }),
-    dtype: fc.constantFrom('float64', 'float32' as const),
-  })
-  .chain(({ rows, cols, k, dtype }) =>
-    fc.record({
-      dtype: fc.constant(dtype),
-      k: fc.constant(k),
-      X: fc.array(valueArb, { minLength: rows * cols, maxLength: rows * cols }).map(
-        (values): Matrix => ({
-          data: dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values),
-          rows,
-          cols,
-        }),
-      ),
-      labels: fc
-        .array(fc.integer({ min: 0, max: k - 1 }), { minLength: rows, maxLength: rows })
-        .map((l) => Int32Array.from(l)),
-      // Guesses: sometimes the true medians (the counting check's path), else values or noise.
-      guess: fc.constantFrom('medians', 'values', 'noise' as const),
-    }),
-  );
+/** Cases of up to `maxRows` rows (clusters past 256 rows take sampled pivots in the kernels). */
+const casesOf = (maxRows: number, maxCols: number, maxK: number) =>
+  fc
+    .record({
+      rows: fc.integer({ min: 1, max: maxRows }),
+      cols: fc.integer({ min: 1, max: maxCols }),
+      k: fc.integer({ min: 1, max: maxK }),
+      dtype: fc.constantFrom('float64', 'float32' as const),
+    })
+    .chain(({ rows, cols, k, dtype }) =>
+      fc.record({
+        dtype: fc.constant(dtype),
+        k: fc.constant(k),
+        X: fc.array(valueArb, { minLength: rows * cols, maxLength: rows * cols }).map(
+          (values): Matrix => ({
+            data: dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values),
+            rows,
+            cols,
+          }),
+        ),
+        labels: fc
+          .array(fc.integer({ min: 0, max: k - 1 }), { minLength: rows, maxLength: rows })
+          .map((l) => Int32Array.from(l)),
+        // Guesses: sometimes the true medians (the counting check's path), else values or noise.
+        guess: fc.constantFrom('medians', 'values', 'noise' as const),
+      }),
+    );
+
+const caseArb = casesOf(60, 37, 7);
 
 describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () => {
-  it('mediansByCluster: exactly the sorted medians (ties, -0, even counts, empty clusters, any guesses)', () => {
-    fc.assert(
-      fc.property(caseArb, ({ X, k, labels, guess }) => {
-        const d = X.cols;
-        const noise = Float64Array.from({ length: k * d }, (_, i) => ((i * 37) % 11) - 5);
-        const expected = sortedMedians(X, labels, k, noise);
-        const start =
-          guess === 'medians'
-            ? expected.slice()
-            : guess === 'values'
-              ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
-              : noise.slice();
-        const kernels = wasmBackend.bind(X);
-        try {
-          const got = start.slice();
-          kernels.mediansByCluster?.(labels, k, got);
-          // Empty clusters keep what they held: compare them against it.
-          const want = expected.slice();
-          for (let j = 0; j < k; j++)
-            if (!labels.includes(j)) want.set(start.subarray(j * d, (j + 1) * d), j * d);
-          for (let i = 0; i < want.length; i++) expect(Object.is(got[i], want[i])).toBe(true);
-        } finally {
-          kernels.release();
-        }
-      }),
-      { numRuns: 1000 },
-    );
-  });
+  it.each([
+    ['small clusters', casesOf(60, 37, 7), 1000],
+    ['clusters past 256 rows (sampled pivots)', casesOf(3000, 5, 3), 60],
+  ] as const)(
+    'mediansByCluster: exactly the sorted medians (ties, -0, even counts, empty clusters, any guesses; %s)',
+    (_, cases, numRuns) => {
+      fc.assert(
+        fc.property(cases, ({ X, k, labels, guess }) => {
+          const d = X.cols;
+          const noise = Float64Array.from({ length: k * d }, (_, i) => ((i * 37) % 11) - 5);
+          const expected = sortedMedians(X, labels, k, noise);
+          const start =
+            guess === 'medians'
+              ? expected.slice()
+              : guess === 'values'
+                ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
+                : noise.slice();
+          const kernels = wasmBackend.bind(X);
+          try {
+            const got = start.slice();
+            kernels.mediansByCluster?.(labels, k, got);
+            // Empty clusters keep what they held: compare them against it.
+            const want = expected.slice();
+            for (let j = 0; j < k; j++)
+              if (!labels.includes(j)) want.set(start.subarray(j * d, (j + 1) * d), j * d);
+            for (let i = 0; i < want.length; i++) expect(Object.is(got[i], want[i])).toBe(true);
+          } finally {
+            kernels.release();
+          }
+        }),
+        { numRuns },
+      );
+    },
+  );
 
   it('L1 passes with threads: the reference labels, distances and transform on 1, 2 and 3 threads', () => {
     const { datasets } = kmeansGolden();

@@ -26,6 +26,34 @@
   return rank >= negatives && rank < negatives + negativeZeros ? -0.0 : 0.0;
 }
 
+/** Ranges above this many values take their pivot from a sample (sampledPivot), others the median of three. */
+const SAMPLE_FROM = 256;
+/** Values in a pivot's sample. */
+const SAMPLE_SIZE = 32;
+/** How far past the target's place in the sorted sample the pivot is taken, toward the range's far end. */
+const SAMPLE_MARGIN = 3;
+
+/**
+ * A pivot for the value of rank `rank` among `m` values of T (`step` bytes apart from `src`):
+ * SAMPLE_SIZE of them, evenly spaced, are sorted at `sample`, and the one SAMPLE_MARGIN places
+ * past the target's place is taken, on the far side from the range's nearer end. The step then
+ * keeps the part on the near side, about min(rank, m − rank) + m · SAMPLE_MARGIN / SAMPLE_SIZE
+ * values, where a median of three keeps half for a median: a median takes about two steps in
+ * all. It is a value of the range, as every pivot must be (the equal part is never empty).
+ */
+@inline function sampledPivot<T>(src: usize, step: usize, m: i32, rank: i32, sample: usize): T {
+  const S = sizeof<T>();
+  for (let i = 0; i < SAMPLE_SIZE; i++) {
+    const v = load<T>(src + <usize>((<i64>i * <i64>m) / SAMPLE_SIZE) * step);
+    let j = i;
+    for (; j > 0 && load<T>(sample + <usize>(j - 1) * S) > v; j--) store<T>(sample + <usize>j * S, load<T>(sample + <usize>(j - 1) * S));
+    store<T>(sample + <usize>j * S, v);
+  }
+  const place = <i32>((<i64>rank * SAMPLE_SIZE) / <i64>m);
+  const at = 2 * rank < m ? min(SAMPLE_SIZE - 1, place + SAMPLE_MARGIN) : max(0, place - SAMPLE_MARGIN);
+  return load<T>(sample + <usize>at * S);
+}
+
 /**
  * The median of `count` values of T, `stride` bytes apart from `column` (left as they are), as
  * numpy's median gives it (the mean of the two middle values, in float64, for an even count),
@@ -34,11 +62,12 @@
  * front and at the back of the other buffer and advances the front past values below the pivot
  * (the median of the range's first, middle and last) and the back past values above it. No
  * store feeds a later load, so the steps run at the rate of independent adds (swapping in place,
- * each swap's load waited on the last comparison). The equal part is never empty, so every step
- * shrinks the range. For an even count the value after the lower middle one is the pivot again,
+ * each swap's load waited on the last comparison). Pivots come from a sample near the target's
+ * place (sampledPivot) in large ranges. The equal part is never empty, so every step shrinks the
+ * range. `sample` holds SAMPLE_SIZE values of T. For an even count the value after the lower middle one is the pivot again,
  * the least of the step's values above it, or the last pivot passed on the way down to the left.
  */
-@inline function selectMedian<T>(column: usize, stride: usize, count: i32, work: usize, spare: usize): f64 {
+@inline function selectMedian<T>(column: usize, stride: usize, count: i32, work: usize, spare: usize, sample: usize): f64 {
   const S = sizeof<T>();
   const mid = count >> 1;
   const odd = (count & 1) != 0;
@@ -51,7 +80,7 @@
   let other = spare;
   let above: T = <T>0; // the least value above the range, once a step went left
   while (true) {
-    const pivot = median3<T>(load<T>(src), load<T>(src + <usize>(m >> 1) * step), load<T>(src + <usize>(m - 1) * step));
+    const pivot = m > SAMPLE_FROM ? sampledPivot<T>(src, step, m, rank, sample) : median3<T>(load<T>(src), load<T>(src + <usize>(m >> 1) * step), load<T>(src + <usize>(m - 1) * step));
     let below = 0;
     let over = 0;
     for (let i = 0; i < m; i++) {
@@ -102,7 +131,7 @@ const BAND_BYTES: usize = 64;
  * out[j · d + t] (float64); a cluster without rows is skipped.
  *
  * A band of every row is first copied, four vectors a row, to its place in the thread's work
- * area (n x 64 bytes, then room for two columns of n values and 64 bytes more): X streams
+ * area (n x 64 bytes, then room for two columns of n values and 320 bytes more): X streams
  * through in row order, and each cluster's rows end up together. Then, for each cluster and
  * vector of columns, one SIMD pass over the cluster's rows counts the values below the column's
  * guess (guesses[j · d + t], the centre's last value), equal to it, and -0 (by their bits). Where
@@ -118,8 +147,8 @@ const BAND_BYTES: usize = 64;
   const lanes = 16 / <i32>S;
   const n = load<i32>(offsets + <usize>k * 4);
   const rowBytes = <usize>d * S;
-  // Two buffers of n values of T for the selection, then 16 bytes of guesses of T and 16 of
-  // each count's lanes.
+  // Two buffers of n values of T for the selection, then 16 bytes of guesses of T, 16 of each
+  // count's lanes, and a pivot's sample (256 bytes).
   const column = scratch + <usize>n * BAND_BYTES;
   const spareAt = (<usize>n * S + 15) & ~15;
   const lanesAt = column + 2 * spareAt;
@@ -194,7 +223,7 @@ const BAND_BYTES: usize = 64;
             }
             continue;
           }
-          store<f64>(target, selectMedian<T>(block + <usize>(v + l) * S, BAND_BYTES, count, column, column + spareAt));
+          store<f64>(target, selectMedian<T>(block + <usize>(v + l) * S, BAND_BYTES, count, column, column + spareAt, lanesAt + 64));
         }
       }
     }
