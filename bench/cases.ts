@@ -1,4 +1,5 @@
 import { loadDataset } from '../src/data/node/datasets.js';
+import type { MetricName } from '../src/kmeans/metric-strategies.js';
 import type { Matrix, MatrixAllocator } from '../src/matrix.js';
 import { Random } from '../src/random.js';
 
@@ -13,6 +14,11 @@ export interface BenchCase {
   peers: boolean;
   /** Tolerance: 0 (fixed work: exactly `iterations`) unless the case runs to convergence. */
   tol?: number;
+  /**
+   * The metric, 'euclidean' unless given. Other metrics run lloyd's plain rows only (1 and all
+   * threads): bounds are for squared euclidean distance, and the peers have no k-medians.
+   */
+  metric?: MetricName;
   /** X; `allocate` makes the matrix (lloyd's rows load into a shared matrix, fitted uncopied). */
   load(dtype: 'float64' | 'float32', allocate?: MatrixAllocator): Promise<Matrix>;
 }
@@ -59,6 +65,33 @@ export const CASES: BenchCase[] = [
     cols: 784,
     iterations: 3,
     peers: false,
+    load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
+  },
+  {
+    name: 'mnist-10k k=10 manhattan',
+    k: 10,
+    cols: 784,
+    iterations: 10,
+    peers: false,
+    metric: 'manhattan',
+    load: async (dtype, allocate) => (await loadDataset('mnist', { dtype, allocate })).X,
+  },
+  {
+    name: 'mnist-10k k=10 cosine',
+    k: 10,
+    cols: 784,
+    iterations: 10,
+    peers: false,
+    metric: 'cosine',
+    load: async (dtype, allocate) => (await loadDataset('mnist', { dtype, allocate })).X,
+  },
+  {
+    name: 'fashion-60k k=10 manhattan',
+    k: 10,
+    cols: 784,
+    iterations: 10,
+    peers: false,
+    metric: 'manhattan',
     load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
   },
   {
