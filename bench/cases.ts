@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBlobs } from '../src/data/blobs.js';
 import { loadDataset } from '../src/data/node/datasets.js';
+import type { MetricName } from '../src/kmeans/metric-strategies.js';
 import type { DType, Matrix, MatrixAllocator } from '../src/matrix.js';
 import { Random } from '../src/random.js';
 import type { RowSource } from '../src/row-source.js';
@@ -18,6 +19,11 @@ export interface BenchCase {
   peers: boolean;
   /** Tolerance: 0 (fixed work: exactly `iterations`) unless the case runs to convergence. */
   tol?: number;
+  /**
+   * The metric, 'euclidean' unless given. Other metrics run lloyd's plain rows only (1 and all
+   * threads): bounds are for squared euclidean distance, and the peers have no k-medians.
+   */
+  metric?: MetricName;
   /** X; `allocate` makes the matrix (lloyd's rows load into a shared matrix, fitted uncopied). */
   load(dtype: 'float64' | 'float32', allocate?: MatrixAllocator): Promise<Matrix>;
   /**
@@ -79,6 +85,33 @@ export const CASES: BenchCase[] = [
     cols: 784,
     iterations: 3,
     peers: false,
+    load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
+  },
+  {
+    name: 'mnist-10k k=10 manhattan',
+    k: 10,
+    cols: 784,
+    iterations: 10,
+    peers: false,
+    metric: 'manhattan',
+    load: async (dtype, allocate) => (await loadDataset('mnist', { dtype, allocate })).X,
+  },
+  {
+    name: 'mnist-10k k=10 cosine',
+    k: 10,
+    cols: 784,
+    iterations: 10,
+    peers: false,
+    metric: 'cosine',
+    load: async (dtype, allocate) => (await loadDataset('mnist', { dtype, allocate })).X,
+  },
+  {
+    name: 'fashion-60k k=10 manhattan',
+    k: 10,
+    cols: 784,
+    iterations: 10,
+    peers: false,
+    metric: 'manhattan',
     load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
   },
   {

@@ -59,6 +59,7 @@ if (system.startsWith('lloyd')) {
     dtype: dtype as 'float64' | 'float32',
     threads,
     backend: system === 'lloyd-reference' ? 'reference' : 'wasm',
+    metric: bench.metric ?? 'euclidean',
     algorithm:
       system === 'lloyd-hamerly' ? 'hamerly' : system === 'lloyd-elkan' ? 'elkan' : 'lloyd',
   });

@@ -108,6 +108,16 @@ function runRounds(jobs: Job[], onResult: (job: Job, result: Measured) => void):
 }
 
 const rows: Row[] = [];
+
+/** Keeps a job's result as a row of the table, and says it as it comes. */
+function record(caseName: string, dtype: string, job: Job, result: Measured): void {
+  const row = { case: caseName, dtype, system: job.system, threads: job.threads, ...result };
+  rows.push(row);
+  console.error(
+    `${caseName} ${dtype} ${job.system} x${job.threads}: ${row.msPerIter.toFixed(1)} ms/iter, inertia ${row.inertia.toPrecision(10)}`,
+  );
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'lloyd-bench-'));
 for (const bench of cases) {
   for (const dtype of bench.dtypes ?? (['float64', 'float32'] as const)) {
@@ -135,6 +145,11 @@ for (const bench of cases) {
     if (cores > 1) lloyd('lloyd', cores);
     // X read from its file on every pass instead of held (openRows), beside the fits of X in memory.
     if (bench.file) lloyd('lloyd-streamed', cores);
+    if (bench.metric !== undefined && bench.metric !== 'euclidean') {
+      // k-medians and spherical k-means: lloyd's plain rows, beside the euclidean case's.
+      runRounds(jobs, (job, result) => record(bench.name, dtype, job, result));
+      continue;
+    }
     lloyd('lloyd-hamerly', cores);
     lloyd('lloyd-relaxed', cores);
     // Elkan's bounds pay off over many iterations (the run to convergence shows them), and where
@@ -182,13 +197,7 @@ for (const bench of cases) {
       // faiss has no tolerance to match, so it runs the fixed-work cases only.
       if (withFaiss && dtype === 'float32' && !bench.tol) pythonJob('faiss');
     }
-    runRounds(jobs, (job, result) => {
-      const row = { case: bench.name, dtype, system: job.system, threads: job.threads, ...result };
-      rows.push(row);
-      console.error(
-        `${bench.name} ${dtype} ${job.system} x${job.threads}: ${row.msPerIter.toFixed(1)} ms/iter, inertia ${row.inertia.toPrecision(10)}`,
-      );
-    });
+    runRounds(jobs, (job, result) => record(bench.name, dtype, job, result));
   }
 }
 rmSync(scratch, { recursive: true, force: true });

@@ -141,6 +141,14 @@ export interface BoundKernels {
     clusterWeights: Float64Array,
   ): void;
   /**
+   * Optional: the median of each column of each cluster's rows (the rows labelled j, all weighing
+   * alike) into `centers` (k x cols), as numpy's median gives it (the mean of the two middle
+   * values for an even count), bit for bit, -0 sorting before +0. What `centers` holds on entry
+   * are guesses, which only change the speed (the previous centres: most medians stay where they
+   * were); a cluster without rows keeps its entry. Labels must lie in [0, k).
+   */
+  mediansByCluster?(labels: Int32Array, k: number, centers: Float64Array): void;
+  /**
    * Optional fused pass for squared euclidean distance: `assign`, and the block-ordered sums of
    * the new clusters as `sumByCluster` gives them, in one read of X. `distances` may be null
    * when the caller does not need them.

@@ -15,8 +15,8 @@ import {
 import { Random } from '../random.js';
 import { isRowSource, type RowSource } from '../row-source.js';
 import { runFitWorker } from './fit-async.js';
-import { initStrategy as resolveInit } from './init.js';
 import type { FittedState } from './fitted-state.js';
+import { initStrategy as resolveInit } from './init.js';
 import { type LloydResult, runLloyd } from './lloyd.js';
 import { type MetricStrategy, metricStrategy } from './metric-strategies.js';
 import { type KMeansJSON, stateFromJSON, stateToJSON } from './model-json.js';

@@ -3,6 +3,14 @@ import type { BoundKernels, DistanceKind } from '../kernels/types.js';
 import { isMatrix, type Matrix } from '../matrix.js';
 import type { RowSource } from '../row-source.js';
 import { heaviestCluster, planRelocations, relocatedLabels } from './empty-clusters.js';
+import {
+  type ClusterMembers,
+  clusterMembers,
+  exactlySummable,
+  gatherColumn,
+  medianOf,
+  weightedMedianOf,
+} from './medians.js';
 
 /** The distance a model clusters with. */
 export type MetricName = 'euclidean' | 'manhattan' | 'cosine';
@@ -189,54 +197,88 @@ const manhattan: MetricStrategy = {
   readsRows: true,
   prepareCenters() {},
   updateCenters(context) {
-    const { weights, k, newCenters } = context;
+    const { kernels, weights, k, newCenters } = context;
     const X = context.X;
     if (!isMatrix(X)) throw new Error('lloyd: k-medians reads rows of X, which is not in memory');
     const labels = updateLabels(context, clusterWeightsOf(context.labels, weights, k));
     const clusterWeights = clusterWeightsOf(labels, weights, k);
-    const members = membersByCluster(labels, weights, k);
     const uniform = weights.every((w) => w === weights[0]);
-    for (let j = 0; j < k; j++) {
-      const rows = members[j];
-      if (rows.length === 0) continue;
-      for (let t = 0; t < X.cols; t++) {
-        newCenters[j * X.cols + t] = uniform
-          ? median(rows, X, t)
-          : weightedMedian(rows, X, t, weights);
-      }
+    if (uniform && weights[0] > 0 && kernels.mediansByCluster) {
+      // The old centres as the kernels' guesses: once a fit settles most medians stay put.
+      newCenters.set(context.oldCenters);
+      kernels.mediansByCluster(labels, k, newCenters);
+    } else {
+      const members = clusterMembers(labels, weights, k);
+      if (uniform) medianUpdate(X, members, k, newCenters);
+      else weightedMedianUpdate(X, members, k, weights, newCenters);
     }
     fillEmptyFromHeaviest(newCenters, clusterWeights, k, X.cols);
   },
   reportedDistance: (distance) => distance,
 };
 
-/** Rows of each cluster that carry weight. */
-function membersByCluster(labels: Int32Array, weights: Float64Array, k: number): Int32Array[] {
-  const counts = new Int32Array(k);
-  for (let i = 0; i < labels.length; i++) if (weights[i] > 0) counts[labels[i]]++;
-  const members = Array.from(counts, (c) => new Int32Array(c));
-  counts.fill(0);
-  for (let i = 0; i < labels.length; i++) {
-    if (weights[i] > 0) members[labels[i]][counts[labels[i]]++] = i;
+/** The median of each column of each cluster with rows, by selection (medians.ts). */
+function medianUpdate(X: Matrix, members: ClusterMembers, k: number, out: Float64Array): void {
+  const { rows, offsets } = members;
+  const values = new Float64Array(rows.length);
+  for (let j = 0; j < k; j++) {
+    const from = offsets[j];
+    const count = offsets[j + 1] - from;
+    if (count === 0) continue;
+    for (let t = 0; t < X.cols; t++) {
+      gatherColumn(X, rows, from, from + count, t, values);
+      out[j * X.cols + t] = medianOf(values, count);
+    }
   }
-  return members;
 }
 
-/** The median as numpy defines it: the mean of the two middle values for an even count. */
-function median(rows: Int32Array, X: Matrix, col: number): number {
+/**
+ * The weighted median of each column of each cluster with rows: by selection where the weights'
+ * partial sums are exact (so the order they are added in cannot matter), else by sorting.
+ */
+function weightedMedianUpdate(
+  X: Matrix,
+  members: ClusterMembers,
+  k: number,
+  weights: Float64Array,
+  out: Float64Array,
+): void {
+  const { rows, offsets } = members;
+  const select = exactlySummable(weights);
   const values = new Float64Array(rows.length);
-  for (let r = 0; r < rows.length; r++) values[r] = X.data[rows[r] * X.cols + col];
-  values.sort();
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  const rowWeights = new Float64Array(rows.length);
+  for (let j = 0; j < k; j++) {
+    const from = offsets[j];
+    const count = offsets[j + 1] - from;
+    if (count === 0) continue;
+    const cluster = rows.subarray(from, from + count);
+    let total = 0;
+    for (const r of cluster) total += weights[r];
+    for (let t = 0; t < X.cols; t++) {
+      let median = Number.NaN;
+      if (select) {
+        gatherColumn(X, rows, from, from + count, t, values);
+        for (let r = 0; r < count; r++) rowWeights[r] = weights[cluster[r]];
+        median = weightedMedianOf(values, rowWeights, count, total / 2);
+      }
+      out[j * X.cols + t] = Number.isNaN(median)
+        ? weightedMedianBySorting(cluster, X, t, weights)
+        : median;
+    }
+  }
 }
 
 /**
  * A minimiser of sum w·|x - m|: the first value where the cumulative weight reaches half the
  * total; when it lands exactly on half, the midpoint of it and the next value (so equal weights
- * give the ordinary median).
+ * give the ordinary median). Values sorted with ties in row order, weights added in that order.
  */
-function weightedMedian(rows: Int32Array, X: Matrix, col: number, weights: Float64Array): number {
+function weightedMedianBySorting(
+  rows: Int32Array,
+  X: Matrix,
+  col: number,
+  weights: Float64Array,
+): number {
   const values = Array.from(rows, (r) => X.data[r * X.cols + col]);
   const order = Array.from(rows.keys()).sort((a, b) => values[a] - values[b] || a - b);
   let total = 0;

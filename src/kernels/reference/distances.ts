@@ -3,9 +3,10 @@ import type { DistanceKind } from '../types.js';
 
 /**
  * Distance between row `i` of X and centre `j`, computed directly (no expansion, so no
- * cancellation). Squared euclidean distances use one fixed summation order, four interleaved
- * partial sums (t mod 4) combined as (s0 + s2) + (s1 + s3), then the tail: the order the SIMD
- * kernels use, so every backend gets the same bits and ties break the same way.
+ * cancellation). Both kinds use one fixed summation order, four interleaved partial sums
+ * (t mod 4) combined as (s0 + s2) + (s1 + s3), then the tail: the order the SIMD kernels use
+ * (squared differences for squared euclidean, absolute differences for L1), so every backend
+ * gets the same bits and ties break the same way.
  */
 export function rowCenterDistance(
   kind: DistanceKind,
@@ -17,12 +18,12 @@ export function rowCenterDistance(
 ): number {
   const xo = i * d;
   const co = j * d;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t = 0;
   if (kind === 'sqeuclidean') {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let t = 0;
     for (; t + 4 <= d; t += 4) {
       const d0 = X[xo + t] - centers[co + t];
       const d1 = X[xo + t + 1] - centers[co + t + 1];
@@ -40,7 +41,13 @@ export function rowCenterDistance(
     }
     return sum;
   }
-  let sum = 0;
-  for (let t = 0; t < d; t++) sum += Math.abs(X[xo + t] - centers[co + t]);
+  for (; t + 4 <= d; t += 4) {
+    s0 += Math.abs(X[xo + t] - centers[co + t]);
+    s1 += Math.abs(X[xo + t + 1] - centers[co + t + 1]);
+    s2 += Math.abs(X[xo + t + 2] - centers[co + t + 2]);
+    s3 += Math.abs(X[xo + t + 3] - centers[co + t + 3]);
+  }
+  let sum = s0 + s2 + (s1 + s3);
+  for (; t < d; t++) sum += Math.abs(X[xo + t] - centers[co + t]);
   return sum;
 }

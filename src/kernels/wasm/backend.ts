@@ -44,7 +44,9 @@ export function bindRowSource(
  * euclidean pass runs there, on `threads` threads (a worker pool over shared memory). Assignment
  * scores centres with the fast ||c||² - 2x·c form and settles any row whose two best centres are
  * within rounding distance by exact distances, computed in the reference backend's order: labels,
- * distances and sums are the reference backend's, bit for bit. Manhattan uses the reference kernels.
+ * distances and sums are the reference backend's, bit for bit. L1 (manhattan) passes run on
+ * every thread too (assembly/l1.ts: a float32 scan settled by exact distances in the reference's
+ * order), and k-medians' update by selection (assembly/medians.ts).
  */
 export const wasmBackend: KernelBackend = {
   name: 'wasm',

@@ -8,11 +8,10 @@ import type { Matrix } from '../../matrix.js';
 import { paddedClusters } from '../blocks.js';
 import { centreSquaredNorms, FAST_FORM_LIMIT } from '../reference/fast-distances.js';
 import { referenceBackend } from '../reference/index.js';
-import { compensatedWeightedSum } from '../summation.js';
 import type { BoundedRun, BoundKernels, BoundsMethod, DistanceKind } from '../types.js';
 import { WasmBoundedRun } from './bounded-run.js';
 import type { FrameArgs } from './frame.js';
-import { type CentreBuffers, centreBuffers } from './layout.js';
+import { align, type CentreBuffers, centreBuffers } from './layout.js';
 import type { KernelRuntime } from './runtime.js';
 import {
   callInPieces,
@@ -66,7 +65,7 @@ export class WasmKernels implements BoundKernels {
   readonly f32: boolean;
   readonly runtime: KernelRuntime;
   readonly matrix: WasmMatrix;
-  /** The reference's kernels over the same values: manhattan passes, and exact fallbacks. */
+  /** The reference's kernels over the same values: exact fallbacks for float32 beyond the fast scan's range. */
   fallback: BoundKernels;
   /** Rounding bound of the fast scores, relative to (||x|| + max ||c||)² (see assembly/scan.ts). */
   readonly margin: number;
@@ -132,8 +131,8 @@ export class WasmKernels implements BoundKernels {
     labels: Int32Array,
     distances: Float64Array,
   ): void {
-    if (kind !== 'sqeuclidean') {
-      this.fallback.assign(kind, centers, k, labels, distances);
+    if (kind === 'manhattan') {
+      this.l1Assign(centers, k, labels, distances);
       return;
     }
     const scan = this.loadScan(centers, k);
@@ -214,11 +213,7 @@ export class WasmKernels implements BoundKernels {
     labels: Int32Array,
     distances: Float64Array,
   ): void {
-    if (kind !== 'sqeuclidean') {
-      this.fallback.distancesToAssigned(kind, centers, labels, distances);
-      return;
-    }
-    this.assignedDistances(centers, labels);
+    this.assignedDistances(kind, centers, labels);
     distances.set(this.view(Float64Array, this.matrix.buffers.distances, this.rows));
   }
 
@@ -233,13 +228,7 @@ export class WasmKernels implements BoundKernels {
     weights: Float64Array,
     carried?: Float64Array,
   ): number {
-    if (kind !== 'sqeuclidean') {
-      if (carried) throw new Error('lloyd: a carried sum is for squared euclidean distances');
-      const distances = new Float64Array(this.rows);
-      this.fallback.distancesToAssigned(kind, centers, labels, distances);
-      return compensatedWeightedSum(distances, weights);
-    }
-    this.assignedDistances(centers, labels);
+    this.assignedDistances(kind, centers, labels);
     this.loadWeights(weights);
     // On this thread, in row order: compensatedWeightedSum's sum, bit for bit, with the 8 MB of
     // distances (1M rows) left where they are.
@@ -257,13 +246,68 @@ export class WasmKernels implements BoundKernels {
     return sum + compensation;
   }
 
-  /** Each row's squared distance to its labelled centre, into the distances buffer. */
-  private assignedDistances(centers: Float64Array, labels: Int32Array): void {
-    this.loadCenters(centers, centers.length / this.cols);
+  /**
+   * Nearest centres by L1 distance on every thread: the reference's labels and distances, bit
+   * for bit: rows are scanned in float32 (float64 rows from float32 copies) and settled by exact
+   * distances (l1AssignScan in assembly/l1.ts).
+   */
+  private l1Assign(
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    distances: Float64Array,
+  ): void {
+    const rows = this.matrix.buffers;
+    this.loadCentresL1(centers, k);
+    const room = this.room();
+    this.run(this.f32 ? 'l1AssignF32' : 'l1AssignF64', k * this.cols, {
+      x: rows.x,
+      d: this.cols,
+      centres32: room.centres32,
+      centres64: room.centres64,
+      centreNorms: room.centreNorms,
+      k,
+      margin: (this.cols + 16) * 2 ** -22,
+      labels: rows.labels,
+      distances: rows.distances,
+    });
+    labels.set(this.view(Int32Array, rows.labels, this.rows));
+    distances.set(this.view(Float64Array, rows.distances, this.rows));
+  }
+
+  /**
+   * Copies centres in for the float32 L1 scan: float64, a float32 copy, and each centre's L1
+   * norm in `centreNorms` (where the squared euclidean passes keep squared norms: every pass
+   * loads its own).
+   */
+  private loadCentresL1(centers: Float64Array, k: number): void {
+    const room = this.layout(k);
+    const d = this.cols;
+    this.view(Float64Array, room.centres64, k * d).set(centers.subarray(0, k * d));
+    this.view(Float32Array, room.centres32, k * d).set(centers.subarray(0, k * d));
+    const norms = this.view(Float64Array, room.centreNorms, k);
+    for (let j = 0; j < k; j++) {
+      let sum = 0;
+      for (let t = 0; t < d; t++) sum += Math.abs(centers[j * d + t]);
+      norms[j] = sum;
+    }
+  }
+
+  /** Each row's distance of `kind` to its labelled centre, into the distances buffer. */
+  private assignedDistances(kind: DistanceKind, centers: Float64Array, labels: Int32Array): void {
+    this.loadCentres64(centers, centers.length / this.cols);
     const rows = this.matrix.buffers;
     this.view(Int32Array, rows.labels, this.rows).set(labels);
     const chunkRows = Math.max(16, Math.floor(LIGHT_WORK_PER_CALL / this.cols));
-    this.runtime.run(this.f32 ? 'assignedDistF32' : 'assignedDistF64', this.rows, chunkRows, {
+    const l1 = kind === 'manhattan';
+    const kernel = this.f32
+      ? l1
+        ? 'l1AssignedDistF32'
+        : 'assignedDistF32'
+      : l1
+        ? 'l1AssignedDistF64'
+        : 'assignedDistF64';
+    this.runtime.run(kernel, this.rows, chunkRows, {
       x: rows.x,
       d: this.cols,
       centres64: this.room().centres64,
@@ -273,14 +317,18 @@ export class WasmKernels implements BoundKernels {
   }
 
   pairwise(kind: DistanceKind, centers: Float64Array, k: number, out: Float64Array): void {
-    if (kind !== 'sqeuclidean') {
-      this.fallback.pairwise(kind, centers, k, out);
-      return;
-    }
-    this.loadCenters(centers, k);
+    this.loadCentres64(centers, k);
     const room = this.room();
     this.runtime.reserve(room.pairwiseOut + this.rows * k * 8);
-    this.run(this.f32 ? 'pairwiseF32' : 'pairwiseF64', k * this.cols, {
+    const l1 = kind === 'manhattan';
+    const kernel = this.f32
+      ? l1
+        ? 'l1PairwiseF32'
+        : 'pairwiseF32'
+      : l1
+        ? 'l1PairwiseF64'
+        : 'pairwiseF64';
+    this.run(kernel, k * this.cols, {
       x: this.matrix.buffers.x,
       d: this.cols,
       centres64: room.centres64,
@@ -288,6 +336,58 @@ export class WasmKernels implements BoundKernels {
       out: room.pairwiseOut,
     });
     out.set(this.view(Float64Array, room.pairwiseOut, this.rows * k));
+  }
+
+  /**
+   * The clusters' column medians (k-medians' update) by selection on every thread
+   * (assembly/medians.ts). Each row's place among the rows grouped by cluster (in row order) is
+   * found here by a counting sort; bands of columns are shared among the threads, each gathering
+   * its band's columns by cluster into its own work area. The work area lies where the pairwise
+   * output does (both are used only within their own call), the threads' scratch pointing into
+   * it meanwhile. The centres passed in are the kernels' guesses (see medianOf in medians.ts).
+   */
+  mediansByCluster(labels: Int32Array, k: number, centers: Float64Array): void {
+    this.loadCentres64(centers, k);
+    const room = this.room();
+    const { rows, cols } = this;
+    const valueBytes = this.f32 ? 4 : 8;
+    const positionsAt = room.pairwiseOut;
+    const offsetsAt = positionsAt + align(rows * 4);
+    const outAt = offsetsAt + align((k + 1) * 4);
+    const workAt = outAt + align(k * cols * 8);
+    // Bands of 64 bytes a row (assembly/medians.ts): a row's band, then two columns of n values,
+    // 64 bytes of lanes and 256 of a pivot's sample, a thread.
+    const threads = this.runtime.threads;
+    const bandCols = 64 / valueBytes;
+    const stride = align(rows * 64 + 2 * align(rows * valueBytes) + 64 + 256);
+    this.runtime.reserve(workAt + threads * stride);
+    const offsets = new Int32Array(k + 1);
+    for (let i = 0; i < rows; i++) offsets[labels[i] + 1]++;
+    for (let j = 0; j < k; j++) offsets[j + 1] += offsets[j];
+    this.view(Int32Array, offsetsAt, k + 1).set(offsets);
+    const positions = this.view(Int32Array, positionsAt, rows);
+    const next = offsets.slice(0, k);
+    for (let i = 0; i < rows; i++) positions[i] = next[labels[i]]++;
+    this.runtime.setScratch(workAt, stride);
+    try {
+      this.runtime.run(this.f32 ? 'mediansF32' : 'mediansF64', Math.ceil(cols / bandCols), 1, {
+        x: this.matrix.buffers.x,
+        d: cols,
+        k,
+        positions: positionsAt,
+        offsets: offsetsAt,
+        bandCols,
+        centres64: room.centres64,
+        out: outAt,
+      });
+    } finally {
+      this.runtime.setScratch(room.scratch, room.scratchStride);
+    }
+    const medians = this.view(Float64Array, outAt, k * cols);
+    for (let j = 0; j < k; j++) {
+      if (offsets[j + 1] > offsets[j])
+        centers.set(medians.subarray(j * cols, (j + 1) * cols), j * cols);
+    }
   }
 
   /** The reference's exact assignment and sums, for passes beyond the fast scan's range. */
@@ -539,6 +639,12 @@ export class WasmKernels implements BoundKernels {
    */
   beyondFloat32(): boolean {
     return this.f32 && (this.maxRowNorm > FAST_FORM_LIMIT || this.cnMax > FAST_FORM_LIMIT);
+  }
+
+  /** Copies centres in as float64 only: what the exact passes read (the scans need loadCenters). */
+  private loadCentres64(centers: Float64Array, k: number): void {
+    const room = this.layout(k);
+    this.view(Float64Array, room.centres64, k * this.cols).set(centers.subarray(0, k * this.cols));
   }
 
   /** Copies centres in (float64, a float32 copy for the fast scan, their squared norms); returns the largest norm. */

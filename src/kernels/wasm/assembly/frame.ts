@@ -94,6 +94,12 @@ export const FRAME_ADDRESS: usize = 1024;
   accumulate: i32;
   /** A running sum and its compensation (two float64). */
   state: usize;
+  /** Each row's place among the rows grouped by cluster (rows int32). */
+  positions: usize;
+  /** Where each cluster's places start, and the row count last (k + 1 int32). */
+  offsets: usize;
+  /** Columns per band of the medians. */
+  bandCols: i32;
 }
 
 /** The frame's size in bytes (checked against the generated layout by the build). */

@@ -16,6 +16,8 @@
 //   lloyd.ts      Lloyd's pass, and the other full passes
 //   hamerly.ts    Hamerly's bounded pass
 //   elkan.ts      Elkan's bounded pass
+//   l1.ts         L1 distances (k-medians): assignment, assigned distances, every distance
+//   medians.ts    k-medians' update: the clusters' column medians by selection
 //   gaps.ts       distances between centres, for the bounds
 //   checks.ts     checks over values computed anyway
 //   frame.ts      the call frame every kernel reads its arguments from
@@ -33,6 +35,8 @@ import { elkan } from './elkan';
 import { Frame } from './frame';
 import { centreGaps, nearCentres, nearestGaps } from './gaps';
 import { hamerly } from './hamerly';
+import { l1AssignedDistances, l1AssignScan, l1Pairwise } from './l1';
+import { clusterMedians } from './medians';
 import { assignedDistances, assignSum, pairwise, pairwiseFast } from './lloyd';
 import { reduceBlocks, refreshSums, sumBlocks, weightedSum } from './sums';
 
@@ -161,3 +165,52 @@ export function nearCentresF64(frame: Frame, start: i32, end: i32, scratch: usiz
 }
 export function elkanF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return elkanPass<f32>(frame, start, end, scratch); }
 export function elkanF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return elkanPass<f64>(frame, start, end, scratch); }
+
+/**
+ * Nearest centres of float32 rows by L1 distance, and the distances: a float32 scan settled
+ * exactly (l1.ts: l1AssignScan), with the centres' L1 norms in `centreNorms`.
+ */
+export function l1AssignF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1AssignScan<f32>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.margin,
+    frame.labels, frame.distances, scratch,
+  );
+}
+
+/** As l1AssignF32 for float64 rows, each scanned from a float32 copy (l1.ts: l1AssignScan). */
+export function l1AssignF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1AssignScan<f64>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.margin,
+    frame.labels, frame.distances, scratch,
+  );
+}
+
+/** L1 distance of each float32 row to the centre named by its label, into `distances`. */
+export function l1AssignedDistF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1AssignedDistances<f32>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
+}
+
+/** L1 distance of each float64 row to the centre named by its label, into `distances`. */
+export function l1AssignedDistF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1AssignedDistances<f64>(frame.x, start, end, frame.d, frame.centres64, frame.labels, frame.distances);
+}
+
+/** Every float32 row-to-centre L1 distance, into out[i * k + j]. */
+export function l1PairwiseF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1Pairwise<f32>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
+}
+
+/** Every float64 row-to-centre L1 distance, into out[i * k + j]. */
+export function l1PairwiseF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  l1Pairwise<f64>(frame.x, start, end, frame.d, frame.centres64, frame.k, frame.out);
+}
+
+/** Column medians of the clusters of float32 rows, by bands of columns (medians.ts). */
+export function mediansF32(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  clusterMedians<f32>(frame.x, start, end, frame.d, frame.k, frame.positions, frame.offsets, frame.bandCols, frame.centres64, frame.out, scratch);
+}
+
+/** Column medians of the clusters of float64 rows, by bands of columns (medians.ts). */
+export function mediansF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  clusterMedians<f64>(frame.x, start, end, frame.d, frame.k, frame.positions, frame.offsets, frame.bandCols, frame.centres64, frame.out, scratch);
+}

@@ -1,0 +1,253 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { referenceBackend, wasmBackend } from '../src/advanced.js';
+import { KMeans, type Matrix, wasmSimdSupported } from '../src/index.js';
+import { kmeansGolden } from './helpers/fixtures.js';
+
+/** The median by sorting, as the update computed it before selection: the oracle. */
+function sortedMedian(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Each cluster's column medians by sorting; clusters without rows keep `start`'s rows. */
+function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
+  const out = start.slice();
+  for (let j = 0; j < k; j++) {
+    const rows: number[] = [];
+    labels.forEach((l, i) => {
+      if (l === j) rows.push(i);
+    });
+    if (rows.length === 0) continue;
+    for (let t = 0; t < X.cols; t++)
+      out[j * X.cols + t] = sortedMedian(rows.map((i) => X.data[i * X.cols + t]));
+  }
+  return out;
+}
+
+/** Values with many ties and both zeros; continuous values beside them. */
+const valueArb = fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, 2.5, 3),
+  fc.integer({ min: -3, max: 3 }),
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+);
+
+/** Cases of up to `maxRows` rows (clusters past 256 rows take sampled pivots in the kernels). */
+const casesOf = (maxRows: number, maxCols: number, maxK: number) =>
+  fc
+    .record({
+      rows: fc.integer({ min: 1, max: maxRows }),
+      cols: fc.integer({ min: 1, max: maxCols }),
+      k: fc.integer({ min: 1, max: maxK }),
+      dtype: fc.constantFrom('float64', 'float32' as const),
+    })
+    .chain(({ rows, cols, k, dtype }) =>
+      fc.record({
+        dtype: fc.constant(dtype),
+        k: fc.constant(k),
+        X: fc.array(valueArb, { minLength: rows * cols, maxLength: rows * cols }).map(
+          (values): Matrix => ({
+            data: dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values),
+            rows,
+            cols,
+          }),
+        ),
+        labels: fc
+          .array(fc.integer({ min: 0, max: k - 1 }), { minLength: rows, maxLength: rows })
+          .map((l) => Int32Array.from(l)),
+        // Guesses: sometimes the true medians (the counting check's path), else values or noise.
+        guess: fc.constantFrom('medians', 'values', 'noise' as const),
+      }),
+    );
+
+const caseArb = casesOf(60, 37, 7);
+
+describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () => {
+  it.each([
+    ['small clusters', casesOf(60, 37, 7), 1000],
+    ['clusters past 256 rows (sampled pivots)', casesOf(3000, 5, 3), 60],
+  ] as const)(
+    'mediansByCluster: exactly the sorted medians (ties, -0, even counts, empty clusters, any guesses; %s)',
+    (_, cases, numRuns) => {
+      fc.assert(
+        fc.property(cases, ({ X, k, labels, guess }) => {
+          const d = X.cols;
+          const noise = Float64Array.from({ length: k * d }, (_, i) => ((i * 37) % 11) - 5);
+          const expected = sortedMedians(X, labels, k, noise);
+          const start =
+            guess === 'medians'
+              ? expected.slice()
+              : guess === 'values'
+                ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
+                : noise.slice();
+          const kernels = wasmBackend.bind(X);
+          try {
+            const got = start.slice();
+            kernels.mediansByCluster?.(labels, k, got);
+            // Empty clusters keep what they held: compare them against it.
+            const want = expected.slice();
+            for (let j = 0; j < k; j++)
+              if (!labels.includes(j)) want.set(start.subarray(j * d, (j + 1) * d), j * d);
+            for (let i = 0; i < want.length; i++) expect(Object.is(got[i], want[i])).toBe(true);
+          } finally {
+            kernels.release();
+          }
+        }),
+        { numRuns },
+      );
+    },
+  );
+
+  it('L1 passes with threads: the reference labels, distances and transform on 1, 2 and 3 threads', () => {
+    const { datasets } = kmeansGolden();
+    // More values than one thread's share (2^18), so rows are split across threads.
+    const rows = [...datasets.digits, ...datasets.digits, ...datasets.digits];
+    for (const dtype of ['float64', 'float32'] as const) {
+      const data =
+        dtype === 'float32'
+          ? new Float32Array(rows.length * 64)
+          : new Float64Array(rows.length * 64);
+      rows.forEach((row, i) => {
+        data.set(
+          row.map((v) => v + (i % 7) * 0.01),
+          i * 64,
+        );
+      });
+      const X: Matrix = { data, rows: rows.length, cols: 64 };
+      const k = 11;
+      const centers = Float64Array.from(
+        { length: k * 64 },
+        (_, i) => data[(i * 131) % data.length],
+      );
+      const ref = referenceBackend.bind(X);
+      const labels = new Int32Array(X.rows);
+      const distances = new Float64Array(X.rows);
+      ref.assign('manhattan', centers, k, labels, distances);
+      const pairwise = new Float64Array(X.rows * k);
+      ref.pairwise('manhattan', centers, k, pairwise);
+      for (const threads of [1, 2, 3]) {
+        const kernels = wasmBackend.bind(X, { threads });
+        const l = new Int32Array(X.rows);
+        const dist = new Float64Array(X.rows);
+        kernels.assign('manhattan', centers, k, l, dist);
+        expect(Array.from(l)).toEqual(Array.from(labels));
+        expect(Array.from(dist)).toEqual(Array.from(distances));
+        const p = new Float64Array(X.rows * k);
+        kernels.pairwise('manhattan', centers, k, p);
+        expect(Array.from(p)).toEqual(Array.from(pairwise));
+        const medians = centers.slice();
+        kernels.mediansByCluster?.(labels, k, medians);
+        expect(Array.from(medians)).toEqual(Array.from(sortedMedians(X, labels, k, centers)));
+        kernels.release();
+      }
+    }
+  });
+
+  it('whole fits with threads and weights: the reference labels, centroids, inertia and nIter', () => {
+    const { datasets } = kmeansGolden();
+    const X = [...datasets.digits, ...datasets.digits, ...datasets.digits].map((row, i) =>
+      row.map((v) => v + (i % 7) * 0.5),
+    );
+    // None (the kernels' medians), integers (weighted selection), and tenths (sorting).
+    const weightings = [
+      undefined,
+      X.map((_, i) => 1 + (i % 3)),
+      X.map((_, i) => 0.1 * (1 + (i % 4))),
+    ];
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const sampleWeight of weightings) {
+        const fitWith = (backend: 'reference' | 'wasm', threads: number) =>
+          new KMeans({
+            nClusters: 12,
+            metric: 'manhattan',
+            randomState: 5,
+            maxIter: 6,
+            dtype,
+            backend,
+            threads,
+          }).fit(X, { sampleWeight });
+        const a = fitWith('reference', 1);
+        for (const threads of [1, 3]) {
+          const b = fitWith('wasm', threads);
+          const what = `${dtype} ${threads} ${sampleWeight ? 'weighted' : ''}`;
+          expect(Array.from(b.labels), what).toEqual(Array.from(a.labels));
+          expect(b.centroids, what).toEqual(a.centroids);
+          expect(b.inertia, what).toBe(a.inertia);
+          expect(b.nIter, what).toBe(a.nIter);
+        }
+      }
+    }
+  });
+
+  it('whole fits, property: the reference labels, centroids, inertia and nIter (dtypes, ties, weights)', () => {
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.constantFrom('none', 'integers', 'tenths' as const),
+        fc.nat(),
+        ({ X, k, dtype }, weighting, seed) => {
+          fc.pre(X.rows >= k);
+          const sampleWeight =
+            weighting === 'none'
+              ? undefined
+              : Array.from({ length: X.rows }, (_, i) =>
+                  weighting === 'integers' ? 1 + (i % 3) : 0.1 * (1 + (i % 4)),
+                );
+          const options = { nClusters: k, metric: 'manhattan', randomState: seed, dtype } as const;
+          const a = new KMeans({ ...options, backend: 'reference' }).fit(X, { sampleWeight });
+          const b = new KMeans({ ...options, backend: 'wasm' }).fit(X, { sampleWeight });
+          expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+          expect(b.centroids).toEqual(a.centroids);
+          expect(b.inertia).toBe(a.inertia);
+          expect(b.nIter).toBe(a.nIter);
+          // transform, predict and score run the L1 kernels too.
+          expect(b.transform(X)).toEqual(a.transform(X));
+          expect(Array.from(b.predict(X))).toEqual(Array.from(a.predict(X)));
+          expect(b.score(X, { sampleWeight })).toBe(a.score(X, { sampleWeight }));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the float32 L1 scan settles near ties exactly: midpoints, tiny and huge values, both dtypes', () => {
+    // Centres in pairs; rows at their midpoints moved by far less than float32 resolves, so
+    // only the exact settle can tell which centre is nearer (and exact ties go to the lower).
+    const d = 37;
+    const k = 6;
+    const rows = 3000;
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
+    const base = new Float64Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const a = centres[i % k];
+      const b = centres[(i + 1) % k];
+      const nudge = ((i % 5) - 2) * 1e-12;
+      for (let t = 0; t < d; t++) base[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
+    }
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const scale of [1, 1e-36, 1e-40, 1e-43, 1e30, ...(dtype === 'float64' ? [1e300] : [])]) {
+        const values = base.map((v) => v * scale);
+        const data = dtype === 'float32' ? Float32Array.from(values) : values;
+        const X: Matrix = { data, rows, cols: d };
+        const centers = Float64Array.from(centres.flat(), (v) => v * scale);
+        const ref = referenceBackend.bind(X);
+        const labels = new Int32Array(rows);
+        const distances = new Float64Array(rows);
+        ref.assign('manhattan', centers, k, labels, distances);
+        const kernels = wasmBackend.bind(X);
+        const l = new Int32Array(rows);
+        const dist = new Float64Array(rows);
+        kernels.assign('manhattan', centers, k, l, dist);
+        expect(Array.from(l), `${dtype} ${scale}`).toEqual(Array.from(labels));
+        expect(Array.from(dist), `${dtype} ${scale}`).toEqual(Array.from(distances));
+        kernels.release();
+      }
+    }
+  });
+});
