@@ -324,15 +324,7 @@ function readFully(
   firstRow: number,
   rowBytes: number,
 ): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new ValidationError(
-      'file',
-      `${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
+  const fd = openForReading(path, name);
   try {
     let done = 0;
     while (done < target.length) {
@@ -349,16 +341,20 @@ function readFully(
   }
 }
 
-function readHead(path: string, length: number): Uint8Array {
-  let fd: number;
+/** A file descriptor for reading `path`, or an error naming the file as `name`. */
+function openForReading(path: string, name: string): number {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch (error) {
     throw new ValidationError(
       'file',
-      `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
+}
+
+function readHead(path: string, length: number): Uint8Array {
+  const fd = openForReading(path, path);
   try {
     const head = new Uint8Array(length);
     const read = readSync(fd, head, 0, length, 0);
