@@ -79,6 +79,24 @@ describe.runIf(wasmSimdSupported())('fits that read a file pass by pass', () => 
     expect(existsSync(copy)).toBe(false);
   });
 
+  it('fitAsync reads the file in its worker: the same model as fit', async () => {
+    const X = blobs(30_001, 4, 'float32', 13);
+    const path = join(folder, 'async.npy');
+    writeFileSync(path, encodeNpy(X));
+    // The built package: fitAsync's worker is a file of it (dist/kmeans/fit-worker.js).
+    const built = await import('../dist/index.js');
+    const rows = await built.openRows(path);
+    const options = { nClusters: 7, randomState: 6, dtype: 'float32', init: 'k-means++' } as const;
+    const sync = new built.KMeans(options).fit(rows);
+    const async = await new built.KMeans(options).fitAsync(rows);
+    expect(Array.from(async.labels)).toEqual(Array.from(sync.labels));
+    expect(async.centroids).toEqual(sync.centroids);
+    expect(async.inertia).toBe(sync.inertia);
+    await expect(new built.KMeans(options).fitAsync(built.matrixRows(X))).rejects.toThrow(
+      /a RowSource crosses only as a file opened by openRows/,
+    );
+  });
+
   it('a file cut short, or changed while read, is an error naming it and the row', async () => {
     const X = blobs(5_000, 4, 'float64', 2);
     const bytes = encodeNpy(X);

@@ -1,3 +1,4 @@
+import type { FileRowsLayout } from '../data/file-rows.js';
 import type { Matrix } from '../matrix.js';
 import type { IterationInfo } from './lloyd.js';
 import type { KMeansJSON } from './model-json.js';
@@ -9,7 +10,9 @@ export interface FitRequest {
     init?: 'k-means++' | 'k-means||' | 'random' | number[][];
     backend?: 'auto' | 'wasm' | 'reference';
   };
-  X: Matrix | number[][];
+  /** X in memory, or (`rows`) the layout of a file the worker reads pass by pass itself. */
+  X?: Matrix | number[][];
+  rows?: FileRowsLayout;
   sampleWeight?: number[];
   /** Whether to post each iteration (only when the caller listens: it costs a pass for the inertia). */
   relayProgress: boolean;

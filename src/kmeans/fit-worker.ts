@@ -4,6 +4,7 @@
  * responsive; a stop flag in shared memory ends the fit at the next iteration.
  */
 
+import { fileRowsFrom } from '../data/file-rows.js';
 import { prepareThreads } from '../kernels/wasm/runtime.js';
 import { nodeBuiltin } from '../platform.js';
 import type { FitRequest, FitResponse } from './fit-protocol.js';
@@ -24,7 +25,9 @@ function run(request: FitRequest, port: Port): void {
         return stop ? Atomics.load(stop, 0) === 0 : undefined;
       };
     }
-    const km = new KMeans(options).fit(request.X, { sampleWeight: request.sampleWeight });
+    const X = request.rows ? fileRowsFrom(request.rows) : request.X;
+    if (!X) throw new Error('lloyd: the fit request carries no X');
+    const km = new KMeans(options).fit(X, { sampleWeight: request.sampleWeight });
     port.postMessage({ type: 'done', model: km.toJSON() });
   } catch (error) {
     const e = error as Error & { parameter?: string };

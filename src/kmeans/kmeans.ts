@@ -1,3 +1,4 @@
+import type { FileRowsLayout } from '../data/file-rows.js';
 import { NotFittedError, ValidationError } from '../errors.js';
 import { compensatedWeightedSum } from '../kernels/summation.js';
 import type { AllocatedMatrix, BoundKernels } from '../kernels/types.js';
@@ -33,6 +34,11 @@ import { resolveSampleWeight } from './weights.js';
  * memory, or a RowSource (see openRows) read pass by pass and never held whole.
  */
 export type FitInput = MatrixLike | RowSource;
+
+/** Whether `X` is a file's rows opened by openRows (its layout can cross to a worker). */
+function isFileRows(X: unknown): X is RowSource & { layout: FileRowsLayout } {
+  return isRowSource(X) && typeof (X as { layout?: unknown }).layout === 'object';
+}
 
 /** Per-call options of `fit`. */
 export interface FitOptions {
@@ -200,9 +206,13 @@ export class KMeans {
    * meanwhile is the last finished fit. A rejected or aborted fitAsync leaves that model as it was.
    * To fit several datasets at once, use one instance for each.
    */
-  async fitAsync(X: MatrixLike, fitOptions: FitAsyncOptions = {}): Promise<this> {
-    if (isRowSource(X))
-      throw new ValidationError('X', 'fitAsync takes X in memory; fit a RowSource with fit');
+  async fitAsync(X: FitInput, fitOptions: FitAsyncOptions = {}): Promise<this> {
+    // A file's rows cross to the worker as their layout, and the worker reads the file itself.
+    if (isRowSource(X) && !isFileRows(X))
+      throw new ValidationError(
+        'X',
+        'fitAsync sends X to a worker: a RowSource crosses only as a file opened by openRows; fit other sources with fit',
+      );
     this.claim('fitAsync');
     try {
       return await this.fitInWorker(X, fitOptions);
@@ -211,7 +221,7 @@ export class KMeans {
     }
   }
 
-  private async fitInWorker(X: MatrixLike, fitOptions: FitAsyncOptions): Promise<this> {
+  private async fitInWorker(X: FitInput, fitOptions: FitAsyncOptions): Promise<this> {
     const { init, backend, onIteration } = this.requested;
     if (typeof init === 'function')
       throw new ValidationError(
@@ -227,9 +237,13 @@ export class KMeans {
       init === undefined || typeof init === 'string'
         ? init
         : matrixToRows(toMatrix(init, { name: 'init' }));
-    const data = isMatrix(X)
-      ? X
-      : matrixToRows(toMatrix(X, { name: 'X', dtype: this.options.dtype }));
+    const rows = isFileRows(X) ? X.layout : undefined;
+    const data =
+      rows || isRowSource(X)
+        ? undefined
+        : isMatrix(X)
+          ? X
+          : matrixToRows(toMatrix(X, { name: 'X', dtype: this.options.dtype }));
     const sampleWeight =
       fitOptions.sampleWeight === undefined ? undefined : Array.from(fitOptions.sampleWeight);
     const { onIteration: _drop, init: _init, backend: _backend, ...rest } = this.requested;
@@ -237,6 +251,7 @@ export class KMeans {
       {
         options: { ...rest, init: initOption, backend },
         X: data,
+        rows,
         sampleWeight,
         relayProgress: onIteration !== undefined,
       },
