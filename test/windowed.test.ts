@@ -169,11 +169,18 @@ describe.runIf(wasmSimdSupported())('a pool worker that dies', () => {
       }
       process.exit(3);
     `;
-    const pool = new WorkerPool(sharedModule(), 2, (init) => {
-      const worker = new Worker(source, { eval: true, workerData: init });
-      worker.unref();
-      return worker;
-    });
+    // A stall limit of 2 s instead of the default 30, so the test is short.
+    const pool = new WorkerPool(
+      sharedModule(),
+      2,
+      (init) => {
+        const worker = new Worker(source, { eval: true, workerData: init });
+        worker.unref();
+        return worker;
+      },
+      undefined,
+      2000,
+    );
     try {
       await pool.startAsync();
       const rows = 2_000_000;

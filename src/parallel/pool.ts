@@ -43,10 +43,12 @@ const PROGRESS = 16;
 const LOST = 17;
 const CONTROL_BYTES = 128;
 /**
- * A run whose joined workers finish no kernel call for this long is taken for lost: a call is a
- * few million multiply-adds (milliseconds), so a live worker is never silent this long.
+ * A run whose joined workers finish no kernel call for this long is taken for lost. Most calls are
+ * a few million multiply-adds (milliseconds), but a band of k-medians' columns over every row of
+ * a large X is one call of seconds, so the default is generous: a worker that exits says so at
+ * once (LOST), and this catches only one that vanished without a word.
  */
-const STALL_MS = 2000;
+const STALL_MS = 30_000;
 /** Workers start in tens of milliseconds; past this, a browser pool (startAsync) is given up. */
 const STARTUP_TIMEOUT_MS = 10_000;
 
@@ -288,13 +290,18 @@ export class WorkerPool {
   /** A dedicated pool's close, due while it idles between fits (see keepIdle). */
   idleTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** How long joined workers may finish no kernel call before the run takes one for lost. */
+  readonly stallMs: number;
+
   constructor(
     module: WebAssembly.Module,
     threads: number,
     spawn: SpawnWorker,
     memory?: WebAssembly.Memory,
+    stallMs = STALL_MS,
   ) {
     this.threads = threads;
+    this.stallMs = stallMs;
     this.dedicated = memory !== undefined;
     this.memory = memory ?? new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
@@ -390,7 +397,7 @@ export class WorkerPool {
 
   /**
    * Blocks until `joined` workers reported this run done, or one is lost: it said so as it
-   * exited, or the joined workers finished no kernel call for STALL_MS (then LOST is set here).
+   * exited, or the joined workers finished no kernel call for stallMs (then LOST is set here).
    */
   private waitForDone(joined: number): void {
     const { control } = this;
@@ -404,7 +411,7 @@ export class WorkerPool {
       if (now !== progress) {
         progress = now;
         quietSince = performance.now();
-      } else if (performance.now() - quietSince > STALL_MS) {
+      } else if (performance.now() - quietSince > this.stallMs) {
         Atomics.store(control, LOST, 1);
         return;
       }
