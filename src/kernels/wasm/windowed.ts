@@ -11,7 +11,6 @@ import { describeValue, ValidationError } from '../../errors.js';
 import type { DType, FloatArray } from '../../matrix.js';
 import type { RowSource } from '../../row-source.js';
 import { sumBlockRows } from '../blocks.js';
-import { compensatedWeightedSum } from '../summation.js';
 import type { BindOptions, BoundKernels, DistanceKind } from '../types.js';
 import { acquireRuntime } from './runtime.js';
 import { WasmKernels } from './wasm-kernels.js';
@@ -127,11 +126,6 @@ export class WindowedKernels implements BoundKernels {
     labels: Int32Array,
     weights: Float64Array,
   ): number {
-    if (kind !== 'sqeuclidean') {
-      const distances = new Float64Array(this.rows);
-      this.distancesToAssigned(kind, centers, labels, distances);
-      return compensatedWeightedSum(distances, weights);
-    }
     // The running sum and its compensation carried from window to window, in row order.
     const carried = new Float64Array(2);
     let total = 0;
