@@ -58,10 +58,18 @@ if (system.startsWith('lloyd')) {
     tol: bench.tol ?? 0,
     dtype: dtype as 'float64' | 'float32',
     threads,
-    backend: system === 'lloyd-reference' ? 'reference' : 'wasm',
+    backend:
+      system === 'lloyd-reference'
+        ? 'reference'
+        : system.startsWith('lloyd-native')
+          ? 'native'
+          : 'wasm',
     metric: bench.metric ?? 'euclidean',
-    algorithm:
-      system === 'lloyd-hamerly' ? 'hamerly' : system === 'lloyd-elkan' ? 'elkan' : 'lloyd',
+    algorithm: system.endsWith('-hamerly')
+      ? 'hamerly'
+      : system.endsWith('-elkan')
+        ? 'elkan'
+        : 'lloyd',
   });
   const started = performance.now();
   km.fit(X);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openRows } from '../src/data/node/row-files.js';
 import { encodeNpy } from '../src/data/npy.js';
+import { loadNativeKernels, nativeUnavailable } from '../src/kernels/native/loader.js';
 import { boundsForFit } from '../src/kmeans/options.js';
 import { availableCores } from '../src/parallel/pool.js';
 import { CASES, initialCenters } from './cases.js';
@@ -53,6 +54,11 @@ const notes: string[] = [];
 if (!withSklearn)
   notes.push('scikit-learn skipped: no python3 with sklearn (apt-get install python3-sklearn)');
 if (!withFaiss) notes.push('faiss skipped: no python3 with faiss (apt-get install python3-faiss)');
+const native = loadNativeKernels();
+const nativeBuilt = native !== undefined;
+notes.push(
+  native ? `lloyd-native: the ${native.isa} scan` : `lloyd-native skipped: ${nativeUnavailable()}`,
+);
 const cores = availableCores();
 // tsx as a loader in the measured process itself (its CLI would start another node, without our flags).
 const tsxLoader = pathToFileURL(join(here, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -152,6 +158,11 @@ for (const bench of cases) {
     }
     lloyd('lloyd-hamerly', cores);
     lloyd('lloyd-relaxed', cores);
+    // The native kernels (Node, where they are built), plain and with Hamerly's bounds.
+    if (nativeBuilt) {
+      lloyd('lloyd-native', cores);
+      lloyd('lloyd-native-hamerly', cores);
+    }
     // Elkan's bounds pay off over many iterations (the run to convergence shows them), and where
     // 'auto' picks them (k large, d larger).
     // (Rows: the cases are small enough that only the k and d rules decide.)

@@ -135,7 +135,14 @@ export class KMeans {
     }
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
-    const bounds = boundsForFit(opts.algorithm, k, data.rows, data.cols, opts.dtype);
+    const bounds = boundsForFit(
+      opts.algorithm,
+      k,
+      data.rows,
+      data.cols,
+      opts.dtype,
+      opts.backend.name,
+    );
     let best: LloydResult | undefined;
     try {
       for (let restart = 0; restart < opts.nInit; restart++) {

@@ -178,7 +178,8 @@ const ELKAN_AUTO_MAX_BYTES = 2.5 * 2 ** 30;
  * The bounds a fit keeps, if any: those `algorithm` names, or for 'auto' Hamerly's from k >= 8
  * and Elkan's from k >= 32 where their n x k float32 lower bounds (k padded to four) take at most
  * half of X's bytes, X being `rows` x `cols` values in `dtype`, and X and the bounds together fit
- * in ELKAN_AUTO_MAX_BYTES (else Hamerly's, whose bounds are O(n)).
+ * in ELKAN_AUTO_MAX_BYTES (else Hamerly's, whose bounds are O(n)); none for 'auto' on the
+ * `backend` named 'native'.
  */
 export function boundsForFit(
   algorithm: AlgorithmName,
@@ -186,9 +187,11 @@ export function boundsForFit(
   rows: number,
   cols: number,
   dtype: DType,
+  backend?: string,
 ): BoundsMethod | undefined {
   if (algorithm === 'hamerly' || algorithm === 'elkan') return algorithm;
-  if (algorithm !== 'auto' || k < HAMERLY_FROM_K) return undefined;
+  // The native backend's plain pass outruns the bounded passes, which stay WebAssembly there.
+  if (algorithm !== 'auto' || k < HAMERLY_FROM_K || backend === 'native') return undefined;
   const boundBytes = paddedClusters(k) * 4;
   const rowBytes = cols * (dtype === 'float32' ? 4 : 8);
   const fits = rows * (boundBytes + rowBytes) <= ELKAN_AUTO_MAX_BYTES;
