@@ -117,6 +117,7 @@ describe('the entries export the decided names', () => {
   ];
   const nodeOnlyNames = [
     'labelsToCsv',
+    'nativeKernelBuild',
     'loadDataset',
     'loadFile',
     'openRows',

@@ -81,3 +81,16 @@ export function loadNativeKernels(): NativeKernels | undefined {
 export function nativeUnavailable(): string {
   return failure;
 }
+
+/** Which native kernels run in this process: their scan's instruction set, or why none loaded. */
+export type NativeKernelBuild =
+  | { loaded: true; isa: string; path: string }
+  | { loaded: false; reason: string };
+
+/** Loads the native kernels if they are not loaded yet, and says which run (or why none). */
+export function nativeKernelBuild(): NativeKernelBuild {
+  const native = loadNativeKernels();
+  return native
+    ? { loaded: true, isa: native.isa, path: native.path }
+    : { loaded: false, reason: nativeUnavailable() };
+}

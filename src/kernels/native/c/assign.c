@@ -102,24 +102,28 @@ static void finish(const pass *p, int f32, int i, const void *row, int label, do
                        p->blockRows, label);
 }
 
-/**
- * Settles row i from its kept scores (kp float32, halved): the lowest, and when the second is
- * within `bound` of it, the nearest by exact distance of those within the bound.
- */
+static void choose(const pass *p, int f32, const void *row, const float *scores, double bound,
+                   const lloyd_scan_build *scan, int *label, double *distance);
+
+/** Settles row i from its kept scores (choose) and finishes it. */
 static void settle(const pass *p, int f32, int i, const void *row, const float *scores,
-                   double bound) {
-  float low = INFINITY, next = INFINITY;
-  int best = 0;
-  for (int j = 0; j < p->k; j++) {
-    const float s = scores[j];
-    if (s < low) {
-      next = low;
-      low = s;
-      best = j;
-    } else if (s < next) {
-      next = s;
-    }
-  }
+                   double bound, const lloyd_scan_build *scan) {
+  int label;
+  double exact;
+  choose(p, f32, row, scores, bound, scan, &label, &exact);
+  finish(p, f32, i, row, label, exact);
+}
+
+/**
+ * A row's label from its kept scores (kp float32, halved): the lowest, and when the second is
+ * within `bound` of it, the nearest by exact distance of those within the bound, that distance
+ * into *exact (else -1).
+ */
+static void choose(const pass *p, int f32, const void *row, const float *scores, double bound,
+                   const lloyd_scan_build *scan, int *label, double *distance) {
+  float low, next;
+  int best;
+  scan->best2(scores, p->k, &best, &low, &next);
   const double bestScore = 2 * (double)low;
   const double second = 2 * (double)next;
   double exact = -1;
@@ -137,7 +141,8 @@ static void settle(const pass *p, int f32, int i, const void *row, const float *
       }
     }
   }
-  finish(p, f32, i, row, best, exact);
+  *label = best;
+  *distance = exact;
 }
 
 /** A float64 row beyond the float32 scan's range: the nearest centre by exact distances. */
@@ -187,9 +192,28 @@ void lloyd_assign_sum(uint8_t *base, uint32_t frame, int start, int end, int f32
       const int count = end - i < tile ? end - i : tile;
       for (int r = 0; r < tile; r++) rows[r] = x + (size_t)(i + (r < count ? r : count - 1)) * d;
       scan->scores(rows, d, state.packed, state.half, kp, scores);
+      int labels[MAX_ROWS];
+      double exact[MAX_ROWS];
       for (int r = 0; r < count; r++)
-        settle(&p, 1, i + r, rows[r], scores + (size_t)r * kp,
-               lloyd_bound_f32(d, p.xn[i + r], p.cnMax, p.margin));
+        choose(&p, 1, rows[r], scores + (size_t)r * kp,
+               lloyd_bound_f32(d, p.xn[i + r], p.cnMax, p.margin), scan, &labels[r], &exact[r]);
+      // The distances the settle did not take, for the tile's rows together.
+      if (p.distances) {
+        const float *open[MAX_ROWS];
+        const double *centres[MAX_ROWS];
+        double found[MAX_ROWS];
+        int which[MAX_ROWS];
+        int missing = 0;
+        for (int r = 0; r < count; r++) {
+          if (exact[r] >= 0) continue;
+          open[missing] = rows[r];
+          centres[missing] = p.c64 + (size_t)labels[r] * d;
+          which[missing++] = r;
+        }
+        if (missing > 0) lloyd_distances_f32(open, centres, missing, d, found);
+        for (int m = 0; m < missing; m++) exact[which[m]] = found[m];
+      }
+      for (int r = 0; r < count; r++) finish(&p, 1, i + r, rows[r], labels[r], exact[r]);
     }
     return;
   }
@@ -214,7 +238,7 @@ void lloyd_assign_sum(uint8_t *base, uint32_t frame, int start, int end, int f32
       for (int r = 0; r < waiting; r++) {
         const int row = first + r;
         settle(&p, 0, row, x + (size_t)row * d, scores + (size_t)r * kp,
-               lloyd_bound_mixed(d, p.xn[row], p.cnMax));
+               lloyd_bound_mixed(d, p.xn[row], p.cnMax), scan);
       }
       waiting = 0;
     }

@@ -7,6 +7,7 @@
 /** The scan build a process runs: its function, centres per panel and rows per tile. */
 typedef struct {
   lloyd_scores_fn scores;
+  lloyd_best2_fn best2;
   int lanes;
   int rows;
   const char *name;

@@ -23,6 +23,35 @@ double lloyd_distance_f32(const float *row, const double *centre, int d) {
   return s;
 }
 
+typedef double v4df __attribute__((vector_size(32)));
+typedef float v4sf __attribute__((vector_size(16)));
+
+/* One lane per t mod 4, as lloyd_distance_f32's s0..s3; x86-64 builds it for AVX2 and SSE2. */
+__attribute__((target_clones("avx2", "default"))) void lloyd_distances_f32(
+    const float *const *rows, const double *const *centres, int count, int d, double *out) {
+  v4df acc[8];
+  for (int r = 0; r < 8; r++) acc[r] = (v4df){0, 0, 0, 0};
+  const int body = d & ~3;
+  for (int t = 0; t < body; t += 4) {
+    for (int r = 0; r < count; r++) {
+      v4sf x;
+      v4df c;
+      __builtin_memcpy(&x, rows[r] + t, sizeof x);
+      __builtin_memcpy(&c, centres[r] + t, sizeof c);
+      const v4df e = __builtin_convertvector(x, v4df) - c;
+      acc[r] += e * e;
+    }
+  }
+  for (int r = 0; r < count; r++) {
+    double s = (acc[r][0] + acc[r][2]) + (acc[r][1] + acc[r][3]);
+    for (int t = body; t < d; t++) {
+      const double e = (double)rows[r][t] - centres[r][t];
+      s += e * e;
+    }
+    out[r] = s;
+  }
+}
+
 double lloyd_distance_f64(const double *row, const double *centre, int d) {
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   int t = 0;

@@ -9,6 +9,19 @@
 #endif
 
 typedef float vf __attribute__((vector_size(LANES * 4)));
+typedef int vi __attribute__((vector_size(LANES * 4)));
+
+/** a < b ? a : b, lane by lane (C has no vector ?:). */
+static inline vf lesser(vf a, vf b) {
+  const vi pick = a < b;
+  return (vf)(((vi)a & pick) | ((vi)b & ~pick));
+}
+
+/** a > b ? a : b, lane by lane. */
+static inline vf greater(vf a, vf b) {
+  const vi pick = a > b;
+  return (vf)(((vi)a & pick) | ((vi)b & ~pick));
+}
 
 void SCORES(const float *const *rows, int d, const float *packed, const float *half, int kp,
             float *out) {
@@ -56,4 +69,47 @@ void SCORES(const float *const *rows, int d, const float *packed, const float *h
 #pragma GCC unroll 16
     for (int r = 0; r < ROWS; r++) *(vf *)(out + (size_t)r * kp + j) = h0 - acc0[r];
   }
+}
+
+/*
+ * The lowest of `k` scores (the first index on equal scores) and the second lowest, equal to the
+ * lowest when it occurs twice: per lane the two smallest, then across lanes (compares only, so
+ * every build finds the same).
+ */
+void BEST2(const float *scores, int k, int *best, float *lowest, float *runnerUp) {
+  vf low = (vf){0} + __builtin_inff();
+  vf next = low;
+  int j = 0;
+  for (; j + LANES <= k; j += LANES) {
+    vf v;
+    __builtin_memcpy(&v, scores + j, sizeof v);
+    next = lesser(greater(v, low), next);
+    low = lesser(v, low);
+  }
+  float a = __builtin_inff();
+  float b = __builtin_inff();
+  for (int lane = 0; lane < LANES; lane++) {
+    const float l = low[lane];
+    const float n = next[lane];
+    if (l < a) {
+      b = a < n ? a : n;
+      a = l;
+    } else {
+      b = l < b ? l : b;
+    }
+  }
+  for (; j < k; j++) {
+    const float s = scores[j];
+    if (s < a) {
+      b = a;
+      a = s;
+    } else if (s < b) {
+      b = s;
+    }
+  }
+  int at = 0;
+  while (scores[at] != a) at++;
+  *best = at;
+  *lowest = a;
+  *runnerUp = b;
 }

@@ -14,6 +14,16 @@
 typedef void (*lloyd_scores_fn)(const float *const *rows, int d, const float *packed,
                                 const float *half, int kp, float *out);
 
+/**
+ * The lowest of `k` scores (its first index into *best) and the second lowest (the lowest again
+ * when it occurs twice).
+ */
+typedef void (*lloyd_best2_fn)(const float *scores, int k, int *best, float *lowest, float *runnerUp);
+
+void lloyd_best2_avx512(const float *scores, int k, int *best, float *lowest, float *runnerUp);
+void lloyd_best2_avx2(const float *scores, int k, int *best, float *lowest, float *runnerUp);
+void lloyd_best2_base(const float *scores, int k, int *best, float *lowest, float *runnerUp);
+
 void lloyd_scores_avx512(const float *const *rows, int d, const float *packed, const float *half,
                          int kp, float *out);
 void lloyd_scores_avx2(const float *const *rows, int d, const float *packed, const float *half,
