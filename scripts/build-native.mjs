@@ -67,7 +67,8 @@ const builds = [
       '-mfma',
       '-DLANES=16',
       '-DROWS=8',
-      '-DSCORES=lloyd_scores_avx512', '-DBEST2=lloyd_best2_avx512',
+      '-DSCORES=lloyd_scores_avx512',
+      '-DBEST2=lloyd_best2_avx512',
     ],
   ],
   [
@@ -80,13 +81,21 @@ const builds = [
       '-mfma',
       '-DLANES=8',
       '-DROWS=4',
-      '-DSCORES=lloyd_scores_avx2', '-DBEST2=lloyd_best2_avx2',
+      '-DSCORES=lloyd_scores_avx2',
+      '-DBEST2=lloyd_best2_avx2',
     ],
   ],
   [
     'scan.c',
     'scan-base.o',
-    [...common, '-ffp-contract=fast', '-DLANES=4', '-DROWS=4', '-DSCORES=lloyd_scores_base', '-DBEST2=lloyd_best2_base'],
+    [
+      ...common,
+      '-ffp-contract=fast',
+      '-DLANES=4',
+      '-DROWS=4',
+      '-DSCORES=lloyd_scores_base',
+      '-DBEST2=lloyd_best2_base',
+    ],
   ],
 ];
 for (const [file, object, flags] of builds)
