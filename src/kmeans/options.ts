@@ -25,6 +25,12 @@ const HAMERLY_FROM_K = 8;
  */
 const ELKAN_FROM_K = 32;
 
+/**
+ * From this k x d on, 'auto' on the native backend runs plain Lloyd (see boundsForFit and
+ * docs/performance.md for the measurements).
+ */
+const NATIVE_PLAIN_FROM_WORK = 2 ** 15;
+
 /** Options of {@link KMeans}. Every one but `nClusters` has a default. */
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, as scikit-learn. */
@@ -179,7 +185,7 @@ const ELKAN_AUTO_MAX_BYTES = 2.5 * 2 ** 30;
  * and Elkan's from k >= 32 where their n x k float32 lower bounds (k padded to four) take at most
  * half of X's bytes, X being `rows` x `cols` values in `dtype`, and X and the bounds together fit
  * in ELKAN_AUTO_MAX_BYTES (else Hamerly's, whose bounds are O(n)); none for 'auto' on the
- * `backend` named 'native'.
+ * `backend` named 'native' from k x d = NATIVE_PLAIN_FROM_WORK.
  */
 export function boundsForFit(
   algorithm: AlgorithmName,
@@ -190,8 +196,10 @@ export function boundsForFit(
   backend?: string,
 ): BoundsMethod | undefined {
   if (algorithm === 'hamerly' || algorithm === 'elkan') return algorithm;
-  // The native backend's plain pass outruns the bounded passes, which stay WebAssembly there.
-  if (algorithm !== 'auto' || k < HAMERLY_FROM_K || backend === 'native') return undefined;
+  if (algorithm !== 'auto' || k < HAMERLY_FROM_K) return undefined;
+  // The bounded passes stay WebAssembly on the native backend, whose plain pass outruns them
+  // where a row's scan is long (k x d large); where it is short, bounds still save more.
+  if (backend === 'native' && k * cols >= NATIVE_PLAIN_FROM_WORK) return undefined;
   const boundBytes = paddedClusters(k) * 4;
   const rowBytes = cols * (dtype === 'float32' ? 4 : 8);
   const fits = rows * (boundBytes + rowBytes) <= ELKAN_AUTO_MAX_BYTES;
