@@ -223,7 +223,9 @@ const LARGE_ROWS = 12_000_000;
  */
 async function largeBlobsFile(): Promise<{ path: string }> {
   const folder = join(tmpdir(), 'lloyd-bench-cache');
-  const path = join(folder, `blobs-${LARGE_ROWS}x128-float32.npy`);
+  // Named for its generator: makeBlobs has drawn as scikit-learn's make_blobs since the numpy
+  // stream (CHANGELOG), so a file cached by the earlier generator is not reused.
+  const path = join(folder, `blobs-${LARGE_ROWS}x128-float32-numpy-stream.npy`);
   if (existsSync(path)) return { path };
   mkdirSync(folder, { recursive: true });
   const partial = `${path}.partial`;

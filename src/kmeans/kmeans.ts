@@ -133,8 +133,8 @@ export class KMeans {
       kernels.release();
       throw error;
     }
-    const rng =
-      opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
+    // One stream for every restart, consumed in order, as scikit-learn shares its RandomState.
+    const rng = Random.fromSeed(opts.randomState);
     const bounds = boundsForFit(
       opts.algorithm,
       k,
@@ -143,17 +143,11 @@ export class KMeans {
       opts.dtype,
       opts.backend.name,
     );
+    const restarts = restartsFor(opts);
     let best: LloydResult | undefined;
     try {
-      for (let restart = 0; restart < opts.nInit; restart++) {
-        const centers = this.initialCenters(
-          data,
-          kernels,
-          weights,
-          // Each restart's seed is drawn as it starts (the same seeds as drawing all first),
-          // so a huge nInit holds no array of seeds.
-          new Random(rng.nextUint32()),
-        );
+      for (let restart = 0; restart < restarts.count; restart++) {
+        const centers = this.initialCenters(data, kernels, weights, rng);
         const result = runLloyd({
           X: data,
           kernels,
@@ -196,7 +190,7 @@ export class KMeans {
       inertia: best.inertia,
       nIter: best.nIter,
       converged: best.converged,
-      warnings: distinctClusterWarnings(best.labels, k),
+      warnings: [...restarts.warnings, ...distinctClusterWarnings(best.labels, k)],
     };
     return this;
   }
@@ -617,6 +611,21 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
     else if (mapping[a[i]] !== b[i]) return false;
   }
   return true;
+}
+
+/**
+ * The restarts a fit runs: `nInit`, except that explicit starting centres run once, with a
+ * warning when more were asked for, as scikit-learn does (the same start gives the same fit).
+ */
+function restartsFor(opts: ResolvedOptions): { count: number; warnings: string[] } {
+  if (opts.initStrategy.name !== 'array' || opts.nInit === 1)
+    return { count: opts.nInit, warnings: [] };
+  return {
+    count: 1,
+    warnings: [
+      `Explicit initial center position passed: performing only one init instead of nInit=${opts.nInit}.`,
+    ],
+  };
 }
 
 function distinctClusterWarnings(labels: Int32Array, k: number): string[] {

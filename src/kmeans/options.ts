@@ -4,6 +4,7 @@ import { type BackendOption, resolveBackend } from '../kernels/select.js';
 import type { BoundsMethod, KernelBackend } from '../kernels/types.js';
 import { checkDType, type DType } from '../matrix.js';
 import { availableCores } from '../parallel/pool.js';
+import { checkSeed } from '../random.js';
 import { type InitOption, type InitStrategy, initStrategy } from './init.js';
 import type { IterationCallback } from './lloyd.js';
 import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
@@ -40,7 +41,10 @@ export interface KMeansOptions {
    * over X, for large n and k), 'random', a k x d array of centres, or a function (X, k, rng).
    */
   init?: InitOption;
-  /** Restarts; the lowest inertia wins. 'auto' (default): 1 for k-means++, k-means|| and arrays, 10 for random and functions. */
+  /**
+   * Restarts; the lowest inertia wins. 'auto' (default): 1 for k-means++, k-means|| and arrays, 10
+   * for random and functions. Explicit centres run once whatever the value, with a warning.
+   */
   nInit?: number | 'auto';
   /** Iterations per restart at most. Default 300. */
   maxIter?: number;
@@ -48,7 +52,11 @@ export interface KMeansOptions {
   tol?: number;
   /** 'euclidean' (k-means, default), 'manhattan' (k-medians) or 'cosine' (spherical k-means). */
   metric?: MetricName;
-  /** Seed for every random choice. Without it, a random seed is drawn. */
+  /**
+   * Seed for every random choice, an integer in [0, 2^32 - 1]: the draws are numpy's
+   * `RandomState(seed)` stream, consumed as scikit-learn 1.2.1 consumes it, so a seed gives
+   * scikit-learn's `random_state=seed` result. Without it, a random seed is drawn.
+   */
   randomState?: number;
   /** Element type of the working copy of X. Default 'float64'. */
   dtype?: DType;
@@ -125,16 +133,8 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     throw new ValidationError('tol', `must be a finite number >= 0; got ${describeValue(tol)}`);
   }
   const metric = metricStrategy(orDefault(options.metric, 'euclidean'));
-  const randomState = options.randomState;
-  if (
-    randomState !== undefined &&
-    (typeof randomState !== 'number' || !Number.isSafeInteger(randomState))
-  ) {
-    throw new ValidationError(
-      'randomState',
-      `must be an integer seed or undefined; got ${describeValue(randomState)}`,
-    );
-  }
+  const randomState =
+    options.randomState === undefined ? undefined : checkSeed('randomState', options.randomState);
   const dtype = checkDType(orDefault(options.dtype, 'float64'));
   const backend = resolveBackend(orDefault<BackendOption>(options.backend, 'auto'));
   const threads = positiveInteger('threads', orDefault(options.threads, availableCores()));
