@@ -272,8 +272,18 @@ function mayBlock(): boolean {
   }
 }
 
-/** Cores this process may use (1 where it cannot tell). */
+/**
+ * Cores this process may use (1 where it cannot tell), read once: every KMeans asks (its default
+ * `threads`), and Node reads the affinity mask by a system call each time.
+ */
 export function availableCores(): number {
+  cores ??= readAvailableCores();
+  return cores;
+}
+
+let cores: number | undefined;
+
+function readAvailableCores(): number {
   const os = nodeBuiltin<{ availableParallelism?: () => number }>('node:os');
   if (os?.availableParallelism) return os.availableParallelism();
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;

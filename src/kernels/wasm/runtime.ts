@@ -155,7 +155,11 @@ class PrivateRuntime implements KernelRuntime {
    * `given`: a shared memory to run over (a shared matrix's); else one of its own. `native`: the
    * native kernels, which run only over shared memory (it never moves when it grows).
    */
-  constructor(given?: WebAssembly.Memory, native?: NativeKernels) {
+  constructor(
+    private readonly given?: WebAssembly.Memory,
+    private readonly requestedNative?: NativeKernels,
+  ) {
+    const native = requestedNative;
     const { memory, module } = given ? { memory: given, module: sharedModule() } : ownMemory();
     this.memory = memory;
     const shared =
@@ -210,7 +214,11 @@ class PrivateRuntime implements KernelRuntime {
     this.scratch = base;
   }
 
-  release(): void {}
+  /** A runtime of its own small memory idles for the next bind (see acquireRuntime). */
+  release(): void {
+    if (this.given || this.memory.buffer.byteLength > IDLE_PRIVATE_MAX_BYTES) return;
+    idlePrivate.set(this.requestedNative, this);
+  }
 }
 
 /** A worker pool's shared memory, held until `release`. */
@@ -267,10 +275,29 @@ class PooledRuntime implements KernelRuntime {
   }
 }
 
-/** A runtime with `threads` threads where a pool can be had, else a private single-threaded one. */
+/**
+ * A private runtime whose memory stays at most this large is kept when released, for the next
+ * fit to reuse: a new memory and instance cost more than a small fit's passes.
+ */
+const IDLE_PRIVATE_MAX_BYTES = 16 * 2 ** 20;
+
+/** One idle private runtime of its own memory per native kernels (undefined: WebAssembly only). */
+const idlePrivate = new Map<NativeKernels | undefined, PrivateRuntime>();
+
+/**
+ * A runtime with `threads` threads where a pool can be had, else a private single-threaded one:
+ * the one idling since the last bind released it where there is one (its memory holds stale
+ * values, as a pool's does between fits: every pass writes what it reads first).
+ */
 export function acquireRuntime(threads: number, native?: NativeKernels): KernelRuntime {
   const pool = threads > 1 ? acquirePool(sharedModule(), threads, native) : undefined;
-  return pool ? new PooledRuntime(pool) : new PrivateRuntime(undefined, native);
+  if (pool) return new PooledRuntime(pool);
+  const idle = idlePrivate.get(native);
+  if (idle) {
+    idlePrivate.delete(native);
+    return idle;
+  }
+  return new PrivateRuntime(undefined, native);
 }
 
 /**
