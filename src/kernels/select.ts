@@ -1,15 +1,19 @@
 import { describeValue, ValidationError } from '../errors.js';
 import { nativeUnavailable } from './native/loader.js';
 import { referenceBackend } from './reference/index.js';
+import { bySize } from './small-data.js';
 import type { KernelBackend } from './types.js';
 import { nativeBackend, wasmBackend, wasmSimdSupported } from './wasm/backend.js';
 
 /**
  * A backend by name, or a backend object. 'auto' is the native kernels where they load (Node on
  * a platform lloyd ships a build for), else WebAssembly SIMD where the engine has it, else the
- * reference TypeScript.
+ * reference TypeScript; small matrices bind the small-data kernels (small-data.ts) whichever it is.
  */
 export type BackendOption = 'auto' | 'native' | 'wasm' | 'reference' | KernelBackend;
+
+/** What 'auto' resolves to, made once: the large backend behind it is found on first use. */
+let autoBackend: KernelBackend | undefined;
 
 /**
  * Resolves a backend option; 'native' where the native kernels do not load, or 'wasm' where the
@@ -17,8 +21,10 @@ export type BackendOption = 'auto' | 'native' | 'wasm' | 'reference' | KernelBac
  */
 export function resolveBackend(option: unknown): KernelBackend {
   if (option === 'auto') {
-    if (!wasmSimdSupported()) return referenceBackend;
-    return nativeBackend() ?? wasmBackend;
+    autoBackend ??= bySize(() =>
+      wasmSimdSupported() ? (nativeBackend() ?? wasmBackend) : referenceBackend,
+    );
+    return autoBackend;
   }
   if (option === 'reference') return referenceBackend;
   if (option === 'native') {

@@ -133,16 +133,18 @@ export class KMeans {
       kernels.release();
       throw error;
     }
-    // One stream for every restart, consumed in order, as scikit-learn shares its RandomState.
-    const rng = Random.fromSeed(opts.randomState);
-    const bounds = boundsForFit(
-      opts.algorithm,
-      k,
-      data.rows,
-      data.cols,
-      opts.dtype,
-      opts.backend.name,
-    );
+    // One stream for every restart, consumed in order, as scikit-learn shares its RandomState;
+    // made on first use (explicit centres draw nothing, and seeding from entropy is a system call).
+    let stream: Random | undefined;
+    const rng = (): Random => {
+      stream ??= Random.fromSeed(opts.randomState);
+      return stream;
+    };
+    // Bounds only where the bound kernels keep them (the small-data kernels do not): asking
+    // the backend's name would otherwise resolve what 'auto' keeps for large data.
+    const bounds = kernels.startBounded
+      ? boundsForFit(opts.algorithm, k, data.rows, data.cols, opts.dtype, opts.backend.name)
+      : undefined;
     const restarts = restartsFor(opts);
     let best: LloydResult | undefined;
     try {
@@ -413,7 +415,7 @@ export class KMeans {
     data: Matrix | RowSource,
     kernels: BoundKernels,
     weights: Float64Array,
-    rng: Random,
+    rng: () => Random,
   ): Float64Array {
     const { nClusters: k, metric, dtype, backend, threads } = this.options;
     // X read pass by pass starts from k-means|| unless an init was asked for: a handful of passes
@@ -430,7 +432,9 @@ export class KMeans {
       kernels,
       k,
       weights,
-      rng,
+      get rng() {
+        return rng();
+      },
       metric,
       bind,
     });
