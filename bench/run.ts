@@ -1,4 +1,5 @@
 // npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python] [--repeat N]
+// npm run bench -- --latency [--quick]: small data, many fits (bench/latency.ts) instead.
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
@@ -28,6 +29,10 @@ interface Row {
 }
 
 const args = process.argv.slice(2);
+if (args.includes('--latency')) {
+  await import('./latency.js');
+  process.exit(0);
+}
 const here = fileURLToPath(new URL('.', import.meta.url));
 const flag = (name: string) => args.includes(name);
 const chosen = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
