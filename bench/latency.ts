@@ -3,8 +3,8 @@
 // ml-kmeans) on makeBlobs data of n = 200, 2,000 and 20,000 rows at d = 2 and 3, every system
 // starting from the same centres and running to convergence, with the fitted centroids checked
 // equal. Two starts: k sampled rows (a cold fit, many iterations), and the converged centres of
-// a fit of the same data (a refit, as a page refitting on every pan or slider move does: lloyd
-// counts 2 iterations, as scikit-learn does, skmeans 1). Then `predict` of one point and of
+// a fit of the same data (a refit, as a page refitting on every pan or slider move does: one
+// iteration, then the final assignment that scikit-learn's semantics run). Then `predict` of one point and of
 // 1,000 points against a fitted model. Every system runs in this one process, warmed first.
 // Prints a table and writes bench/results/latency.json and bench/results/latency.md.
 import { writeFileSync } from 'node:fs';
