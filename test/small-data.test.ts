@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { KMeans, type Matrix, makeBlobs } from '../src/index.js';
 import { referenceBackend } from '../src/kernels/reference/index.js';
 import { resolveBackend } from '../src/kernels/select.js';
-import { SMALL_DATA_MAX_VALUES, smallDataBackend } from '../src/kernels/small-data.js';
+import {
+  SMALL_DATA_MAX_VALUES,
+  SMALL_DATA_MAX_VALUES_WIDE,
+  smallDataBackend,
+  smallEnough,
+} from '../src/kernels/small-data.js';
 import { wasmSimdSupported } from '../src/kernels/wasm/backend.js';
 
 /** A seeded stream of numbers in [0, 1): test data that repeats. */
@@ -127,6 +132,10 @@ describe('the small-data kernels', () => {
 
 describe("'auto' by size", () => {
   it('binds small matrices to the small-data kernels and larger ones to the backend it names', () => {
+    expect(smallEnough(SMALL_DATA_MAX_VALUES / 2, 2)).toBe(true);
+    expect(smallEnough(SMALL_DATA_MAX_VALUES / 2 + 1, 2)).toBe(false);
+    expect(smallEnough(SMALL_DATA_MAX_VALUES_WIDE / 8, 8)).toBe(true);
+    expect(smallEnough(SMALL_DATA_MAX_VALUES_WIDE / 8 + 1, 8)).toBe(false);
     const auto = resolveBackend('auto');
     const small = auto.bind(randomMatrix(SMALL_DATA_MAX_VALUES / 2, 2, false, 1, 'float64'));
     expect(small.startBounded).toBeUndefined();

@@ -1,6 +1,6 @@
 /**
- * Kernels for small data, and the backend 'auto' resolves to: below SMALL_DATA_MAX_VALUES values
- * of X a pass takes a few microseconds in plain TypeScript, less than a WebAssembly or native
+ * Kernels for small data, and the backend 'auto' resolves to: below a few thousand values of X
+ * (smallEnough) a pass takes a few microseconds in plain TypeScript, less than a WebAssembly or native
  * pass's fixed costs (a kernels memory, copying X and the centres in, writing a frame), so a fit
  * of a few thousand points binds these. They compute what the reference backend computes, in
  * the same order, so every result is the same bits whichever backend a fit binds.
@@ -20,11 +20,16 @@ import type {
 } from './types.js';
 
 /**
- * The most values of X (rows x cols) that 'auto' binds to the small-data kernels. Up to here a
- * fit's passes in TypeScript cost less than the fixed costs of a pass in a kernels memory
- * (bench/latency.ts measures both sides).
+ * The most values of X (rows x cols) that 'auto' binds to the small-data kernels: for d <= 3,
+ * whose distances are written out, and for wider rows, whose distances are the reference's loop.
+ * Below these a fit's passes in TypeScript cost less than the fixed costs of a pass in a kernels
+ * memory. Measured on the loaded 2-core VM, whole fits small-data / native (one process, rounds
+ * interleaved): 200 x 2 k = 3 0.39, 2,000 x 2 k = 5 0.63, 2,000 x 3 k = 5 0.80, 4,000 x 2 k = 8
+ * 0.90, 4,000 x 3 k = 8 1.39, 8,000 x 2 k = 8 1.84; 100 x 32 k = 8 0.90, 200 x 16 k = 8 1.62,
+ * 500 x 6 k = 8 2.38 (from k = 8 the native passes keep Hamerly's bounds).
  */
-export const SMALL_DATA_MAX_VALUES = 1 << 15;
+export const SMALL_DATA_MAX_VALUES = 1 << 13;
+export const SMALL_DATA_MAX_VALUES_WIDE = 1 << 11;
 
 /**
  * Labels rows [start, end) of X (d columns) with their nearest of `k` centres, ties to the lowest
@@ -241,7 +246,7 @@ class SmallDataKernels implements BoundKernels {
 
 /**
  * The small-data kernels as a backend of their own: any size binds, but they are meant for
- * matrices of at most SMALL_DATA_MAX_VALUES values (see {@link bySize}).
+ * matrices small enough for them (smallEnough; see {@link bySize}).
  */
 export const smallDataBackend: KernelBackend = {
   name: 'small-data',
@@ -251,13 +256,12 @@ export const smallDataBackend: KernelBackend = {
 };
 
 /** Whether a rows x cols matrix is small enough for the small-data kernels. */
-function small(rows: number, cols: number): boolean {
-  return rows * cols <= SMALL_DATA_MAX_VALUES;
+export function smallEnough(rows: number, cols: number): boolean {
+  return rows * cols <= (cols <= 3 ? SMALL_DATA_MAX_VALUES : SMALL_DATA_MAX_VALUES_WIDE);
 }
 
 /**
- * A backend that binds matrices of at most SMALL_DATA_MAX_VALUES values to the small-data
- * kernels (where they lie: no copy into a kernels memory) and everything else to `large`, which
+ * A backend that binds matrices small enough (smallEnough) to the small-data kernels (where they lie: no copy into a kernels memory) and everything else to `large`, which
  * is resolved on first use only (so a process that fits small data never compiles WebAssembly
  * or loads native code). It goes by `large`'s name: that is the backend every pass that matters
  * runs on, and the small-data kernels give the same bits.
@@ -273,7 +277,7 @@ export function bySize(large: () => KernelBackend): KernelBackend {
       return backend().name;
     },
     bind(X: Matrix, options?: BindOptions): BoundKernels {
-      if (small(X.rows, X.cols) && options?.windowRows === undefined)
+      if (smallEnough(X.rows, X.cols) && options?.windowRows === undefined)
         return new SmallDataKernels(X, options?.blockRows);
       return backend().bind(X, options);
     },
@@ -284,11 +288,11 @@ export function bySize(large: () => KernelBackend): KernelBackend {
       options?: BindOptions,
     ): AllocatedMatrix | undefined {
       // Small X goes to an ordinary matrix, then `bind`.
-      if (small(rows, cols)) return undefined;
+      if (smallEnough(rows, cols)) return undefined;
       return backend().allocate?.(rows, cols, dtype, options);
     },
     adopt(X: Matrix, dtype: DType, options?: BindOptions): AllocatedMatrix | undefined {
-      if (small(X.rows, X.cols)) return undefined;
+      if (smallEnough(X.rows, X.cols)) return undefined;
       return backend().adopt?.(X, dtype, options);
     },
     bindRows(source: RowSource, dtype: DType, options?: BindOptions): BoundKernels {
