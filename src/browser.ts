@@ -20,6 +20,9 @@ export {
 } from './kmeans/kmeans.js';
 export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';
 export type { MetricName } from './kmeans/metric-strategies.js';
+export { MiniBatchKMeans } from './kmeans/minibatch/minibatch-kmeans.js';
+export type { MiniBatchKMeansJSON } from './kmeans/minibatch/model-json.js';
+export type { MiniBatchKMeansOptions } from './kmeans/minibatch/options.js';
 export type { KMeansJSON } from './kmeans/model-json.js';
 export type { KMeansOptions } from './kmeans/options.js';
 export {

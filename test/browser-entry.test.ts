@@ -65,6 +65,7 @@ describe('the entries export the decided names', () => {
     'BUNDLED_FILES',
     'DATASETS',
     'KMeans',
+    'MiniBatchKMeans',
     'NotFittedError',
     'Random',
     'ValidationError',

@@ -564,7 +564,7 @@ const VARIANCE_CHUNK_VALUES = 1 << 22;
  * Mean over features of the population variance of each column, as scikit-learn's tolerance (two
  * passes), accumulated row by row in order, so a source read in chunks gives the matrix's bits.
  */
-function meanFeatureVariance(X: Matrix | RowSource, dtype: DType): number {
+export function meanFeatureVariance(X: Matrix | RowSource, dtype: DType): number {
   const { rows, cols } = X;
   const forEachChunk = (visit: (data: ArrayLike<number>, count: number) => void): void => {
     if (isMatrix(X)) {

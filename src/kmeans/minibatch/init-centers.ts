@@ -1,0 +1,76 @@
+import type { BoundKernels, KernelBackend } from '../../kernels/types.js';
+import type { Matrix } from '../../matrix.js';
+import type { Random } from '../../random.js';
+import { gatherRows } from '../centroid-queries.js';
+import { randint } from '../draws.js';
+import type { InitStrategy } from '../init.js';
+import { metricStrategy } from '../metric-strategies.js';
+
+/** What choosing a mini-batch fit's starting centres needs. */
+export interface MiniBatchInit {
+  X: Matrix;
+  weights: Float64Array;
+  k: number;
+  strategy: InitStrategy;
+  /** Rows to initialise from: fewer than X's rows draws that many with replacement first. */
+  initSize: number;
+  rng: Random;
+  backend: KernelBackend;
+  threads: number;
+}
+
+const euclidean = metricStrategy('euclidean');
+
+/**
+ * scikit-learn's `_init_centroids` with `init_size`: when initSize < n, the strategy runs on
+ * initSize rows drawn uniformly with replacement (and their weights); otherwise on X. Returns
+ * k x cols float64 centres.
+ */
+export function initialMiniBatchCenters(init: MiniBatchInit): Float64Array {
+  const { X, weights, k, rng, backend, threads } = init;
+  let sample = X;
+  let sampleWeights = weights;
+  if (init.initSize < X.rows) {
+    const indices = randint(rng, X.rows, init.initSize);
+    sample = gatherRows(X, indices);
+    sampleWeights = Float64Array.from(indices, (i) => weights[i]);
+  }
+  const bind = (matrix: Matrix): BoundKernels => backend.bind(matrix, { threads });
+  const kernels = bind(sample);
+  try {
+    const { cols } = sample;
+    return init.strategy.choose({
+      X: sample,
+      readRows: (indices) => {
+        const out = new Float64Array(indices.length * cols);
+        indices.forEach((row, j) => {
+          out.set(sample.data.subarray(row * cols, (row + 1) * cols), j * cols);
+        });
+        return out;
+      },
+      kernels,
+      k,
+      weights: sampleWeights,
+      rng,
+      metric: euclidean,
+      bind,
+    });
+  } finally {
+    kernels.release();
+  }
+}
+
+/**
+ * scikit-learn's default init size: 3 x batch size, at least 3k; an explicit one below k is
+ * raised to 3k; never more than the rows.
+ */
+export function resolveInitSize(
+  initSize: number | undefined,
+  batchSize: number,
+  k: number,
+  rows: number,
+): number {
+  let size = initSize ?? 3 * batchSize;
+  if (size < k) size = 3 * k;
+  return Math.min(size, rows);
+}
