@@ -11,6 +11,14 @@ export * from './data/index.js';
 export { NotFittedError, ValidationError } from './errors.js';
 export { sharedMatrix, wasmSimdSupported } from './kernels/wasm/backend.js';
 export { prepareThreads, wasmKernelVariant } from './kernels/wasm/runtime.js';
+export { BisectingKMeans } from './kmeans/bisecting/bisecting-kmeans.js';
+export type { BisectingKMeansJSON } from './kmeans/bisecting/model-json.js';
+export type {
+  BisectingInit,
+  BisectingKMeansOptions,
+  BisectingStrategy,
+} from './kmeans/bisecting/options.js';
+export type { BisectingNode } from './kmeans/bisecting/tree.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
 export {
   type FitAsyncOptions,

@@ -63,6 +63,7 @@ describe('the browser entries', () => {
 describe('the entries export the decided names', () => {
   const browserNames = [
     'BUNDLED_FILES',
+    'BisectingKMeans',
     'DATASETS',
     'KMeans',
     'MiniBatchKMeans',
