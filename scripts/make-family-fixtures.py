@@ -2,8 +2,9 @@
 
 Run with a Python that has scikit-learn 1.2.1 (Debian's python3-sklearn):
     /usr/bin/python3 scripts/make-family-fixtures.py
-Writes test/fixtures/minibatch-golden.json and test/fixtures/bisecting-golden.json. Tests only
-read the JSON; they never need Python.
+    npx biome format --write test/fixtures
+Writes test/fixtures/minibatch-golden.json and test/fixtures/bisecting-golden.json (biome lays
+them out as the other fixtures). Tests only read the JSON; they never need Python.
 
 MiniBatchKMeans: scikit-learn's partial_fit and lloyd's partialFit see the same batches from the
 same explicit initial centres, so no random draw takes part except reassignment's. The cases with
@@ -160,9 +161,9 @@ def main():
         "sklearn": sklearn.__version__,
         "cases": [
             minibatch_case("blobs k=4 d=3, no reassignment", 0, 4, 3, 25, 0.0, False, [50]),
-            minibatch_case("blobs k=5 d=6, weighted, batch sizes vary", 1, 5, 6, 30, 0.0, True, [64, 17, 130]),
-            minibatch_case("blobs k=6 d=4, reassignment on", 2, 6, 4, 60, 0.05, False, [40]),
-            minibatch_case("blobs k=6 d=4, weighted, reassignment on", 3, 6, 4, 60, 0.2, True, [30, 45]),
+            minibatch_case("blobs k=5 d=6, weighted, batch sizes vary", 1, 5, 6, 24, 0.0, True, [48, 17, 90]),
+            minibatch_case("blobs k=6 d=4, reassignment on", 2, 6, 4, 45, 0.05, False, [40]),
+            minibatch_case("blobs k=6 d=4, weighted, reassignment on", 3, 6, 4, 45, 0.2, True, [30, 45]),
         ],
     }
     assert any(s["reassigned"] for c in minibatch["cases"] for s in c["steps"]), "no reassignment"
