@@ -65,10 +65,10 @@ describe('BisectingKMeans tree', () => {
   it('is reproducible by randomState, for any thread count and backend', () => {
     fc.assert(
       fc.property(smallData, fc.integer({ min: 0, max: 100 }), (X, seed) => {
-        const fit = (threads: number, backend: 'wasm' | 'reference') =>
+        const fitWith = (threads: number, backend: 'wasm' | 'reference') =>
           new BisectingKMeans({ nClusters: 4, randomState: seed, threads, backend }).fit(X);
-        const a = fit(1, 'wasm');
-        for (const other of [fit(3, 'wasm'), fit(1, 'reference'), fit(1, 'wasm')]) {
+        const a = fitWith(1, 'wasm');
+        for (const other of [fitWith(3, 'wasm'), fitWith(1, 'reference'), fitWith(1, 'wasm')]) {
           expect(other.tree).toEqual(a.tree);
           expect(other.labels).toEqual(a.labels);
           expect(other.inertia).toBe(a.inertia);

@@ -53,7 +53,7 @@ describe('MiniBatchKMeans.fit', () => {
   it('is reproducible by randomState, for any thread count and backend', () => {
     fc.assert(
       fc.property(smallData, fc.integer({ min: 0, max: 1000 }), (X, seed) => {
-        const fit = (threads: number, backend: 'wasm' | 'reference') =>
+        const fitWith = (threads: number, backend: 'wasm' | 'reference') =>
           new MiniBatchKMeans({
             nClusters: 3,
             batchSize: 8,
@@ -61,10 +61,10 @@ describe('MiniBatchKMeans.fit', () => {
             threads,
             backend,
           }).fit(X);
-        const a = fit(1, 'wasm');
-        const b = fit(3, 'wasm');
-        const c = fit(1, 'reference');
-        const d = fit(1, 'wasm');
+        const a = fitWith(1, 'wasm');
+        const b = fitWith(3, 'wasm');
+        const c = fitWith(1, 'reference');
+        const d = fitWith(1, 'wasm');
         for (const other of [b, c, d]) {
           expect(other.centroids).toEqual(a.centroids);
           expect(other.labels).toEqual(a.labels);
