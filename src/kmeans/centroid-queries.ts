@@ -1,6 +1,9 @@
 import { compensatedWeightedSum } from '../kernels/summation.js';
 import type { BoundKernels, KernelBackend } from '../kernels/types.js';
-import { type DType, flatToRows, type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
+import { type DType, flatToRows, type Matrix, zerosMatrix } from '../matrix.js';
+import type { RowSource } from '../row-source.js';
+import { bindData, type FitInput } from './kmeans.js';
+import { metricStrategy } from './metric-strategies.js';
 import { resolveSampleWeight } from './weights.js';
 
 /**
@@ -14,6 +17,8 @@ export interface EuclideanCentroids {
   dtype: DType;
 }
 
+const euclidean = metricStrategy('euclidean');
+
 /** How queries bind new data: the model's backend and threads. */
 export interface QueryBackend {
   backend: KernelBackend;
@@ -21,17 +26,31 @@ export interface QueryBackend {
 }
 
 /**
- * Converts X (checked: finite, `cols` columns) to the model's dtype, binds it, runs `use` and
- * releases the kernels whatever happens.
+ * Binds X (rows of numbers, a Matrix, or a RowSource read pass by pass) as KMeans binds it:
+ * checked to be finite with `cols` columns, converted to the model's dtype straight into the
+ * backend's memory (a shared matrix is bound where it lies). Runs `use` and releases the kernels
+ * whatever happens.
  */
 export function withBoundRows<T>(
-  X: MatrixLike,
-  cols: number,
+  X: FitInput,
+  cols: number | undefined,
   dtype: DType,
   { backend, threads }: QueryBackend,
-  use: (data: Matrix, kernels: BoundKernels) => T,
+  use: (data: Matrix | RowSource, kernels: BoundKernels) => T,
+  validate: (shape: { rows: number; cols: number }) => void = () => {},
 ): T {
-  return withKernels(toMatrix(X, { name: 'X', dtype, cols }), { backend, threads }, use);
+  const { data, kernels } = bindData(
+    X,
+    { backend, threads, metric: euclidean },
+    dtype,
+    cols,
+    validate,
+  );
+  try {
+    return use(data, kernels);
+  } finally {
+    kernels.release();
+  }
 }
 
 /** Binds a matrix the model made itself (checked already), runs `use`, releases the kernels. */
@@ -50,7 +69,7 @@ export function withKernels<T>(
 
 /** The nearest centroid of each row of X (ties to the lower index). */
 export function nearestCentroids(
-  X: MatrixLike,
+  X: FitInput,
   model: EuclideanCentroids,
   query: QueryBackend,
 ): Int32Array {
@@ -63,7 +82,7 @@ export function nearestCentroids(
 
 /** Euclidean distance from each row of X to each centroid (rows x k). */
 export function centroidDistances(
-  X: MatrixLike,
+  X: FitInput,
   model: EuclideanCentroids,
   query: QueryBackend,
 ): number[][] {
@@ -77,7 +96,7 @@ export function centroidDistances(
 
 /** Minus the weighted sum of squared distances of X to its nearest centroids (scikit-learn's `score`). */
 export function centroidScore(
-  X: MatrixLike,
+  X: FitInput,
   sampleWeight: ArrayLike<number> | undefined,
   model: EuclideanCentroids,
   query: QueryBackend,
@@ -90,16 +109,59 @@ export function centroidScore(
   });
 }
 
-/** Rows `indices` of X as a new matrix of X's dtype (a batch, or one cluster's rows). */
-export function gatherRows(X: Matrix, indices: ArrayLike<number>): Matrix {
+/**
+ * Kernels over a rows x cols matrix of `dtype` that `fill` writes: written straight into the
+ * backend's memory where it offers room (one copy of the rows, no second one by bind), else into
+ * a new matrix that is then bound. The caller releases the kernels.
+ */
+export function bindFilled(
+  rows: number,
+  cols: number,
+  dtype: DType,
+  { backend, threads }: QueryBackend,
+  fill: (data: Matrix) => void,
+): { data: Matrix; kernels: BoundKernels } {
+  const allocated = backend.allocate?.(rows, cols, dtype, { threads });
+  if (allocated) {
+    try {
+      fill(allocated.matrix);
+      return { data: allocated.matrix, kernels: allocated.bind() };
+    } catch (error) {
+      allocated.release();
+      throw error;
+    }
+  }
+  const data = zerosMatrix(rows, cols, dtype);
+  fill(data);
+  return { data, kernels: backend.bind(data, { threads }) };
+}
+
+/**
+ * Rows `indices` of X (a batch, or one cluster's rows) gathered straight into the backend's
+ * memory and bound; runs `use` on them and releases the kernels whatever happens.
+ */
+export function withGathered<T>(
+  X: Matrix,
+  indices: ArrayLike<number>,
+  query: QueryBackend,
+  use: (rows: Matrix, kernels: BoundKernels) => T,
+): T {
+  const dtype = X.data instanceof Float32Array ? 'float32' : 'float64';
+  const { data, kernels } = bindFilled(indices.length, X.cols, dtype, query, (into) => {
+    gatherRowsInto(X, indices, into);
+  });
+  try {
+    return use(data, kernels);
+  } finally {
+    kernels.release();
+  }
+}
+
+/** Copies rows `indices` of X, in order, into `into` (indices.length x X.cols). */
+export function gatherRowsInto(X: Matrix, indices: ArrayLike<number>, into: Matrix): void {
   const { cols } = X;
-  const data =
-    X.data instanceof Float32Array
-      ? new Float32Array(indices.length * cols)
-      : new Float64Array(indices.length * cols);
   for (let j = 0; j < indices.length; j++) {
     const row = indices[j];
-    data.set(X.data.subarray(row * cols, (row + 1) * cols), j * cols);
+    into.data.set(X.data.subarray(row * cols, (row + 1) * cols), j * cols);
   }
-  return { data, rows: indices.length, cols };
 }

@@ -438,6 +438,9 @@ export class KMeans {
   }
 }
 
+/** What binding X needs from the options (MiniBatchKMeans and BisectingKMeans bind X this way too). */
+export type BindingOptions = Pick<ResolvedOptions, 'backend' | 'threads' | 'metric'>;
+
 /**
  * Validates and converts X once, straight into the backend's own memory where it offers room
  * (so a fit holds one copy of X), prepares it for the metric, and binds it. A matrix already in
@@ -445,9 +448,9 @@ export class KMeans {
  * given. A RowSource is bound to be read pass by pass, each window prepared as it is read.
  * `validate` sees X's shape before anything is held; nothing is left held when it throws.
  */
-function bindData(
+export function bindData(
   X: FitInput,
-  options: Readonly<ResolvedOptions>,
+  options: Readonly<BindingOptions>,
   dtype: DType,
   cols: number | undefined,
   validate: (shape: { rows: number; cols: number }) => void,
@@ -497,7 +500,7 @@ function overflowError(metric: string, weighted: boolean): ValidationError {
 /** bindData for a RowSource: kernels that read it window by window. */
 function bindRowSource(
   source: RowSource,
-  options: Readonly<ResolvedOptions>,
+  options: Readonly<BindingOptions>,
   dtype: DType,
   cols: number | undefined,
   validate: (shape: { rows: number; cols: number }) => void,

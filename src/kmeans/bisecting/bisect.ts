@@ -1,7 +1,7 @@
 import type { BoundKernels } from '../../kernels/types.js';
 import type { Matrix } from '../../matrix.js';
 import type { Random } from '../../random.js';
-import { gatherRows, type QueryBackend, withKernels } from '../centroid-queries.js';
+import { type QueryBackend, withGathered } from '../centroid-queries.js';
 import { permutation } from '../draws.js';
 import { kMeansPlusPlus } from '../init.js';
 import { type LloydResult, runLloyd } from '../lloyd.js';
@@ -26,6 +26,8 @@ export interface GrowingNode {
 export interface Bisection {
   /** The whole of X, mean-centred, and its sample weights. */
   X: Matrix;
+  /** X bound: the root's bisection runs on it as it is. */
+  kernels: BoundKernels;
   weights: Float64Array;
   node: GrowingNode;
   init: BisectingInit;
@@ -48,9 +50,8 @@ export function bisect(bisection: Bisection, splitOrder: number): void {
   const { X, weights, node, rng } = bisection;
   const indices = node.indices;
   if (!indices) throw new Error('unreachable: only leaves are bisected');
-  const rows = gatherRows(X, indices);
   const rowWeights = Float64Array.from(indices, (i) => weights[i]);
-  withKernels(rows, bisection.query, (_, kernels) => {
+  const split = (rows: Matrix, kernels: BoundKernels): void => {
     let best: LloydResult | undefined;
     for (let restart = 0; restart < bisection.nInit; restart++) {
       const centers = startingCenters(bisection, rows, rowWeights, kernels, rng);
@@ -95,7 +96,9 @@ export function bisect(bisection: Bisection, splitOrder: number): void {
     node.children = [halves[0], halves[1]];
     node.indices = null;
     node.splitOrder = splitOrder;
-  });
+  };
+  if (indices.length === X.rows) split(X, bisection.kernels);
+  else withGathered(X, indices, bisection.query, split);
 }
 
 /**

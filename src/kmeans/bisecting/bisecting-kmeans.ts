@@ -1,15 +1,16 @@
 import { NotFittedError, ValidationError } from '../../errors.js';
 import { compensatedWeightedSum } from '../../kernels/summation.js';
+import type { BoundKernels } from '../../kernels/types.js';
 import { flatToRows, type Matrix, type MatrixLike, toMatrix } from '../../matrix.js';
 import { Random } from '../../random.js';
 import {
+  bindFilled,
   centroidDistances,
   centroidScore,
   type EuclideanCentroids,
   withBoundRows,
-  withKernels,
 } from '../centroid-queries.js';
-import type { FitOptions } from '../kmeans.js';
+import type { FitInput, FitOptions } from '../kmeans.js';
 import { resolveSampleWeight } from '../weights.js';
 import { bisect, type GrowingNode, leafToBisect } from './bisect.js';
 import {
@@ -24,9 +25,6 @@ import {
   resolveBisectingOptions,
 } from './options.js';
 import { type BisectingNode, cutTree, leavesInOrder, nodesInOrder } from './tree.js';
-
-/** Rows whose distances to every node are held at once by `predict`. */
-const PREDICT_CHUNK_ROWS = 4096;
 
 /**
  * Bisecting k-means with scikit-learn's semantics: starting from one cluster, split the leaf
@@ -52,7 +50,13 @@ export class BisectingKMeans {
   fit(X: MatrixLike, fitOptions: FitOptions = {}): this {
     const opts = this.options;
     const k = opts.nClusters;
-    const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
+    // X is only read: a matrix of the model's dtype is used where it lies.
+    const data = toMatrix(X, {
+      name: 'X',
+      dtype: opts.dtype,
+      adopt: (matrix) =>
+        matrix.data instanceof Float32Array === (opts.dtype === 'float32') ? matrix : undefined,
+    });
     const { rows, cols } = data;
     if (k > rows)
       throw new ValidationError(
@@ -63,15 +67,44 @@ export class BisectingKMeans {
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
     const query = { backend: opts.backend, threads: opts.threads };
-    // As scikit-learn: the fit works on X minus its column means, for more accurate distances.
+    // As scikit-learn: the fit works on X minus its column means, for more accurate distances,
+    // written once into the backend's memory and bound for the whole fit.
     const mean = columnMeans(data);
-    const centred = centredCopy(data, mean);
+    const centred = bindFilled(rows, cols, opts.dtype, query, (into) => {
+      centreInto(data, mean, into);
+    });
+    try {
+      const state = this.grow(centred.data, centred.kernels, weights, mean, rng);
+      if (!Number.isFinite(state.inertia) || !state.centers.every(Number.isFinite))
+        throw new ValidationError(
+          'X',
+          'values too large: squared distances overflow float64; rescale X (e.g. divide by a power of two)',
+        );
+      this.state = state;
+      return this;
+    } finally {
+      centred.kernels.release();
+    }
+  }
+
+  /** The bisections of X (mean-centred, bound as `kernels`), and the model they make. */
+  private grow(
+    centred: Matrix,
+    kernels: BoundKernels,
+    weights: Float64Array,
+    mean: Float64Array,
+    rng: Random,
+  ): BisectingState {
+    const opts = this.options;
+    const k = opts.nClusters;
+    const { rows, cols } = centred;
+    const rootCenter = columnMeans(centred);
     const root: GrowingNode = {
-      center: columnMeans(centred),
+      center: rootCenter,
       indices: Int32Array.from({ length: rows }, (_, i) => i),
       size: rows,
       weight: weights.reduce((a, b) => a + b, 0),
-      inertia: spreadAbout(centred, weights, columnMeans(centred)),
+      inertia: withinInertia(kernels, rootCenter, weights),
       score: 0,
       splitOrder: -1,
       children: null,
@@ -86,6 +119,7 @@ export class BisectingKMeans {
       bisect(
         {
           X: centred,
+          kernels,
           weights,
           node: leaf,
           init: opts.init,
@@ -94,29 +128,27 @@ export class BisectingKMeans {
           tol: opts.tol,
           strategy: opts.bisectingStrategy,
           rng,
-          query,
+          query: { backend: opts.backend, threads: opts.threads },
         },
         split,
       );
     }
     const labels = new Int32Array(rows);
     const tree = finishedTree(root, mean, labels);
+    const leaves = leavesInOrder(tree);
     const centers = new Float64Array(k * cols);
-    leavesInOrder(tree).forEach((leaf, j) => {
+    const centredCenters = new Float64Array(k * cols);
+    leaves.forEach((leaf, j) => {
       centers.set(leaf.center, j * cols);
     });
-    const inertia = withKernels(data, query, (_, kernels) => {
-      const distances = new Float64Array(rows);
-      kernels.distancesToAssigned('sqeuclidean', centers, labels, distances);
-      return compensatedWeightedSum(distances, weights);
+    growingLeaves(root).forEach((leaf, j) => {
+      centredCenters.set(leaf.center, j * cols);
     });
-    if (!Number.isFinite(inertia) || !centers.every(Number.isFinite))
-      throw new ValidationError(
-        'X',
-        'values too large: squared distances overflow float64; rescale X (e.g. divide by a power of two)',
-      );
-    this.state = { k, cols, dtype: opts.dtype, centers, labels, inertia, tree };
-    return this;
+    // The inertia of the centred rows to the centred centres: X's up to rounding.
+    const distances = new Float64Array(rows);
+    kernels.distancesToAssigned('sqeuclidean', centredCenters, labels, distances);
+    const inertia = compensatedWeightedSum(distances, weights);
+    return { k, cols, dtype: opts.dtype, centers, labels, inertia, tree };
   }
 
   /** Fits and returns the labels. */
@@ -128,7 +160,7 @@ export class BisectingKMeans {
    * The leaf each row of X reaches going down the tree, at each split to the nearer of the two
    * halves' centres (ties to the left), as scikit-learn's predict; not always the nearest leaf.
    */
-  predict(X: MatrixLike): Int32Array {
+  predict(X: FitInput): Int32Array {
     const state = this.fitted('predict()');
     const nodes = nodesInOrder(state.tree);
     const position = new Map(nodes.map((node, i) => [node, i]));
@@ -136,42 +168,43 @@ export class BisectingKMeans {
     nodes.forEach((node, i) => {
       nodeCenters.set(node.center, i * state.cols);
     });
-    return withBoundRows(X, state.cols, state.dtype, this.query, (data) => {
-      const labels = new Int32Array(data.rows);
-      const distances = new Float64Array(Math.min(data.rows, PREDICT_CHUNK_ROWS) * nodes.length);
-      for (let start = 0; start < data.rows; start += PREDICT_CHUNK_ROWS) {
-        const count = Math.min(PREDICT_CHUNK_ROWS, data.rows - start);
-        const chunk: Matrix = {
-          data: data.data.subarray(start * data.cols, (start + count) * data.cols),
-          rows: count,
-          cols: data.cols,
-        };
-        withKernels(chunk, this.query, (_, kernels) => {
-          kernels.pairwise('sqeuclidean', nodeCenters, nodes.length, distances);
-        });
-        for (let i = 0; i < count; i++) {
-          let node = state.tree;
-          const row = i * nodes.length;
-          while (node.children) {
-            const [left, right] = node.children;
-            const toLeft = distances[row + (position.get(left) ?? 0)];
-            const toRight = distances[row + (position.get(right) ?? 0)];
-            node = toLeft <= toRight ? left : right;
-          }
-          labels[start + i] = node.label;
+    return withBoundRows(X, state.cols, state.dtype, this.query, (data, kernels) => {
+      const n = data.rows;
+      // Each row's current node (its position in `nodes`), moved down one level per round: two
+      // passes give every row its distance to its node's two children.
+      const at = new Int32Array(n);
+      const left = new Int32Array(n);
+      const right = new Int32Array(n);
+      const toLeft = new Float64Array(n);
+      const toRight = new Float64Array(n);
+      let moving = nodes[0].children !== null;
+      while (moving) {
+        moving = false;
+        for (let i = 0; i < n; i++) {
+          const children = nodes[at[i]].children;
+          left[i] = children ? (position.get(children[0]) ?? 0) : at[i];
+          right[i] = children ? (position.get(children[1]) ?? 0) : at[i];
+        }
+        kernels.distancesToAssigned('sqeuclidean', nodeCenters, left, toLeft);
+        kernels.distancesToAssigned('sqeuclidean', nodeCenters, right, toRight);
+        for (let i = 0; i < n; i++) {
+          if (left[i] === at[i]) continue;
+          // Ties go left: the inner fit's cluster 0, as numpy's argmin.
+          at[i] = toLeft[i] <= toRight[i] ? left[i] : right[i];
+          if (nodes[at[i]].children) moving = true;
         }
       }
-      return labels;
+      return Int32Array.from(at, (node) => nodes[node].label);
     });
   }
 
   /** Euclidean distance from each row of X to each leaf centre (rows x k). */
-  transform(X: MatrixLike): number[][] {
+  transform(X: FitInput): number[][] {
     return centroidDistances(X, this.centroidModel('transform()'), this.query);
   }
 
   /** Minus the weighted sum of squared distances of X to its nearest leaf centres, as scikit-learn's score. */
-  score(X: MatrixLike, fitOptions: FitOptions = {}): number {
+  score(X: FitInput, fitOptions: FitOptions = {}): number {
     return centroidScore(X, fitOptions.sampleWeight, this.centroidModel('score()'), this.query);
   }
 
@@ -262,28 +295,27 @@ function columnMeans(X: Matrix): Float64Array {
   return mean;
 }
 
-/** X minus `mean` in X's dtype: a new matrix. */
-function centredCopy(X: Matrix, mean: Float64Array): Matrix {
+/** X minus `mean`, into `into` (of X's shape, in the model's dtype). */
+function centreInto(X: Matrix, mean: Float64Array, into: Matrix): void {
   const { rows, cols } = X;
-  const data = X.data instanceof Float32Array ? new Float32Array(X.data) : new Float64Array(X.data);
+  const source = X.data;
+  const target = into.data;
   for (let i = 0, o = 0; i < rows; i++, o += cols)
-    for (let t = 0; t < cols; t++) data[o + t] -= mean[t];
-  return { data, rows, cols };
+    for (let t = 0; t < cols; t++) target[o + t] = source[o + t] - mean[t];
 }
 
-/** Weighted sum of squared distances of the rows of X to `center`. */
-function spreadAbout(X: Matrix, weights: Float64Array, center: Float64Array): number {
-  const { rows, cols, data } = X;
-  const terms = new Float64Array(rows);
-  for (let i = 0, o = 0; i < rows; i++, o += cols) {
-    let s = 0;
-    for (let t = 0; t < cols; t++) {
-      const d = data[o + t] - center[t];
-      s += d * d;
-    }
-    terms[i] = s;
-  }
-  return compensatedWeightedSum(terms, weights);
+/** The leaves of a growing tree, left to right. */
+function growingLeaves(node: GrowingNode): GrowingNode[] {
+  return node.children
+    ? [...growingLeaves(node.children[0]), ...growingLeaves(node.children[1])]
+    : [node];
+}
+
+/** Weighted sum of squared distances of the bound rows to one centre. */
+function withinInertia(kernels: BoundKernels, center: Float64Array, weights: Float64Array): number {
+  const distances = new Float64Array(kernels.rows);
+  kernels.distancesToAssigned('sqeuclidean', center, new Int32Array(kernels.rows), distances);
+  return compensatedWeightedSum(distances, weights);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { BoundKernels, KernelBackend } from '../../kernels/types.js';
 import type { Matrix } from '../../matrix.js';
 import type { Random } from '../../random.js';
-import { gatherRows } from '../centroid-queries.js';
+import { withGathered } from '../centroid-queries.js';
 import { randint } from '../draws.js';
 import type { InitStrategy } from '../init.js';
 import { metricStrategy } from '../metric-strategies.js';
@@ -9,6 +9,8 @@ import { metricStrategy } from '../metric-strategies.js';
 /** What choosing a mini-batch fit's starting centres needs. */
 export interface MiniBatchInit {
   X: Matrix;
+  /** X bound (used when the init runs on all of X). */
+  kernels: BoundKernels;
   weights: Float64Array;
   k: number;
   strategy: InitStrategy;
@@ -27,37 +29,41 @@ const euclidean = metricStrategy('euclidean');
  * k x cols float64 centres.
  */
 export function initialMiniBatchCenters(init: MiniBatchInit): Float64Array {
-  const { X, weights, k, rng, backend, threads } = init;
-  let sample = X;
-  let sampleWeights = weights;
-  if (init.initSize < X.rows) {
-    const indices = randint(rng, X.rows, init.initSize);
-    sample = gatherRows(X, indices);
-    sampleWeights = Float64Array.from(indices, (i) => weights[i]);
-  }
+  const { X, weights, rng } = init;
+  if (init.initSize >= X.rows) return chooseOn(init, X, init.kernels, weights);
+  const indices = randint(rng, X.rows, init.initSize);
+  const sampleWeights = Float64Array.from(indices, (i) => weights[i]);
+  return withGathered(X, indices, init, (sample, kernels) =>
+    chooseOn(init, sample, kernels, sampleWeights),
+  );
+}
+
+/** The strategy's k centres for `sample`, bound as `kernels`. */
+function chooseOn(
+  init: MiniBatchInit,
+  sample: Matrix,
+  kernels: BoundKernels,
+  sampleWeights: Float64Array,
+): Float64Array {
+  const { k, rng, backend, threads } = init;
   const bind = (matrix: Matrix): BoundKernels => backend.bind(matrix, { threads });
-  const kernels = bind(sample);
-  try {
-    const { cols } = sample;
-    return init.strategy.choose({
-      X: sample,
-      readRows: (indices) => {
-        const out = new Float64Array(indices.length * cols);
-        indices.forEach((row, j) => {
-          out.set(sample.data.subarray(row * cols, (row + 1) * cols), j * cols);
-        });
-        return out;
-      },
-      kernels,
-      k,
-      weights: sampleWeights,
-      rng,
-      metric: euclidean,
-      bind,
-    });
-  } finally {
-    kernels.release();
-  }
+  const { cols } = sample;
+  return init.strategy.choose({
+    X: sample,
+    readRows: (indices) => {
+      const out = new Float64Array(indices.length * cols);
+      indices.forEach((row, j) => {
+        out.set(sample.data.subarray(row * cols, (row + 1) * cols), j * cols);
+      });
+      return out;
+    },
+    kernels,
+    k,
+    weights: sampleWeights,
+    rng,
+    metric: euclidean,
+    bind,
+  });
 }
 
 /**

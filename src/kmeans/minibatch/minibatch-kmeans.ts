@@ -1,17 +1,25 @@
 import { NotFittedError, ValidationError } from '../../errors.js';
 import { compensatedWeightedSum } from '../../kernels/summation.js';
-import { flatToRows, type Matrix, type MatrixLike, toMatrix } from '../../matrix.js';
+import type { BoundKernels } from '../../kernels/types.js';
+import { flatToRows, isMatrix, type Matrix, type MatrixLike } from '../../matrix.js';
 import { Random } from '../../random.js';
+import { isRowSource } from '../../row-source.js';
 import {
   centroidDistances,
   centroidScore,
-  gatherRows,
   nearestCentroids,
-  withKernels,
+  type QueryBackend,
+  withGathered,
 } from '../centroid-queries.js';
 import { randint } from '../draws.js';
-import type { FitOptions } from '../kmeans.js';
-import { meanFeatureVariance } from '../kmeans.js';
+import {
+  type BindingOptions,
+  bindData,
+  type FitInput,
+  type FitOptions,
+  meanFeatureVariance,
+} from '../kmeans.js';
+import { metricStrategy } from '../metric-strategies.js';
 import { resolveSampleWeight } from '../weights.js';
 import { EarlyStopping } from './early-stopping.js';
 import { initialMiniBatchCenters, resolveInitSize } from './init-centers.js';
@@ -48,33 +56,62 @@ export class MiniBatchKMeans {
     this.options = Object.freeze(resolveMiniBatchOptions(options));
   }
 
-  /** Clusters X by mini-batch steps; returns `this`. X is never modified. */
+  /**
+   * Clusters X (rows of numbers or a Matrix, held in memory) by mini-batch steps; returns
+   * `this`. X is never modified.
+   */
   fit(X: MatrixLike, fitOptions: FitOptions = {}): this {
     const opts = this.options;
     const k = opts.nClusters;
-    const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
-    const n = data.rows;
-    if (k > n)
+    if (isRowSource(X))
       throw new ValidationError(
-        'nClusters',
-        `must be at most the number of rows of X (${n}); got ${k}`,
+        'X',
+        'MiniBatchKMeans fits X held in memory; load it (loadFile), or feed it batch by batch to partialFit',
       );
-    const weights = resolveSampleWeight(fitOptions.sampleWeight, n);
+    let weights: Float64Array = new Float64Array(0);
+    const { data, kernels } = bindData(X, this.binding, opts.dtype, undefined, (shape) => {
+      if (k > shape.rows)
+        throw new ValidationError(
+          'nClusters',
+          `must be at most the number of rows of X (${shape.rows}); got ${k}`,
+        );
+      weights = resolveSampleWeight(fitOptions.sampleWeight, shape.rows);
+    });
+    try {
+      if (!isMatrix(data)) throw new Error('unreachable: X in memory binds as a matrix');
+      const state = this.fitBound(data, kernels, weights);
+      if (state.inertia !== undefined && !Number.isFinite(state.inertia))
+        throw new ValidationError(
+          'X',
+          'values too large: squared distances overflow float64; rescale X',
+        );
+      this.state = state;
+      return this;
+    } finally {
+      kernels.release();
+    }
+  }
+
+  /** The fit of X, bound as `kernels` (for the initialisation on all of X and the final labels). */
+  private fitBound(data: Matrix, kernels: BoundKernels, weights: Float64Array): MiniBatchState {
+    const opts = this.options;
+    const k = opts.nClusters;
+    const n = data.rows;
     const batchSize = Math.min(opts.batchSize, n);
     const initSize = resolveInitSize(opts.initSize, batchSize, k, n);
     const tolerance = opts.tol === 0 ? 0 : opts.tol * meanFeatureVariance(data, opts.dtype);
     const rng = seeded(opts.randomState);
-    const query = { backend: opts.backend, threads: opts.threads };
+    const query = this.query;
 
     // As scikit-learn: every initialisation is scored on one validation sample drawn first.
     const validationRows = randint(rng, n, initSize);
-    const validation = gatherRows(data, validationRows);
     const validationWeights = Float64Array.from(validationRows, (i) => weights[i]);
     let centers: Float64Array | undefined;
     let bestInertia = Number.POSITIVE_INFINITY;
     for (let restart = 0; restart < opts.nInit; restart++) {
       const candidate = initialMiniBatchCenters({
         X: data,
+        kernels,
         weights,
         k,
         strategy: opts.initStrategy,
@@ -82,9 +119,9 @@ export class MiniBatchKMeans {
         rng,
         ...query,
       });
-      const inertia = withKernels(validation, query, (_, kernels) => {
-        const distances = new Float64Array(validation.rows);
-        kernels.assign('sqeuclidean', candidate, k, new Int32Array(validation.rows), distances);
+      const inertia = withGathered(data, validationRows, query, (_, validation) => {
+        const distances = new Float64Array(validationRows.length);
+        validation.assign('sqeuclidean', candidate, k, new Int32Array(distances.length), distances);
         return compensatedWeightedSum(distances, validationWeights);
       });
       if (centers === undefined || inertia < bestInertia) {
@@ -94,13 +131,12 @@ export class MiniBatchKMeans {
     }
     if (!centers) throw new Error('unreachable: nInit >= 1');
 
-    const counts = new Float64Array(k);
     const state: MiniBatchState = {
       k,
       cols: data.cols,
       dtype: opts.dtype,
       centers,
-      counts,
+      counts: new Float64Array(k),
       labels: undefined,
       inertia: undefined,
       nIter: 0,
@@ -112,40 +148,35 @@ export class MiniBatchKMeans {
     const steps = Math.floor((opts.maxIter * n) / batchSize);
     const previous = new Float64Array(centers.length);
     let step = 0;
-    for (; step < steps; step++) {
+    while (step < steps) {
       const rows = randint(rng, n, batchSize);
-      const batch = gatherRows(data, rows);
       if (tolerance > 0) previous.set(centers);
-      const { inertia } = this.step(
-        state,
-        batch,
-        Float64Array.from(rows, (i) => weights[i]),
-        rng,
+      const inertia = withGathered(data, rows, query, (batch, batchKernels) =>
+        this.step(
+          state,
+          batch,
+          batchKernels,
+          Float64Array.from(rows, (i) => weights[i]),
+          rng,
+        ),
       );
       const shift = tolerance > 0 ? squaredShift(previous, centers) : 0;
-      if (stopping.shouldStop(step, inertia, shift)) {
-        step++;
-        break;
-      }
+      step++;
+      if (stopping.shouldStop(step - 1, inertia, shift)) break;
     }
     state.nSteps = step;
     state.nIter = Math.ceil((step * batchSize) / n);
     if (opts.computeLabels) {
-      const { labels, inertia } = labelsAndInertia(data, weights, state, query);
-      state.labels = labels;
-      state.inertia = inertia;
+      state.labels = new Int32Array(n);
+      const distances = new Float64Array(n);
+      kernels.assign('sqeuclidean', state.centers, k, state.labels, distances);
+      state.inertia = compensatedWeightedSum(distances, weights);
     } else {
       const smoothed = stopping.smoothedInertia;
       state.inertia = smoothed === undefined ? undefined : smoothed * n;
     }
-    if (state.inertia !== undefined && !Number.isFinite(state.inertia))
-      throw new ValidationError(
-        'X',
-        'values too large: squared distances overflow float64; rescale X',
-      );
-    this.state = state;
     this.streamRandom = rng;
-    return this;
+    return state;
   }
 
   /**
@@ -158,67 +189,89 @@ export class MiniBatchKMeans {
     const opts = this.options;
     const k = opts.nClusters;
     const current = this.state;
-    const data = toMatrix(batch, { name: 'batch', dtype: opts.dtype, cols: current?.cols });
-    const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
-    const query = { backend: opts.backend, threads: opts.threads };
-    const rng = this.streamRandom ?? seeded(opts.randomState);
-    let state: MiniBatchState;
-    if (current) {
-      state = { ...current, centers: current.centers.slice(), counts: current.counts.slice() };
-    } else {
-      if (k > data.rows)
+    if (isRowSource(batch))
+      throw new ValidationError('batch', 'must be rows of numbers or a Matrix, held in memory');
+    let weights: Float64Array = new Float64Array(0);
+    const { data, kernels } = bindData(batch, this.binding, opts.dtype, current?.cols, (shape) => {
+      if (!current && k > shape.rows)
         throw new ValidationError(
           'batch',
-          `the first batch initialises ${k} centres, so it needs at least nClusters rows; got ${data.rows}`,
+          `the first batch initialises ${k} centres, so it needs at least nClusters rows; got ${shape.rows}`,
         );
-      const batchSize = Math.min(opts.batchSize, data.rows);
-      const centers = initialMiniBatchCenters({
-        X: data,
-        weights,
-        k,
-        strategy: opts.initStrategy,
-        initSize: resolveInitSize(opts.initSize, batchSize, k, data.rows),
-        rng,
-        ...query,
-      });
-      state = {
-        k,
-        cols: data.cols,
-        dtype: opts.dtype,
-        centers,
-        counts: new Float64Array(k),
-        labels: undefined,
-        inertia: undefined,
-        nIter: 0,
-        nSteps: 0,
-        batchSize,
-        rowsSinceReassign: 0,
-      };
+      weights = resolveSampleWeight(fitOptions.sampleWeight, shape.rows);
+    });
+    try {
+      if (!isMatrix(data)) throw new Error('unreachable: a batch in memory binds as a matrix');
+      const rng = this.streamRandom ?? seeded(opts.randomState);
+      const state = current
+        ? { ...current, centers: current.centers.slice(), counts: current.counts.slice() }
+        : this.startStream(data, kernels, weights, rng);
+      this.step(state, data, kernels, weights, rng);
+      if (!state.centers.every(Number.isFinite))
+        throw new ValidationError(
+          'batch',
+          'values too large: the centres overflow float64; rescale the data',
+        );
+      if (opts.computeLabels) {
+        state.labels = new Int32Array(data.rows);
+        const distances = new Float64Array(data.rows);
+        kernels.assign('sqeuclidean', state.centers, k, state.labels, distances);
+        state.inertia = compensatedWeightedSum(distances, weights);
+      }
+      state.nSteps++;
+      this.state = state;
+      this.streamRandom = rng;
+      return this;
+    } finally {
+      kernels.release();
     }
-    this.step(state, data, weights, rng);
-    if (!state.centers.every(Number.isFinite))
-      throw new ValidationError(
-        'batch',
-        'values too large: the centres overflow float64; rescale the data',
-      );
-    if (opts.computeLabels) {
-      const { labels, inertia } = labelsAndInertia(data, weights, state, query);
-      state.labels = labels;
-      state.inertia = inertia;
-    }
-    state.nSteps++;
-    this.state = state;
-    this.streamRandom = rng;
-    return this;
   }
 
-  /** One step on `batch` against `state`, with scikit-learn's reassignment schedule. */
+  /** The state a stream starts from: centres chosen from its first batch, no counts yet. */
+  private startStream(
+    data: Matrix,
+    kernels: BoundKernels,
+    weights: Float64Array,
+    rng: Random,
+  ): MiniBatchState {
+    const { nClusters: k, batchSize: wanted, initSize, initStrategy, dtype } = this.options;
+    const batchSize = Math.min(wanted, data.rows);
+    const centers = initialMiniBatchCenters({
+      X: data,
+      kernels,
+      weights,
+      k,
+      strategy: initStrategy,
+      initSize: resolveInitSize(initSize, batchSize, k, data.rows),
+      rng,
+      ...this.query,
+    });
+    return {
+      k,
+      cols: data.cols,
+      dtype,
+      centers,
+      counts: new Float64Array(k),
+      labels: undefined,
+      inertia: undefined,
+      nIter: 0,
+      nSteps: 0,
+      batchSize,
+      rowsSinceReassign: 0,
+    };
+  }
+
+  /**
+   * One step on `batch` (bound as `kernels`) against `state`, with scikit-learn's reassignment
+   * schedule. Returns the batch's inertia against the centres before the step.
+   */
   private step(
     state: MiniBatchState,
     batch: Matrix,
+    kernels: BoundKernels,
     weights: Float64Array,
     rng: Random,
-  ): { inertia: number } {
+  ): number {
     // Reassign every 10k rows seen, and whenever a centre has count 0.
     state.rowsSinceReassign += state.batchSize;
     let reassign = false;
@@ -226,20 +279,17 @@ export class MiniBatchKMeans {
       state.rowsSinceReassign = 0;
       reassign = true;
     }
-    const query = { backend: this.options.backend, threads: this.options.threads };
-    return withKernels(batch, query, (_, kernels) =>
-      miniBatchStep({
-        batch,
-        kernels,
-        weights,
-        centers: state.centers,
-        counts: state.counts,
-        k: state.k,
-        rng,
-        reassign,
-        reassignmentRatio: this.options.reassignmentRatio,
-      }),
-    );
+    return miniBatchStep({
+      batch,
+      kernels,
+      weights,
+      centers: state.centers,
+      counts: state.counts,
+      k: state.k,
+      rng,
+      reassign,
+      reassignmentRatio: this.options.reassignmentRatio,
+    }).inertia;
   }
 
   /** Fits and returns the labels (computed whatever computeLabels says). */
@@ -249,17 +299,17 @@ export class MiniBatchKMeans {
   }
 
   /** The nearest centroid of each row of X. */
-  predict(X: MatrixLike): Int32Array {
+  predict(X: FitInput): Int32Array {
     return nearestCentroids(X, this.fitted('predict()'), this.query);
   }
 
   /** Euclidean distance from each row of X to each centroid (rows x k). */
-  transform(X: MatrixLike): number[][] {
+  transform(X: FitInput): number[][] {
     return centroidDistances(X, this.fitted('transform()'), this.query);
   }
 
   /** Minus the weighted sum of squared distances of X to its nearest centroids. */
-  score(X: MatrixLike, fitOptions: FitOptions = {}): number {
+  score(X: FitInput, fitOptions: FitOptions = {}): number {
     return centroidScore(X, fitOptions.sampleWeight, this.fitted('score()'), this.query);
   }
 
@@ -339,8 +389,12 @@ export class MiniBatchKMeans {
     return model;
   }
 
-  private get query() {
+  private get query(): QueryBackend {
     return { backend: this.options.backend, threads: this.options.threads };
+  }
+
+  private get binding(): BindingOptions {
+    return { ...this.query, metric: euclidean };
   }
 
   private fitted(what: string): MiniBatchState {
@@ -349,23 +403,10 @@ export class MiniBatchKMeans {
   }
 }
 
+const euclidean = metricStrategy('euclidean');
+
 function seeded(randomState: number | undefined): Random {
   return randomState === undefined ? Random.fromEntropy() : new Random(randomState);
-}
-
-/** Labels of X against the state's centres, and their weighted inertia. */
-function labelsAndInertia(
-  X: Matrix,
-  weights: Float64Array,
-  state: MiniBatchState,
-  query: { backend: ResolvedMiniBatchOptions['backend']; threads: number },
-): { labels: Int32Array; inertia: number } {
-  return withKernels(X, query, (_, kernels) => {
-    const labels = new Int32Array(X.rows);
-    const distances = new Float64Array(X.rows);
-    kernels.assign('sqeuclidean', state.centers, state.k, labels, distances);
-    return { labels, inertia: compensatedWeightedSum(distances, weights) };
-  });
 }
 
 function squaredShift(a: Float64Array, b: Float64Array): number {
