@@ -1,8 +1,9 @@
-// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python] [--repeat N]
+// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python] [--repeat N] [--family]
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
-// bench/results/latest.md.
+// bench/results/latest.md. A full run then runs the k-means family's rows (bench/family.ts);
+// --family runs only those (--case and --smoke then name family cases).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -13,6 +14,7 @@ import { encodeNpy } from '../src/data/npy.js';
 import { boundsForFit } from '../src/kmeans/options.js';
 import { availableCores } from '../src/parallel/pool.js';
 import { CASES, initialCenters } from './cases.js';
+import { runFamilyBench } from './family.js';
 
 interface Row {
   case: string;
@@ -30,12 +32,15 @@ const args = process.argv.slice(2);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const flag = (name: string) => args.includes(name);
 const chosen = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
+const familyOnly = flag('--family');
 const cases = CASES.filter((c) =>
-  chosen
-    ? c.name === chosen
-    : flag('--smoke')
-      ? c.name === 'smoke'
-      : c.name !== 'smoke' && !c.optIn && (!flag('--quick') || c.name.startsWith('mnist')),
+  familyOnly
+    ? false
+    : chosen
+      ? c.name === chosen
+      : flag('--smoke')
+        ? c.name === 'smoke'
+        : c.name !== 'smoke' && !c.optIn && (!flag('--quick') || c.name.startsWith('mnist')),
 );
 const python = '/usr/bin/python3';
 const hasPython = (module: string) => {
@@ -234,7 +239,7 @@ const lines = [
 const markdown = `${lines.join('\n')}\n`;
 console.log(markdown);
 // Only a full run replaces the recorded results; a chosen case or --quick just prints.
-if (!flag('--smoke') && !chosen && !flag('--quick')) {
+if (!familyOnly && !flag('--smoke') && !chosen && !flag('--quick')) {
   const results = join(here, 'results');
   mkdirSync(results, { recursive: true });
   writeFileSync(
@@ -243,3 +248,6 @@ if (!flag('--smoke') && !chosen && !flag('--quick')) {
   );
   writeFileSync(join(results, 'latest.md'), markdown);
 }
+
+if (familyOnly || (!flag('--smoke') && !chosen && !flag('--quick')))
+  console.log(await runFamilyBench(args));

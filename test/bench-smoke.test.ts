@@ -23,4 +23,16 @@ describe('npm run bench', () => {
     const inertias = new Set(rows.map((line) => line.split('|')[8].trim()));
     expect(inertias.size).toBe(1);
   }, 150_000);
+
+  it('runs the family smoke case: both estimators give a row', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      ['node_modules/tsx/dist/cli.mjs', 'bench/run.ts', '--family', '--smoke', '--no-python'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 },
+    );
+    const rows = out.split('\n').filter((line) => line.startsWith('| family-smoke |'));
+    expect(rows.map((line) => line.split('|')[2].trim())).toEqual(['minibatch', 'bisecting']);
+    for (const row of rows) expect(Number(row.split('|')[6])).toBeGreaterThan(0);
+  }, 150_000);
 });
