@@ -8,9 +8,9 @@ import { type LloydResult, runLloyd } from '../lloyd.js';
 import { metricStrategy } from '../metric-strategies.js';
 import type { BisectingInit, BisectingStrategy } from './options.js';
 
-/** A node while the tree grows: centres in mean-centred coordinates, rows held by leaves. */
+/** A node while the tree grows: rows held by leaves. */
 export interface GrowingNode {
-  /** cols values, float64, in the centred coordinates the fit works in. */
+  /** cols values, float64. */
   center: Float64Array;
   /** Rows of X in this cluster (leaves only; null once split). */
   indices: Int32Array | null;
@@ -24,10 +24,12 @@ export interface GrowingNode {
 
 /** What one bisection needs. */
 export interface Bisection {
-  /** The whole of X, mean-centred, and its sample weights. */
+  /** The whole of X and its sample weights. */
   X: Matrix;
-  /** X bound: the root's bisection runs on it as it is. */
-  kernels: BoundKernels;
+  /** X bound: the root's bisection runs on it as it is (undefined after the root's). */
+  kernels: BoundKernels | undefined;
+  /** Each row's squared distance to its leaf's centre: a bisection sets its rows'. */
+  rowDistances: Float64Array;
   weights: Float64Array;
   node: GrowingNode;
   init: BisectingInit;
@@ -79,6 +81,7 @@ export function bisect(bisection: Bisection, splitOrder: number): void {
       for (let i = 0; i < rows.rows; i++) {
         if (best.labels[i] !== side) continue;
         members.push(indices[i]);
+        bisection.rowDistances[indices[i]] = distances[i];
         weight += rowWeights[i];
         inertia += rowWeights[i] * distances[i];
       }
@@ -97,7 +100,7 @@ export function bisect(bisection: Bisection, splitOrder: number): void {
     node.indices = null;
     node.splitOrder = splitOrder;
   };
-  if (indices.length === X.rows) split(X, bisection.kernels);
+  if (bisection.kernels && indices.length === X.rows) split(X, bisection.kernels);
   else withGathered(X, indices, bisection.query, split);
 }
 

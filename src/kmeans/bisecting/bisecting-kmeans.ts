@@ -4,13 +4,13 @@ import type { BoundKernels } from '../../kernels/types.js';
 import { flatToRows, type Matrix, type MatrixLike, toMatrix } from '../../matrix.js';
 import { Random } from '../../random.js';
 import {
-  bindFilled,
   centroidDistances,
   centroidScore,
   type EuclideanCentroids,
   withBoundRows,
 } from '../centroid-queries.js';
-import type { FitInput, FitOptions } from '../kmeans.js';
+import { bindData, type FitInput, type FitOptions } from '../kmeans.js';
+import { metricStrategy } from '../metric-strategies.js';
 import { resolveSampleWeight } from '../weights.js';
 import { bisect, type GrowingNode, leafToBisect } from './bisect.js';
 import {
@@ -57,7 +57,7 @@ export class BisectingKMeans {
       adopt: (matrix) =>
         matrix.data instanceof Float32Array === (opts.dtype === 'float32') ? matrix : undefined,
     });
-    const { rows, cols } = data;
+    const { rows } = data;
     if (k > rows)
       throw new ValidationError(
         'nClusters',
@@ -66,89 +66,93 @@ export class BisectingKMeans {
     const weights = resolveSampleWeight(fitOptions.sampleWeight, rows);
     const rng =
       opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
-    const query = { backend: opts.backend, threads: opts.threads };
-    // As scikit-learn: the fit works on X minus its column means, for more accurate distances,
-    // written once into the backend's memory and bound for the whole fit.
-    const mean = columnMeans(data);
-    const centred = bindFilled(rows, cols, opts.dtype, query, (into) => {
-      centreInto(data, mean, into);
-    });
-    try {
-      const state = this.grow(centred.data, centred.kernels, weights, mean, rng);
-      if (!Number.isFinite(state.inertia) || !state.centers.every(Number.isFinite))
-        throw new ValidationError(
-          'X',
-          'values too large: squared distances overflow float64; rescale X (e.g. divide by a power of two)',
-        );
-      this.state = state;
-      return this;
-    } finally {
-      centred.kernels.release();
-    }
+    const state = this.grow(data, weights, rng);
+    if (!Number.isFinite(state.inertia) || !state.centers.every(Number.isFinite))
+      throw new ValidationError(
+        'X',
+        'values too large: squared distances overflow float64; rescale X (e.g. divide by a power of two)',
+      );
+    this.state = state;
+    return this;
   }
 
-  /** The bisections of X (mean-centred, bound as `kernels`), and the model they make. */
-  private grow(
-    centred: Matrix,
-    kernels: BoundKernels,
-    weights: Float64Array,
-    mean: Float64Array,
-    rng: Random,
-  ): BisectingState {
+  /**
+   * The bisections of X, and the model they make. scikit-learn centres X on its column means
+   * first, for its distance form's accuracy; lloyd's kernels settle near ties by exact distances,
+   * so X is used as it is (the same splits; centres equal up to rounding). X is bound whole only
+   * for the root's bisection, so every later one's rows reuse one warm kernels memory.
+   */
+  private grow(data: Matrix, weights: Float64Array, rng: Random): BisectingState {
     const opts = this.options;
     const k = opts.nClusters;
-    const { rows, cols } = centred;
-    const rootCenter = columnMeans(centred);
-    const root: GrowingNode = {
-      center: rootCenter,
-      indices: Int32Array.from({ length: rows }, (_, i) => i),
-      size: rows,
-      weight: weights.reduce((a, b) => a + b, 0),
-      inertia: withinInertia(kernels, rootCenter, weights),
-      score: 0,
-      splitOrder: -1,
-      children: null,
-    };
-    for (let split = 0; split < k - 1; split++) {
-      const leaf = leafToBisect(root);
-      if (leaf.size < 2)
-        throw new ValidationError(
-          'nClusters',
-          `the ${split + 2}-th cluster needs a cluster of at least 2 rows to split, and the one chosen has ${leaf.size} (X has too few distinct rows for ${k} clusters)`,
-        );
-      bisect(
-        {
-          X: centred,
-          kernels,
-          weights,
-          node: leaf,
-          init: opts.init,
-          nInit: opts.nInit,
-          maxIter: opts.maxIter,
-          tol: opts.tol,
-          strategy: opts.bisectingStrategy,
-          rng,
-          query: { backend: opts.backend, threads: opts.threads },
-        },
-        split,
-      );
+    const { rows, cols } = data;
+    const query = { backend: opts.backend, threads: opts.threads };
+    const rowDistances = new Float64Array(rows);
+    const rootCenter = columnMeans(data);
+    const { kernels } = bindData(data, { ...query, metric: euclidean }, opts.dtype, cols, () => {});
+    let root: GrowingNode;
+    try {
+      kernels.distancesToAssigned('sqeuclidean', rootCenter, new Int32Array(rows), rowDistances);
+      root = {
+        center: rootCenter,
+        indices: Int32Array.from({ length: rows }, (_, i) => i),
+        size: rows,
+        weight: weights.reduce((a, b) => a + b, 0),
+        inertia: compensatedWeightedSum(rowDistances, weights),
+        score: 0,
+        splitOrder: -1,
+        children: null,
+      };
+      if (k > 1) this.split(root, 0, data, kernels, weights, rowDistances, rng);
+    } finally {
+      kernels.release();
     }
+    for (let split = 1; split < k - 1; split++)
+      this.split(leafToBisect(root), split, data, undefined, weights, rowDistances, rng);
     const labels = new Int32Array(rows);
-    const tree = finishedTree(root, mean, labels);
-    const leaves = leavesInOrder(tree);
+    const tree = finishedTree(root, labels);
     const centers = new Float64Array(k * cols);
-    const centredCenters = new Float64Array(k * cols);
-    leaves.forEach((leaf, j) => {
+    leavesInOrder(tree).forEach((leaf, j) => {
       centers.set(leaf.center, j * cols);
     });
-    growingLeaves(root).forEach((leaf, j) => {
-      centredCenters.set(leaf.center, j * cols);
-    });
-    // The inertia of the centred rows to the centred centres: X's up to rounding.
-    const distances = new Float64Array(rows);
-    kernels.distancesToAssigned('sqeuclidean', centredCenters, labels, distances);
-    const inertia = compensatedWeightedSum(distances, weights);
+    // Every row's distance is to its leaf's centre (the last bisection of its rows set it).
+    const inertia = compensatedWeightedSum(rowDistances, weights);
     return { k, cols, dtype: opts.dtype, centers, labels, inertia, tree };
+  }
+
+  /** Bisects `leaf` (the split-th bisection), or says why it cannot be. */
+  private split(
+    leaf: GrowingNode,
+    split: number,
+    X: Matrix,
+    kernels: BoundKernels | undefined,
+    weights: Float64Array,
+    rowDistances: Float64Array,
+    rng: Random,
+  ): void {
+    const opts = this.options;
+    if (leaf.size < 2)
+      throw new ValidationError(
+        'nClusters',
+        `the ${split + 2}-th cluster needs a cluster of at least 2 rows to split, and the one chosen has ${leaf.size} (X has too few distinct rows for ${opts.nClusters} clusters)`,
+      );
+    bisect(
+      {
+        X,
+        kernels,
+        rowDistances,
+        weights,
+        node: leaf,
+        init: opts.init,
+        nInit: opts.nInit,
+        maxIter: opts.maxIter,
+        tol: opts.tol,
+        strategy: opts.bisectingStrategy,
+        rng,
+        query: { backend: opts.backend, threads: opts.threads },
+      },
+      split,
+    );
   }
 
   /** Fits and returns the labels. */
@@ -285,6 +289,8 @@ export class BisectingKMeans {
   }
 }
 
+const euclidean = metricStrategy('euclidean');
+
 /** Mean of each column, summed row by row in float64. */
 function columnMeans(X: Matrix): Float64Array {
   const { rows, cols, data } = X;
@@ -295,37 +301,14 @@ function columnMeans(X: Matrix): Float64Array {
   return mean;
 }
 
-/** X minus `mean`, into `into` (of X's shape, in the model's dtype). */
-function centreInto(X: Matrix, mean: Float64Array, into: Matrix): void {
-  const { rows, cols } = X;
-  const source = X.data;
-  const target = into.data;
-  for (let i = 0, o = 0; i < rows; i++, o += cols)
-    for (let t = 0; t < cols; t++) target[o + t] = source[o + t] - mean[t];
-}
-
-/** The leaves of a growing tree, left to right. */
-function growingLeaves(node: GrowingNode): GrowingNode[] {
-  return node.children
-    ? [...growingLeaves(node.children[0]), ...growingLeaves(node.children[1])]
-    : [node];
-}
-
-/** Weighted sum of squared distances of the bound rows to one centre. */
-function withinInertia(kernels: BoundKernels, center: Float64Array, weights: Float64Array): number {
-  const distances = new Float64Array(kernels.rows);
-  kernels.distancesToAssigned('sqeuclidean', center, new Int32Array(kernels.rows), distances);
-  return compensatedWeightedSum(distances, weights);
-}
-
 /**
- * The grown tree as read-only nodes in X's coordinates (centres plus the column means), leaves
- * labelled left to right, and each training row's leaf into `labels`.
+ * The grown tree as read-only nodes, leaves labelled left to right, and each training row's leaf
+ * into `labels`.
  */
-function finishedTree(root: GrowingNode, mean: Float64Array, labels: Int32Array): BisectingNode {
+function finishedTree(root: GrowingNode, labels: Int32Array): BisectingNode {
   let nextLabel = 0;
   const finish = (node: GrowingNode): BisectingNode => {
-    const center = Array.from(node.center, (v, t) => v + mean[t]);
+    const center = Array.from(node.center);
     const common = {
       center,
       size: node.size,

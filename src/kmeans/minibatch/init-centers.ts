@@ -9,8 +9,13 @@ import { metricStrategy } from '../metric-strategies.js';
 /** What choosing a mini-batch fit's starting centres needs. */
 export interface MiniBatchInit {
   X: Matrix;
-  /** X bound (used when the init runs on all of X). */
-  kernels: BoundKernels;
+  /**
+   * Kernels over all of X, for an init on all rows: the caller's (kept) on partialFit's first
+   * batch, or bound for the init and released after it.
+   */
+  bindWhole(): BoundKernels;
+  /** Whether the kernels bindWhole gives are released after the init. */
+  releaseWhole?: boolean;
   weights: Float64Array;
   k: number;
   strategy: InitStrategy;
@@ -30,7 +35,14 @@ const euclidean = metricStrategy('euclidean');
  */
 export function initialMiniBatchCenters(init: MiniBatchInit): Float64Array {
   const { X, weights, rng } = init;
-  if (init.initSize >= X.rows) return chooseOn(init, X, init.kernels, weights);
+  if (init.initSize >= X.rows) {
+    const kernels = init.bindWhole();
+    try {
+      return chooseOn(init, X, kernels, weights);
+    } finally {
+      if (init.releaseWhole) kernels.release();
+    }
+  }
   const indices = randint(rng, X.rows, init.initSize);
   const sampleWeights = Float64Array.from(indices, (i) => weights[i]);
   return withGathered(X, indices, init, (sample, kernels) =>

@@ -1,7 +1,7 @@
 import { NotFittedError, ValidationError } from '../../errors.js';
 import { compensatedWeightedSum } from '../../kernels/summation.js';
 import type { BoundKernels } from '../../kernels/types.js';
-import { flatToRows, isMatrix, type Matrix, type MatrixLike } from '../../matrix.js';
+import { flatToRows, isMatrix, type Matrix, type MatrixLike, toMatrix } from '../../matrix.js';
 import { Random } from '../../random.js';
 import { isRowSource } from '../../row-source.js';
 import {
@@ -68,32 +68,44 @@ export class MiniBatchKMeans {
         'X',
         'MiniBatchKMeans fits X held in memory; load it (loadFile), or feed it batch by batch to partialFit',
       );
-    let weights: Float64Array = new Float64Array(0);
-    const { data, kernels } = bindData(X, this.binding, opts.dtype, undefined, (shape) => {
-      if (k > shape.rows)
-        throw new ValidationError(
-          'nClusters',
-          `must be at most the number of rows of X (${shape.rows}); got ${k}`,
-        );
-      weights = resolveSampleWeight(fitOptions.sampleWeight, shape.rows);
+    // X is only read: a matrix of the model's dtype is used where it lies. It is bound whole
+    // only where all of it is needed (an init on all rows, the final labels), so the batches'
+    // kernels reuse one warm memory meanwhile.
+    const data = toMatrix(X, {
+      name: 'X',
+      dtype: opts.dtype,
+      adopt: (matrix) =>
+        matrix.data instanceof Float32Array === (opts.dtype === 'float32') ? matrix : undefined,
     });
-    try {
-      if (!isMatrix(data)) throw new Error('unreachable: X in memory binds as a matrix');
-      const state = this.fitBound(data, kernels, weights);
-      if (state.inertia !== undefined && !Number.isFinite(state.inertia))
-        throw new ValidationError(
-          'X',
-          'values too large: squared distances overflow float64; rescale X',
-        );
-      this.state = state;
-      return this;
-    } finally {
-      kernels.release();
+    if (k > data.rows)
+      throw new ValidationError(
+        'nClusters',
+        `must be at most the number of rows of X (${data.rows}); got ${k}`,
+      );
+    const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
+    const state = this.fitSteps(data, weights);
+    if (opts.computeLabels) {
+      const { kernels } = bindData(data, this.binding, opts.dtype, undefined, () => {});
+      try {
+        state.labels = new Int32Array(data.rows);
+        const distances = new Float64Array(data.rows);
+        kernels.assign('sqeuclidean', state.centers, k, state.labels, distances);
+        state.inertia = compensatedWeightedSum(distances, weights);
+      } finally {
+        kernels.release();
+      }
     }
+    if (state.inertia !== undefined && !Number.isFinite(state.inertia))
+      throw new ValidationError(
+        'X',
+        'values too large: squared distances overflow float64; rescale X',
+      );
+    this.state = state;
+    return this;
   }
 
-  /** The fit of X, bound as `kernels` (for the initialisation on all of X and the final labels). */
-  private fitBound(data: Matrix, kernels: BoundKernels, weights: Float64Array): MiniBatchState {
+  /** The initialisation and steps of a fit of X (labels and inertia are left to the caller). */
+  private fitSteps(data: Matrix, weights: Float64Array): MiniBatchState {
     const opts = this.options;
     const k = opts.nClusters;
     const n = data.rows;
@@ -111,7 +123,8 @@ export class MiniBatchKMeans {
     for (let restart = 0; restart < opts.nInit; restart++) {
       const candidate = initialMiniBatchCenters({
         X: data,
-        kernels,
+        bindWhole: () => bindData(data, this.binding, opts.dtype, undefined, () => {}).kernels,
+        releaseWhole: true,
         weights,
         k,
         strategy: opts.initStrategy,
@@ -166,12 +179,7 @@ export class MiniBatchKMeans {
     }
     state.nSteps = step;
     state.nIter = Math.ceil((step * batchSize) / n);
-    if (opts.computeLabels) {
-      state.labels = new Int32Array(n);
-      const distances = new Float64Array(n);
-      kernels.assign('sqeuclidean', state.centers, k, state.labels, distances);
-      state.inertia = compensatedWeightedSum(distances, weights);
-    } else {
+    if (!opts.computeLabels) {
       const smoothed = stopping.smoothedInertia;
       state.inertia = smoothed === undefined ? undefined : smoothed * n;
     }
@@ -238,7 +246,7 @@ export class MiniBatchKMeans {
     const batchSize = Math.min(wanted, data.rows);
     const centers = initialMiniBatchCenters({
       X: data,
-      kernels,
+      bindWhole: () => kernels,
       weights,
       k,
       strategy: initStrategy,
