@@ -28,7 +28,7 @@ import { planCommandOutputs, writeCommandOutputs, writesToStdout } from '../outp
 import { FitProgress, formatNumber } from '../progress.js';
 
 export const FIT_USAGE =
-  "usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|'k-means||'|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan] [--columns A,B] [--label-column NAME] [--stream] [--labels-out FILE.csv|npy] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]";
+  "usage: lloyd fit <file|dataset:NAME> -k K [--init k-means++|'k-means||'|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan|optimal-1d] [--columns A,B] [--label-column NAME] [--stream] [--labels-out FILE.csv|npy] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]";
 
 const FLAGS = {
   ...READ_FLAGS,
