@@ -1,7 +1,7 @@
 import { describeValue, positiveInteger, ValidationError } from '../errors.js';
 import { KMeans } from '../kmeans/kmeans.js';
 import type { KMeansOptions } from '../kmeans/options.js';
-import { cloneJson } from './clone.js';
+import { clonePointCollection } from './clone.js';
 import { readPointCoordinates, readPosition } from './read-points.js';
 import { EARTH_RADIUS_METRES, lonLatOf, unitVectors } from './sphere.js';
 import type {
@@ -111,7 +111,7 @@ export function clusterPoints<P extends GeoProperties>(
     geodesic ? lonLatOf(c[0], c[1], c[2]) : [c[0], c[1]],
   );
   const labels = km.labels;
-  const out = (mutate ? collection : cloneJson(collection)) as GeoPointCollection<P>;
+  const out = (mutate ? collection : clonePointCollection(collection)) as GeoPointCollection<P>;
   out.features.forEach((feature: GeoPointFeature<P>, i) => {
     const target = feature as { properties: { [name: string]: unknown } | null };
     if (target.properties === null || typeof target.properties !== 'object') target.properties = {};
