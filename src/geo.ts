@@ -10,6 +10,7 @@ export {
   clustersKmeans,
   type GeoClustering,
 } from './geo/clusters-kmeans.js';
+export { pointsMatrix } from './geo/read-points.js';
 export { EARTH_RADIUS_METRES } from './geo/sphere.js';
 export type {
   ClusteredProperties,

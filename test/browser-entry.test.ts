@@ -192,6 +192,7 @@ describe('the entries export the decided names', () => {
       'EARTH_RADIUS_METRES',
       'clusterPoints',
       'clustersKmeans',
+      'pointsMatrix',
     ]);
   });
 

@@ -2,7 +2,7 @@ import turfClustersKmeans from '@turf/clusters-kmeans';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { clusterPoints, clustersKmeans, EARTH_RADIUS_METRES } from '../src/geo.js';
+import { clusterPoints, clustersKmeans, EARTH_RADIUS_METRES, pointsMatrix } from '../src/geo.js';
 
 /** A FeatureCollection of Points at these [longitude, latitude] positions, typed as @types/geojson's. */
 function collection(positions: number[][]): FeatureCollection<Point> {
@@ -308,6 +308,17 @@ describe('GeoJSON validation', () => {
     expect(errorMessage(clusterWith(points, { init: 'kmeans' }))).toBe(
       "init: must be 'first', 'k-means++', 'random' or k [longitude, latitude] positions; got \"kmeans\"",
     );
+  });
+
+  it('pointsMatrix gives the checked [longitude, latitude] of each point', () => {
+    const matrix = pointsMatrix(
+      collection([
+        [1, 2],
+        [-179, -89, 100],
+      ]),
+    );
+    expect(matrix).toEqual({ data: Float64Array.of(1, 2, -179, -89), rows: 2, cols: 2 });
+    expect(errorMessage(() => pointsMatrix(collection([[0, -91]])))).toContain('latitude -91');
   });
 
   it('changes nothing when it refuses', () => {

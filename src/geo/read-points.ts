@@ -1,4 +1,5 @@
 import { describeValue, ValidationError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
 import type { GeoPointCollection } from './types.js';
 
 /**
@@ -105,4 +106,13 @@ function describeGeoJson(value: unknown): string {
     return type === undefined ? 'an object without a type' : `type ${describeValue(type)}`;
   }
   return describeValue(value);
+}
+
+/**
+ * The [longitude, latitude] of each point of a GeoJSON FeatureCollection of Points, checked as
+ * clustersKmeans checks them: an n x 2 float64 Matrix, to fit, plot or transform yourself.
+ */
+export function pointsMatrix(points: GeoPointCollection): Matrix {
+  const { lonLat } = readPointCoordinates(points);
+  return { data: lonLat, rows: lonLat.length / 2, cols: 2 };
 }
