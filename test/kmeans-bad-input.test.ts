@@ -161,7 +161,7 @@ describe('bad input gets a clear error naming the parameter', () => {
       'onIteration',
     );
     expect(errorOf(() => new KMeans({ algorithm: 'yinyang' as 'lloyd' })).message).toBe(
-      'algorithm: must be one of auto, lloyd, hamerly, elkan; got "yinyang"',
+      'algorithm: must be one of auto, lloyd, hamerly, elkan, optimal-1d; got "yinyang"',
     );
     expect(errorOf(() => new KMeans({ threads: 0 })).parameter).toBe('threads');
   });
