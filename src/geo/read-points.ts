@@ -32,9 +32,24 @@ export function readPointCoordinates(
     throw new ValidationError(name, 'must hold at least one Point feature; got none');
   const lonLat = new Float64Array(features.length * 2);
   for (let i = 0; i < features.length; i++) {
-    const [longitude, latitude] = readPosition(pointCoordinates(features[i], i, name), i, name);
-    lonLat[2 * i] = longitude;
-    lonLat[2 * i + 1] = latitude;
+    const coordinates = pointCoordinates(features[i], i, name);
+    // The usual point, read without allocating; anything else is checked (and named) in full.
+    if (Array.isArray(coordinates) && coordinates.length >= 2) {
+      const longitude: unknown = coordinates[0];
+      const latitude: unknown = coordinates[1];
+      if (
+        typeof longitude === 'number' &&
+        typeof latitude === 'number' &&
+        Number.isFinite(longitude) &&
+        latitude >= -90 &&
+        latitude <= 90
+      ) {
+        lonLat[2 * i] = longitude;
+        lonLat[2 * i + 1] = latitude;
+        continue;
+      }
+    }
+    lonLat.set(readPosition(coordinates, i, name), 2 * i);
   }
   return { collection: points as GeoPointCollection, lonLat };
 }
