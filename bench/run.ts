@@ -1,4 +1,4 @@
-// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python] [--repeat N]
+// npm run bench [-- --case NAME|peers] [--quick] [--smoke] [--no-python] [--repeat N]
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
@@ -14,6 +14,7 @@ import { loadNativeKernels, nativeUnavailable } from '../src/kernels/native/load
 import { boundsForFit } from '../src/kmeans/options.js';
 import { availableCores } from '../src/parallel/pool.js';
 import { CASES, initialCenters } from './cases.js';
+import { PEER_TASKS, type PeerTask, SMOKE_PEER_TASKS } from './peers.js';
 
 interface Row {
   case: string;
@@ -213,6 +214,53 @@ for (const bench of cases) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
+/** A peers' task's row: lloyd's time beside the peer's, and whether their results are equal. */
+interface PeerRow {
+  task: string;
+  system: string;
+  ms: number;
+  maxRssMB: number;
+  result: string;
+  speedup?: number;
+}
+const peerRows: PeerRow[] = [];
+// The JavaScript peers' own tasks (Turf's clustersKmeans, simple-statistics' ckmeans): whole calls
+// from the same data, in rounds as above. `--case peers` runs them alone.
+const peerTasks: readonly PeerTask[] = flag('--smoke')
+  ? SMOKE_PEER_TASKS
+  : !chosen || chosen === 'peers'
+    ? flag('--quick')
+      ? []
+      : PEER_TASKS
+    : [];
+for (const task of peerTasks) {
+  const best = new Map<string, PeerRow>();
+  for (let round = 0; round < repeat; round++) {
+    for (const system of task.systems) {
+      const out = execFileSync(
+        process.execPath,
+        ['--import', tsxLoader, join(here, 'peers.ts'), task.name, system],
+        { encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+      const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as PeerRow;
+      const kept = best.get(system);
+      best.set(system, {
+        ...(kept && kept.ms <= run.ms ? kept : run),
+        task: task.name,
+        system,
+        maxRssMB: Math.max(kept?.maxRssMB ?? 0, run.maxRssMB),
+      });
+    }
+  }
+  const [lloydRow, peerRow] = task.systems.map((system) => best.get(system) as PeerRow);
+  peerRow.speedup = peerRow.ms / lloydRow.ms;
+  lloydRow.speedup = 1;
+  peerRows.push(lloydRow, peerRow);
+  console.error(
+    `${task.name}: lloyd ${lloydRow.ms.toFixed(0)} ms, ${peerRow.system} ${peerRow.ms.toFixed(0)} ms, same result: ${lloydRow.result === peerRow.result}`,
+  );
+}
+
 for (const row of rows) {
   const sk = rows.find(
     (r) => r.case === row.case && r.dtype === row.dtype && r.system === 'scikit-learn',
@@ -240,6 +288,19 @@ const lines = [
     (r) =>
       `| ${r.case} | ${r.dtype} | ${r.system} | ${r.threads} | ${r.msPerIter.toFixed(1)} | ${r.ratioToSklearn === undefined ? '' : r.ratioToSklearn.toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.inertia.toPrecision(10)} | ${r.nIter} |`,
   ),
+  ...(peerRows.length === 0
+    ? []
+    : [
+        '',
+        "The JavaScript peers' own tasks: whole calls, from the same data (uniform random points; values from ten bumps). Same result: the labels (clusters) equal lloyd's.",
+        '',
+        '| task | system | ms | x lloyd | peak RSS (MB) | same result |',
+        '|---|---|---|---|---|---|',
+        ...peerRows.map(
+          (r) =>
+            `| ${r.task} | ${r.system} | ${r.ms.toFixed(0)} | ${(r.speedup ?? 1).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.result === peerRows.find((l) => l.task === r.task && l.system === 'lloyd')?.result ? 'yes' : 'no'} |`,
+        ),
+      ]),
   ...notes.map((n) => `\nNote: ${n}.`),
 ];
 const markdown = `${lines.join('\n')}\n`;
@@ -250,7 +311,7 @@ if (!flag('--smoke') && !chosen && !flag('--quick')) {
   mkdirSync(results, { recursive: true });
   writeFileSync(
     join(results, 'latest.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), repeat, rows, notes }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), repeat, rows, peerRows, notes }, null, 2)}\n`,
   );
   writeFileSync(join(results, 'latest.md'), markdown);
 }

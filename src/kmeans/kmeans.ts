@@ -13,6 +13,7 @@ import {
   toMatrix,
   zerosMatrix,
 } from '../matrix.js';
+import { optimalOneDimensionalFit } from '../oned/optimal-fit.js';
 import { Random } from '../random.js';
 import { isRowSource, type RowSource } from '../row-source.js';
 import { runFitWorker } from './fit-async.js';
@@ -115,6 +116,7 @@ export class KMeans {
 
   private fitHere(X: FitInput, fitOptions: FitOptions): this {
     const opts = this.options;
+    if (opts.algorithm === 'optimal-1d') return this.fitOptimal(X, fitOptions);
     const k = opts.nClusters;
     let weights: Float64Array = new Float64Array(0);
     const { data, kernels } = bindData(X, opts, opts.dtype, undefined, (shape) => {
@@ -191,6 +193,48 @@ export class KMeans {
       nIter: best.nIter,
       converged: best.converged,
       warnings: [...restarts.warnings, ...distinctClusterWarnings(best.labels, k)],
+    };
+    return this;
+  }
+
+  /**
+   * `algorithm: 'optimal-1d'`: the exact optimum of a one-column X by dynamic programming. No
+   * iteration runs (nIter 0, converged); init, nInit, maxIter, tol and onIteration play no part.
+   */
+  private fitOptimal(X: FitInput, fitOptions: FitOptions): this {
+    const opts = this.options;
+    const k = opts.nClusters;
+    if (isRowSource(X))
+      throw new ValidationError(
+        'algorithm',
+        `'optimal-1d' sorts X, so X must be in memory; load ${X.name} whole (loadFile)`,
+      );
+    const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
+    if (data.cols !== 1)
+      throw new ValidationError(
+        'algorithm',
+        `'optimal-1d' clusters one feature; X has ${data.cols} columns (use 'auto' for more)`,
+      );
+    if (k > data.rows)
+      throw new ValidationError(
+        'nClusters',
+        `must be at most the number of rows of X (${data.rows}); got ${k}`,
+      );
+    const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
+    const { centers, labels, inertia } = optimalOneDimensionalFit(data, k, weights);
+    if (!Number.isFinite(inertia))
+      throw overflowError('euclidean', fitOptions.sampleWeight !== undefined);
+    this.state = {
+      metric: 'euclidean',
+      dtype: opts.dtype,
+      k,
+      cols: 1,
+      centers,
+      labels,
+      inertia,
+      nIter: 0,
+      converged: true,
+      warnings: [],
     };
     return this;
   }
