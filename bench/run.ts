@@ -1,4 +1,4 @@
-// npm run bench [-- --case NAME|peers] [--quick] [--smoke] [--no-python] [--repeat N]
+// npm run bench [-- --case NAME|peers] [--quick] [--smoke] [--no-python] [--repeat N] [--warm]
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
@@ -84,10 +84,16 @@ interface Job {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * --warm: each run fits once untimed, then times a second fit of the same work in the same
+ * process (the targets' warm fits); without it, each run times a fresh process's first fit.
+ */
+const warm = args.includes('--warm');
+
 function runOnce(job: Job): Measured {
   const out = execFileSync(job.command, job.args, {
     encoding: 'utf8',
-    env: job.env ?? process.env,
+    env: { ...(job.env ?? process.env), ...(warm ? { BENCH_WARM: '1' } : {}) },
     maxBuffer: 1 << 24,
   });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}');
@@ -280,7 +286,7 @@ function cpuDescription(): string {
 }
 const machine = `${cpuDescription()}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
-  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}.`,
+  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}; ${warm ? 'each a warm fit (the second of the same work in one process)' : "each a fresh process's first fit"}.`,
   '',
   '| case | dtype | system | threads | ms / iteration | x scikit-learn | peak RSS (MB) | inertia | iterations |',
   '|---|---|---|---|---|---|---|---|---|',
