@@ -133,6 +133,26 @@ export const CASES: BenchCase[] = [
       (await loadDataset('blobs?n=200000&d=128&centers=100&seed=2', { dtype, allocate })).X,
   },
   {
+    // Text or image embeddings at large k (topic discovery, IVF training): unit-norm rows.
+    name: 'embeddings-100k x384 k=512',
+    k: 512,
+    cols: 384,
+    iterations: 5,
+    peers: false,
+    dtypes: ['float32'],
+    load: (dtype, allocate) => embeddings(100_000, 384, 512, dtype, allocate),
+  },
+  {
+    name: 'embeddings-200k x768 k=1024',
+    k: 1024,
+    cols: 768,
+    iterations: 3,
+    peers: false,
+    dtypes: ['float32'],
+    systems: ['lloyd', 'lloyd-native', 'lloyd-hamerly', 'lloyd-native-hamerly'],
+    load: (dtype, allocate) => embeddings(200_000, 768, 1024, dtype, allocate),
+  },
+  {
     // Larger than one WebAssembly memory: lloyd in memory reads it through windows; streamed, from
     // the file pass by pass; scikit-learn holds it in RAM.
     name: 'blobs-12M x128 k=64',
@@ -149,6 +169,36 @@ export const CASES: BenchCase[] = [
     file: largeBlobsFile,
   },
 ];
+
+/**
+ * Unit-norm rows like embeddings: makeBlobs's k blobs (standard deviation 4 around centres in
+ * [-10, 10]^d), each row scaled to norm 1, so clusters overlap as embeddings' do.
+ */
+async function embeddings(
+  rows: number,
+  cols: number,
+  k: number,
+  dtype: DType,
+  allocate?: MatrixAllocator,
+): Promise<Matrix> {
+  const { X } = makeBlobs({
+    nSamples: rows,
+    nFeatures: cols,
+    centers: k,
+    clusterStd: 4,
+    randomState: 7,
+    dtype,
+    ...(allocate ? { allocate } : {}),
+  });
+  for (let i = 0; i < rows; i++) {
+    const row = X.data.subarray(i * cols, (i + 1) * cols);
+    let sum = 0;
+    for (const value of row) sum += value * value;
+    const scale = 1 / Math.sqrt(sum);
+    for (let t = 0; t < cols; t++) row[t] *= scale;
+  }
+  return X;
+}
 
 /** k distinct rows chosen by a fixed seed: the same start for every system. */
 export function initialCenters(X: Matrix | RowSource, k: number): number[][] {
@@ -173,7 +223,9 @@ const LARGE_ROWS = 12_000_000;
  */
 async function largeBlobsFile(): Promise<{ path: string }> {
   const folder = join(tmpdir(), 'lloyd-bench-cache');
-  const path = join(folder, `blobs-${LARGE_ROWS}x128-float32.npy`);
+  // Named for its generator: makeBlobs has drawn as scikit-learn's make_blobs since the numpy
+  // stream (CHANGELOG), so a file cached by the earlier generator is not reused.
+  const path = join(folder, `blobs-${LARGE_ROWS}x128-float32-numpy-stream.npy`);
   if (existsSync(path)) return { path };
   mkdirSync(folder, { recursive: true });
   const partial = `${path}.partial`;

@@ -58,11 +58,21 @@ if (system.startsWith('lloyd')) {
     tol: bench.tol ?? 0,
     dtype: dtype as 'float64' | 'float32',
     threads,
-    backend: system === 'lloyd-reference' ? 'reference' : 'wasm',
+    backend:
+      system === 'lloyd-reference'
+        ? 'reference'
+        : system.startsWith('lloyd-native')
+          ? 'native'
+          : 'wasm',
     metric: bench.metric ?? 'euclidean',
-    algorithm:
-      system === 'lloyd-hamerly' ? 'hamerly' : system === 'lloyd-elkan' ? 'elkan' : 'lloyd',
+    algorithm: system.endsWith('-hamerly')
+      ? 'hamerly'
+      : system.endsWith('-elkan')
+        ? 'elkan'
+        : 'lloyd',
   });
+  // BENCH_WARM=1: a first fit of the same work, untimed, then the timed one (a warm process).
+  if (process.env.BENCH_WARM === '1') km.fit(X);
   const started = performance.now();
   km.fit(X);
   // The fit's time includes one final assignment pass, as scikit-learn's does.

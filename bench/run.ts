@@ -1,4 +1,4 @@
-// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python] [--repeat N] [--family]
+// npm run bench [-- --case NAME|peers] [--quick] [--smoke] [--no-python] [--repeat N] [--warm] [--family]
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openRows } from '../src/data/node/row-files.js';
 import { encodeNpy } from '../src/data/npy.js';
+import { loadNativeKernels, nativeUnavailable } from '../src/kernels/native/loader.js';
 import { boundsForFit } from '../src/kmeans/options.js';
 import { availableCores } from '../src/parallel/pool.js';
 import { CASES, initialCenters } from './cases.js';
 import { runFamilyBench } from './family.js';
+import { PEER_TASKS, type PeerTask, SMOKE_PEER_TASKS } from './peers.js';
 
 interface Row {
   case: string;
@@ -58,6 +60,11 @@ const notes: string[] = [];
 if (!withSklearn)
   notes.push('scikit-learn skipped: no python3 with sklearn (apt-get install python3-sklearn)');
 if (!withFaiss) notes.push('faiss skipped: no python3 with faiss (apt-get install python3-faiss)');
+const native = loadNativeKernels();
+const nativeBuilt = native !== undefined;
+notes.push(
+  native ? `lloyd-native: the ${native.isa} scan` : `lloyd-native skipped: ${nativeUnavailable()}`,
+);
 const cores = availableCores();
 // tsx as a loader in the measured process itself (its CLI would start another node, without our flags).
 const tsxLoader = pathToFileURL(join(here, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -82,10 +89,16 @@ interface Job {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * --warm: each run fits once untimed, then times a second fit of the same work in the same
+ * process (the targets' warm fits); without it, each run times a fresh process's first fit.
+ */
+const warm = args.includes('--warm');
+
 function runOnce(job: Job): Measured {
   const out = execFileSync(job.command, job.args, {
     encoding: 'utf8',
-    env: job.env ?? process.env,
+    env: { ...(job.env ?? process.env), ...(warm ? { BENCH_WARM: '1' } : {}) },
     maxBuffer: 1 << 24,
   });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}');
@@ -157,6 +170,11 @@ for (const bench of cases) {
     }
     lloyd('lloyd-hamerly', cores);
     lloyd('lloyd-relaxed', cores);
+    // The native kernels (Node, where they are built), plain and with Hamerly's bounds.
+    if (nativeBuilt) {
+      lloyd('lloyd-native', cores);
+      lloyd('lloyd-native-hamerly', cores);
+    }
     // Elkan's bounds pay off over many iterations (the run to convergence shows them), and where
     // 'auto' picks them (k large, d larger).
     // (Rows: the cases are small enough that only the k and d rules decide.)
@@ -207,6 +225,55 @@ for (const bench of cases) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
+/** A peers' task's row: lloyd's time beside the peer's, and whether their results are equal. */
+interface PeerRow {
+  task: string;
+  system: string;
+  ms: number;
+  maxRssMB: number;
+  result: string;
+  speedup?: number;
+}
+const peerRows: PeerRow[] = [];
+// The JavaScript peers' own tasks (Turf's clustersKmeans, simple-statistics' ckmeans): whole calls
+// from the same data, in rounds as above. `--case peers` runs them alone.
+const peerTasks: readonly PeerTask[] = familyOnly
+  ? []
+  : flag('--smoke')
+    ? SMOKE_PEER_TASKS
+    : !chosen || chosen === 'peers'
+      ? flag('--quick')
+        ? []
+        : PEER_TASKS
+      : [];
+for (const task of peerTasks) {
+  const best = new Map<string, PeerRow>();
+  for (let round = 0; round < repeat; round++) {
+    for (const system of task.systems) {
+      const out = execFileSync(
+        process.execPath,
+        ['--import', tsxLoader, join(here, 'peers.ts'), task.name, system],
+        { encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+      const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as PeerRow;
+      const kept = best.get(system);
+      best.set(system, {
+        ...(kept && kept.ms <= run.ms ? kept : run),
+        task: task.name,
+        system,
+        maxRssMB: Math.max(kept?.maxRssMB ?? 0, run.maxRssMB),
+      });
+    }
+  }
+  const [lloydRow, peerRow] = task.systems.map((system) => best.get(system) as PeerRow);
+  peerRow.speedup = peerRow.ms / lloydRow.ms;
+  lloydRow.speedup = 1;
+  peerRows.push(lloydRow, peerRow);
+  console.error(
+    `${task.name}: lloyd ${lloydRow.ms.toFixed(0)} ms, ${peerRow.system} ${peerRow.ms.toFixed(0)} ms, same result: ${lloydRow.result === peerRow.result}`,
+  );
+}
+
 for (const row of rows) {
   const sk = rows.find(
     (r) => r.case === row.case && r.dtype === row.dtype && r.system === 'scikit-learn',
@@ -226,7 +293,7 @@ function cpuDescription(): string {
 }
 const machine = `${cpuDescription()}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
-  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}.`,
+  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}; ${warm ? 'each a warm fit (the second of the same work in one process)' : "each a fresh process's first fit"}.`,
   '',
   '| case | dtype | system | threads | ms / iteration | x scikit-learn | peak RSS (MB) | inertia | iterations |',
   '|---|---|---|---|---|---|---|---|---|',
@@ -234,6 +301,19 @@ const lines = [
     (r) =>
       `| ${r.case} | ${r.dtype} | ${r.system} | ${r.threads} | ${r.msPerIter.toFixed(1)} | ${r.ratioToSklearn === undefined ? '' : r.ratioToSklearn.toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.inertia.toPrecision(10)} | ${r.nIter} |`,
   ),
+  ...(peerRows.length === 0
+    ? []
+    : [
+        '',
+        "The JavaScript peers' own tasks: whole calls, from the same data (uniform random points; values from ten bumps). Same result: the labels (clusters) equal lloyd's.",
+        '',
+        '| task | system | ms | x lloyd | peak RSS (MB) | same result |',
+        '|---|---|---|---|---|---|',
+        ...peerRows.map(
+          (r) =>
+            `| ${r.task} | ${r.system} | ${r.ms.toFixed(0)} | ${(r.speedup ?? 1).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.result === peerRows.find((l) => l.task === r.task && l.system === 'lloyd')?.result ? 'yes' : 'no'} |`,
+        ),
+      ]),
   ...notes.map((n) => `\nNote: ${n}.`),
 ];
 const markdown = `${lines.join('\n')}\n`;
@@ -244,7 +324,7 @@ if (!familyOnly && !flag('--smoke') && !chosen && !flag('--quick')) {
   mkdirSync(results, { recursive: true });
   writeFileSync(
     join(results, 'latest.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), repeat, rows, notes }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), repeat, rows, peerRows, notes }, null, 2)}\n`,
   );
   writeFileSync(join(results, 'latest.md'), markdown);
 }

@@ -43,6 +43,7 @@ export {
   toMatrix,
 } from './matrix.js';
 export * from './metrics/index.js';
+export * from './oned/index.js';
 export * from './plot/index.js';
 export { Random } from './random.js';
 export { isRowSource, matrixRows, type RowSource } from './row-source.js';

@@ -6,4 +6,5 @@
 
 export * from './browser.js';
 export * from './data/node/index.js';
+export { type NativeKernelBuild, nativeKernelBuild } from './kernels/native/loader.js';
 export { renderPng, writePlot } from './plot/render.js';

@@ -8,6 +8,7 @@ import {
   wasmKernelVariant,
   wasmSimdSupported,
 } from '../src/index.js';
+import { loadNativeKernels } from '../src/kernels/native/loader.js';
 import { compensatedWeightedSum } from '../src/kernels/summation.js';
 import type { WasmKernels } from '../src/kernels/wasm/wasm-kernels.js';
 import { kmeansGolden } from './helpers/fixtures.js';
@@ -655,10 +656,12 @@ describe.runIf(wasmSimdSupported())('the WebAssembly backend agrees with the ref
     expect(wasmKernelVariant()).toBe(expected);
   });
 
-  it("'auto' picks the WebAssembly backend here", () => {
-    expect(new KMeans({ nClusters: 2 }).options.backend.name).toBe('wasm');
+  it("'auto' picks the native backend where it loads, else WebAssembly", () => {
+    expect(new KMeans({ nClusters: 2 }).options.backend.name).toBe(
+      loadNativeKernels() ? 'native' : 'wasm',
+    );
     expect(() => new KMeans({ backend: 'gpu' as 'wasm' })).toThrow(
-      /^backend: must be 'auto', 'wasm', 'reference'/,
+      /^backend: must be 'auto', 'native', 'wasm', 'reference'/,
     );
   });
 });

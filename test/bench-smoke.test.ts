@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 describe('npm run bench', () => {
-  it('runs its smoke case: every JavaScript system reaches the same inertia from the same start', () => {
+  it('runs its smoke case: every JavaScript system reaches the same inertia from the same start, and the peers the same results', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const out = execFileSync(
       process.execPath,
@@ -22,6 +22,15 @@ describe('npm run bench', () => {
     );
     const inertias = new Set(rows.map((line) => line.split('|')[8].trim()));
     expect(inertias.size).toBe(1);
+    // The JavaScript peers' tasks: Turf's and simple-statistics' results equal lloyd's.
+    const peers = out.split('\n').filter((line) => /^\| smoke (clustersKmeans|ckmeans)/.test(line));
+    expect(peers.map((line) => line.split('|')[2].trim())).toEqual([
+      'lloyd',
+      'turf',
+      'lloyd',
+      'simple-statistics',
+    ]);
+    expect(peers.map((line) => line.split('|')[6].trim())).toEqual(['yes', 'yes', 'yes', 'yes']);
   }, 150_000);
 
   it('runs the family smoke case: both estimators give a row', () => {

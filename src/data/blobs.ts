@@ -1,6 +1,6 @@
 import { describeValue, positiveInteger, ValidationError } from '../errors.js';
 import { allocateMatrix, type DType, type Matrix, type MatrixAllocator } from '../matrix.js';
-import { Random } from '../random.js';
+import { checkSeed, Random } from '../random.js';
 
 /** Options of {@link makeBlobs}. */
 export interface BlobsOptions {
@@ -14,7 +14,7 @@ export interface BlobsOptions {
   clusterStd?: number;
   /** Blob centres are drawn uniformly in [-box, box] per feature. Default 10. */
   centerBox?: number;
-  /** Seed. Default 0, so a bare call is reproducible. */
+  /** Seed, in [0, 2^32 - 1]. Default 0, so a bare call is reproducible. */
   randomState?: number;
   /** Element type of X (float32 holds the float64 draws rounded). Default float64. */
   dtype?: DType;
@@ -29,7 +29,13 @@ export interface Blobs {
   centers: Matrix;
 }
 
-/** Isotropic Gaussian blobs, seeded: rows are dealt to blobs in turn, as evenly as possible. */
+/**
+ * Isotropic Gaussian blobs, seeded: scikit-learn's `make_blobs(n_samples, n_features, centers,
+ * cluster_std, center_box=(-box, box), random_state)`, drawing from numpy's stream as it does
+ * (centres uniform, then each blob's rows in turn, n / centers each and one more for the first
+ * n % centers, then the rows shuffled). Normal draws take a logarithm, so values agree with
+ * scikit-learn's to about 1e-15 rather than bit for bit.
+ */
 export function makeBlobs(options: BlobsOptions = {}): Blobs {
   const {
     nSamples = 1000,
@@ -46,18 +52,26 @@ export function makeBlobs(options: BlobsOptions = {}): Blobs {
       throw new ValidationError(name, `must be a finite number >= 0; got ${describeValue(value)}`);
     }
   }
-  const rng = new Random(randomState);
+  const rng = new Random(checkSeed('randomState', randomState));
   const centers = new Float64Array(nCenters * nFeatures);
-  for (let i = 0; i < centers.length; i++) centers[i] = (rng.nextFloat() * 2 - 1) * centerBox;
+  for (let i = 0; i < centers.length; i++) centers[i] = rng.uniform(-centerBox, centerBox);
+  // Blob i holds rows [starts[i], starts[i + 1]): n / centers each, one more for the first n % centers.
+  const starts = new Int32Array(nCenters + 1);
+  for (let c = 0; c < nCenters; c++)
+    starts[c + 1] = starts[c] + Math.floor(nSamples / nCenters) + (c < nSamples % nCenters ? 1 : 0);
   const X = allocateMatrix(nSamples, nFeatures, options.dtype, options.allocate);
   const { data } = X;
-  const y = new Int32Array(nSamples);
-  for (let i = 0; i < nSamples; i++) {
-    const c = i % nCenters;
-    y[i] = c;
-    for (let t = 0; t < nFeatures; t++)
-      data[i * nFeatures + t] = centers[c * nFeatures + t] + clusterStd * gaussian(rng);
+  for (let c = 0; c < nCenters; c++) {
+    for (let i = starts[c]; i < starts[c + 1]; i++)
+      for (let t = 0; t < nFeatures; t++)
+        data[i * nFeatures + t] = rng.normal(centers[c * nFeatures + t], clusterStd);
   }
+  // Row i of the result is drawn row order[i]: gathered in place, cycle by cycle, so X is
+  // never held twice.
+  const order = rng.permutation(nSamples);
+  const y = new Int32Array(nSamples);
+  for (let i = 0; i < nSamples; i++) y[i] = upperBound(starts, order[i]) - 1;
+  gatherRows(data, nFeatures, order);
   return {
     X,
     y,
@@ -65,9 +79,35 @@ export function makeBlobs(options: BlobsOptions = {}): Blobs {
   };
 }
 
-/** A standard normal draw (Box-Muller). */
-function gaussian(rng: Random): number {
-  const u = 1 - rng.nextFloat();
-  const v = rng.nextFloat();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+/** Reorders the rows of `data` (cols wide) in place so that row i becomes the old row order[i]. */
+function gatherRows(data: Matrix['data'], cols: number, order: Int32Array): void {
+  const done = new Uint8Array(order.length);
+  const held = new Float64Array(cols);
+  for (let start = 0; start < order.length; start++) {
+    if (done[start]) continue;
+    held.set(data.subarray(start * cols, (start + 1) * cols));
+    let to = start;
+    for (;;) {
+      done[to] = 1;
+      const from = order[to];
+      if (from === start) {
+        data.set(held, to * cols);
+        break;
+      }
+      data.copyWithin(to * cols, from * cols, (from + 1) * cols);
+      to = from;
+    }
+  }
+}
+
+/** Index of the first entry of the ascending `values` greater than `x`. */
+function upperBound(values: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

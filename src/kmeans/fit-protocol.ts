@@ -8,7 +8,7 @@ import type { KMeansOptions } from './options.js';
 export interface FitRequest {
   options: Omit<KMeansOptions, 'onIteration' | 'backend' | 'init'> & {
     init?: 'k-means++' | 'k-means||' | 'random' | number[][];
-    backend?: 'auto' | 'wasm' | 'reference';
+    backend?: 'auto' | 'native' | 'wasm' | 'reference';
   };
   /** X in memory, or (`rows`) the layout of a file the worker reads pass by pass itself. */
   X?: Matrix | number[][];

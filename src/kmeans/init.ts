@@ -5,6 +5,7 @@ import type { Random } from '../random.js';
 import type { RowSource } from '../row-source.js';
 import { kMeansParallel } from './init-parallel.js';
 import type { MetricStrategy } from './metric-strategies.js';
+import { numpySum } from './numpy-sum.js';
 
 /**
  * A user-supplied initialiser: return k centres for X (the model's own copy, already prepared
@@ -58,124 +59,122 @@ function searchCumulative(cumulative: Float64Array, target: number): number {
   return Math.min(lo, cumulative.length - 1);
 }
 
-function cumulativeSum(values: Float64Array, scale?: Float64Array): Float64Array {
+/** Running sums in order, in float64 (scikit-learn's stable_cumsum). */
+function cumulativeSum(values: Float64Array): Float64Array {
   const out = new Float64Array(values.length);
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
-    sum += scale ? values[i] * scale[i] : values[i];
+    sum += values[i];
     out[i] = sum;
   }
   return out;
 }
 
+/** values x weights elementwise, or values themselves when the draws are not weighted. */
+function weighted(values: Float64Array, weights: Float64Array | undefined): Float64Array {
+  if (!weights) return values;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] * weights[i];
+  return out;
+}
+
 /**
- * Greedy k-means++ as scikit-learn runs it: the first centre drawn by weight, then each next one
- * the best of 2 + floor(ln k) candidates drawn in proportion to weight x D(x), where D is the
- * metric's assignment distance (squared euclidean; L1 for manhattan).
+ * Greedy k-means++ as scikit-learn 1.2.1's `_kmeans_plusplus` consumes numpy's stream: the first
+ * centre is `randint(n)`, then for each next one `2 + floor(ln k)` values `uniform() x potential`
+ * are drawn together, each searched (side 'left') in the running sum of D(x) and clipped to
+ * n - 1; the candidate whose potential (numpy's sum of min(D, D to it)) is lowest wins, the first
+ * on ties. D is the metric's assignment distance (squared euclidean, by the fast form as
+ * scikit-learn; L1 for manhattan). With `drawWeights`, every draw is in proportion to weight x D
+ * instead, and the first centre by weight (k-means|| reclustering its weighted candidates).
+ */
+function greedyPlusPlus(
+  { X, readRows, kernels, k, rng, metric }: InitContext,
+  drawWeights: Float64Array | undefined,
+): Float64Array {
+  const n = X.rows;
+  const trials = 2 + Math.floor(Math.log(k));
+  // As scikit-learn, squared euclidean distances here come from the fast form: they only weigh
+  // the draws, and the fast form costs a third of exact distances.
+  const pairwise = (centers: Float64Array, count: number, out: Float64Array) =>
+    metric.distance === 'sqeuclidean' && kernels.pairwiseFast
+      ? kernels.pairwiseFast(centers, count, out)
+      : kernels.pairwise(metric.distance, centers, count, out);
+  let first: number;
+  if (drawWeights) {
+    const weightCumulative = cumulativeSum(drawWeights);
+    first = searchCumulative(weightCumulative, rng.nextFloat() * weightCumulative[n - 1]);
+  } else {
+    first = rng.nextInt(n);
+  }
+  const chosen = [first];
+  let closest: Float64Array = new Float64Array(n);
+  pairwise(readRows([first]), 1, closest);
+  let cost = weighted(closest, drawWeights);
+  let potential = numpySum(cost);
+  const candidateDistances = new Float64Array(n * trials);
+  for (let c = 1; c < k; c++) {
+    const cumulative = cumulativeSum(cost);
+    const targets = Array.from({ length: trials }, () => rng.nextFloat() * potential);
+    const candidates = targets.map((target) => searchCumulative(cumulative, target));
+    pairwise(readRows(candidates), trials, candidateDistances);
+    let best: { closest: Float64Array; cost: Float64Array; potential: number; trial: number } = {
+      closest,
+      cost,
+      potential: Number.POSITIVE_INFINITY,
+      trial: -1,
+    };
+    for (let t = 0; t < trials; t++) {
+      const trialClosest = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        trialClosest[i] = Math.min(closest[i], candidateDistances[i * trials + t]);
+      const trialCost = weighted(trialClosest, drawWeights);
+      const trialPotential = numpySum(trialCost);
+      if (best.trial < 0 || trialPotential < best.potential) {
+        best = { closest: trialClosest, cost: trialCost, potential: trialPotential, trial: t };
+      }
+    }
+    closest = best.closest;
+    cost = best.cost;
+    potential = best.potential;
+    chosen.push(candidates[best.trial]);
+  }
+  return readRows(chosen);
+}
+
+/**
+ * k-means++ as scikit-learn 1.2.1 runs it, drawing from numpy's stream exactly as it does (see
+ * greedyPlusPlus). Sample weights take no part in the draws, as in 1.2.1 (1.3 and later weigh
+ * the first centre and the candidates by them; lloyd follows 1.2.1, whose answers it matches).
  */
 export const kMeansPlusPlus: InitStrategy = {
   name: 'k-means++',
   autoRestarts: 1,
-  choose({ X, readRows, kernels, k, weights, rng, metric }) {
-    const n = X.rows;
-    const trials = 2 + Math.floor(Math.log(k));
-    // As scikit-learn, squared euclidean distances here come from the fast form: they only weigh
-    // the draws, and the fast form costs a third of exact distances.
-    const pairwise = (centers: Float64Array, count: number, out: Float64Array) =>
-      metric.distance === 'sqeuclidean' && kernels.pairwiseFast
-        ? kernels.pairwiseFast(centers, count, out)
-        : kernels.pairwise(metric.distance, centers, count, out);
-    const weightCumulative = cumulativeSum(weights);
-    const first = searchCumulative(weightCumulative, rng.nextFloat() * weightCumulative[n - 1]);
-    const chosen = [first];
-    let closest = new Float64Array(n);
-    pairwise(readRows([first]), 1, closest);
-    let potential = dot(closest, weights);
-    const candidateDistances = new Float64Array(n * trials);
-    for (let c = 1; c < k; c++) {
-      const cumulative = cumulativeSum(closest, weights);
-      const candidates: number[] = [];
-      for (let t = 0; t < trials; t++)
-        candidates.push(searchCumulative(cumulative, rng.nextFloat() * potential));
-      pairwise(readRows(candidates), trials, candidateDistances);
-      let bestTrial = 0;
-      let bestPotential = Number.POSITIVE_INFINITY;
-      for (let t = 0; t < trials; t++) {
-        let p = 0;
-        for (let i = 0; i < n; i++)
-          p += Math.min(closest[i], candidateDistances[i * trials + t]) * weights[i];
-        if (p < bestPotential) {
-          bestPotential = p;
-          bestTrial = t;
-        }
-      }
-      const next = new Float64Array(n);
-      for (let i = 0; i < n; i++)
-        next[i] = Math.min(closest[i], candidateDistances[i * trials + bestTrial]);
-      closest = next;
-      potential = bestPotential;
-      chosen.push(candidates[bestTrial]);
-    }
-    return readRows(chosen);
-  },
+  choose: (context) => greedyPlusPlus(context, undefined),
+};
+
+/** k-means++ with every draw in proportion to weight x D: k-means|| reclusters its candidates so. */
+export const weightedKMeansPlusPlus: InitStrategy = {
+  name: 'weighted k-means++',
+  autoRestarts: 1,
+  choose: (context) => greedyPlusPlus(context, context.weights),
 };
 
 /**
  * k-means|| (Bahmani et al., 2012) as Spark runs it, its weighted candidates reclustered by the
- * greedy k-means++ above (see init-parallel.ts; k-means++ is passed in so that file needs no
- * values from this one).
+ * greedy k-means++ above, its draws weighted (see init-parallel.ts; k-means++ is passed in so that
+ * file needs no values from this one).
  */
-const kMeansParallelInit = kMeansParallel(kMeansPlusPlus);
+const kMeansParallelInit = kMeansParallel(weightedKMeansPlusPlus);
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** k distinct rows drawn without replacement, each in proportion to its weight. */
+/**
+ * k distinct rows, the first k of numpy's `permutation(n)`, as scikit-learn 1.2.1 draws them.
+ * Sample weights take no part in the draw, as in scikit-learn (a zero-weight row can be a start).
+ */
 export const randomRows: InitStrategy = {
   name: 'random',
   autoRestarts: 10,
-  choose({ X, readRows, k, weights, rng }) {
-    const n = X.rows;
-    const uniform = weights.every((w) => w === weights[0]);
-    if (uniform) {
-      // A partial Fisher-Yates shuffle: k draws, each row at most once.
-      const order = Int32Array.from({ length: n }, (_, i) => i);
-      for (let j = 0; j < k; j++) {
-        const r = j + rng.nextInt(n - j);
-        [order[j], order[r]] = [order[r], order[j]];
-      }
-      return readRows(Array.from(order.subarray(0, k)));
-    }
-    let positive = 0;
-    for (const w of weights) if (w > 0) positive++;
-    if (positive < k) {
-      throw new ValidationError(
-        'sampleWeight',
-        `random init draws ${k} distinct rows by weight, but only ${positive} rows have a positive weight`,
-      );
-    }
-    const taken = new Uint8Array(n);
-    let remaining = 0;
-    for (const w of weights) remaining += w;
-    const chosen: number[] = [];
-    for (let j = 0; j < k; j++) {
-      const target = rng.nextFloat() * remaining;
-      let acc = 0;
-      let pick = -1;
-      for (let i = 0; i < n; i++) {
-        if (taken[i] || weights[i] <= 0) continue;
-        pick = i;
-        acc += weights[i];
-        if (acc > target) break;
-      }
-      taken[pick] = 1;
-      remaining -= weights[pick];
-      chosen.push(pick);
-    }
-    return readRows(chosen);
+  choose({ X, readRows, k, rng }) {
+    return readRows(Array.from(rng.permutation(X.rows).subarray(0, k)));
   },
 };
 

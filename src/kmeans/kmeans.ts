@@ -13,6 +13,7 @@ import {
   toMatrix,
   zerosMatrix,
 } from '../matrix.js';
+import { optimalOneDimensionalFit } from '../oned/optimal-fit.js';
 import { Random } from '../random.js';
 import { isRowSource, type RowSource } from '../row-source.js';
 import { runFitWorker } from './fit-async.js';
@@ -115,6 +116,7 @@ export class KMeans {
 
   private fitHere(X: FitInput, fitOptions: FitOptions): this {
     const opts = this.options;
+    if (opts.algorithm === 'optimal-1d') return this.fitOptimal(X, fitOptions);
     const k = opts.nClusters;
     let weights: Float64Array = new Float64Array(0);
     const { data, kernels } = bindData(X, opts, opts.dtype, undefined, (shape) => {
@@ -133,20 +135,21 @@ export class KMeans {
       kernels.release();
       throw error;
     }
-    const rng =
-      opts.randomState === undefined ? Random.fromEntropy() : new Random(opts.randomState);
-    const bounds = boundsForFit(opts.algorithm, k, data.rows, data.cols, opts.dtype);
+    // One stream for every restart, consumed in order, as scikit-learn shares its RandomState.
+    const rng = Random.fromSeed(opts.randomState);
+    const bounds = boundsForFit(
+      opts.algorithm,
+      k,
+      data.rows,
+      data.cols,
+      opts.dtype,
+      opts.backend.name,
+    );
+    const restarts = restartsFor(opts);
     let best: LloydResult | undefined;
     try {
-      for (let restart = 0; restart < opts.nInit; restart++) {
-        const centers = this.initialCenters(
-          data,
-          kernels,
-          weights,
-          // Each restart's seed is drawn as it starts (the same seeds as drawing all first),
-          // so a huge nInit holds no array of seeds.
-          new Random(rng.nextUint32()),
-        );
+      for (let restart = 0; restart < restarts.count; restart++) {
+        const centers = this.initialCenters(data, kernels, weights, rng);
         const result = runLloyd({
           X: data,
           kernels,
@@ -189,7 +192,49 @@ export class KMeans {
       inertia: best.inertia,
       nIter: best.nIter,
       converged: best.converged,
-      warnings: distinctClusterWarnings(best.labels, k),
+      warnings: [...restarts.warnings, ...distinctClusterWarnings(best.labels, k)],
+    };
+    return this;
+  }
+
+  /**
+   * `algorithm: 'optimal-1d'`: the exact optimum of a one-column X by dynamic programming. No
+   * iteration runs (nIter 0, converged); init, nInit, maxIter, tol and onIteration play no part.
+   */
+  private fitOptimal(X: FitInput, fitOptions: FitOptions): this {
+    const opts = this.options;
+    const k = opts.nClusters;
+    if (isRowSource(X))
+      throw new ValidationError(
+        'algorithm',
+        `'optimal-1d' sorts X, so X must be in memory; load ${X.name} whole (loadFile)`,
+      );
+    const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
+    if (data.cols !== 1)
+      throw new ValidationError(
+        'algorithm',
+        `'optimal-1d' clusters one feature; X has ${data.cols} columns (use 'auto' for more)`,
+      );
+    if (k > data.rows)
+      throw new ValidationError(
+        'nClusters',
+        `must be at most the number of rows of X (${data.rows}); got ${k}`,
+      );
+    const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
+    const { centers, labels, inertia } = optimalOneDimensionalFit(data, k, weights);
+    if (!Number.isFinite(inertia))
+      throw overflowError('euclidean', fitOptions.sampleWeight !== undefined);
+    this.state = {
+      metric: 'euclidean',
+      dtype: opts.dtype,
+      k,
+      cols: 1,
+      centers,
+      labels,
+      inertia,
+      nIter: 0,
+      converged: true,
+      warnings: [],
     };
     return this;
   }
@@ -613,6 +658,21 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
     else if (mapping[a[i]] !== b[i]) return false;
   }
   return true;
+}
+
+/**
+ * The restarts a fit runs: `nInit`, except that explicit starting centres run once, with a
+ * warning when more were asked for, as scikit-learn does (the same start gives the same fit).
+ */
+function restartsFor(opts: ResolvedOptions): { count: number; warnings: string[] } {
+  if (opts.initStrategy.name !== 'array' || opts.nInit === 1)
+    return { count: opts.nInit, warnings: [] };
+  return {
+    count: 1,
+    warnings: [
+      `Explicit initial center position passed: performing only one init instead of nInit=${opts.nInit}.`,
+    ],
+  };
 }
 
 function distinctClusterWarnings(labels: Int32Array, k: number): string[] {

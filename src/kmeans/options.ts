@@ -4,14 +4,18 @@ import { type BackendOption, resolveBackend } from '../kernels/select.js';
 import type { BoundsMethod, KernelBackend } from '../kernels/types.js';
 import { checkDType, type DType } from '../matrix.js';
 import { availableCores } from '../parallel/pool.js';
+import { checkSeed } from '../random.js';
 import { type InitOption, type InitStrategy, initStrategy } from './init.js';
 import type { IterationCallback } from './lloyd.js';
 import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
 
 /** Every `algorithm` value, 'auto' first. */
-export const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan'] as const;
+export const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan', 'optimal-1d'] as const;
 
-/** How each iteration finds the nearest centres; every choice gives the same result. */
+/**
+ * How each iteration finds the nearest centres; every choice of Lloyd's gives the same result.
+ * 'optimal-1d' runs no iterations: on one feature it finds the exact optimum by dynamic programming.
+ */
 export type AlgorithmName = (typeof ALGORITHMS)[number];
 
 /** From this k on, 'auto' keeps Hamerly's bounds (see bench/results). */
@@ -25,6 +29,12 @@ const HAMERLY_FROM_K = 8;
  */
 const ELKAN_FROM_K = 32;
 
+/**
+ * From this k x d on, 'auto' on the native backend runs plain Lloyd (see boundsForFit and
+ * docs/performance.md for the measurements).
+ */
+const NATIVE_PLAIN_FROM_WORK = 2 ** 15;
+
 /** Options of {@link KMeans}. Every one but `nClusters` has a default. */
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, as scikit-learn. */
@@ -34,7 +44,10 @@ export interface KMeansOptions {
    * over X, for large n and k), 'random', a k x d array of centres, or a function (X, k, rng).
    */
   init?: InitOption;
-  /** Restarts; the lowest inertia wins. 'auto' (default): 1 for k-means++, k-means|| and arrays, 10 for random and functions. */
+  /**
+   * Restarts; the lowest inertia wins. 'auto' (default): 1 for k-means++, k-means|| and arrays, 10
+   * for random and functions. Explicit centres run once whatever the value, with a warning.
+   */
   nInit?: number | 'auto';
   /** Iterations per restart at most. Default 300. */
   maxIter?: number;
@@ -42,7 +55,11 @@ export interface KMeansOptions {
   tol?: number;
   /** 'euclidean' (k-means, default), 'manhattan' (k-medians) or 'cosine' (spherical k-means). */
   metric?: MetricName;
-  /** Seed for every random choice. Without it, a random seed is drawn. */
+  /**
+   * Seed for every random choice, an integer in [0, 2^32 - 1]: the draws are numpy's
+   * `RandomState(seed)` stream, consumed as scikit-learn 1.2.1 consumes it, so a seed gives
+   * scikit-learn's `random_state=seed` result. Without it, a random seed is drawn.
+   */
   randomState?: number;
   /** Element type of the working copy of X. Default 'float64'. */
   dtype?: DType;
@@ -53,7 +70,9 @@ export interface KMeansOptions {
    * 'elkan' Elkan's (n x k float32 lower bounds: more memory, fewer distances) to skip most of
    * them, with exactly the same result. 'auto' (default) uses Hamerly's bounds from k >= 8, and
    * Elkan's from k >= 32 where they take at most half of X's bytes (k <= d / 2 in float32, k <= d
-   * in float64); pass 'hamerly' to keep the working memory O(n + k·d).
+   * in float64); pass 'hamerly' to keep the working memory O(n + k·d). 'optimal-1d' (X of one
+   * column, euclidean) solves k-means exactly by dynamic programming (Ckmeans.1d.dp) instead of
+   * iterating: the least inertia of any clustering, clusters numbered by ascending centre.
    */
   algorithm?: AlgorithmName;
   /** Threads for the WebAssembly backend, the caller's included. Default: every available core. */
@@ -119,16 +138,8 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
     throw new ValidationError('tol', `must be a finite number >= 0; got ${describeValue(tol)}`);
   }
   const metric = metricStrategy(orDefault(options.metric, 'euclidean'));
-  const randomState = options.randomState;
-  if (
-    randomState !== undefined &&
-    (typeof randomState !== 'number' || !Number.isSafeInteger(randomState))
-  ) {
-    throw new ValidationError(
-      'randomState',
-      `must be an integer seed or undefined; got ${describeValue(randomState)}`,
-    );
-  }
+  const randomState =
+    options.randomState === undefined ? undefined : checkSeed('randomState', options.randomState);
   const dtype = checkDType(orDefault(options.dtype, 'float64'));
   const backend = resolveBackend(orDefault<BackendOption>(options.backend, 'auto'));
   const threads = positiveInteger('threads', orDefault(options.threads, availableCores()));
@@ -139,6 +150,11 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
       `must be one of ${ALGORITHMS.join(', ')}; got ${describeValue(algorithm)}`,
     );
   }
+  if (algorithm === 'optimal-1d' && metric.name !== 'euclidean')
+    throw new ValidationError(
+      'algorithm',
+      `'optimal-1d' minimises squared euclidean distances; it needs metric 'euclidean', got '${metric.name}'`,
+    );
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new ValidationError(
@@ -178,7 +194,8 @@ const ELKAN_AUTO_MAX_BYTES = 2.5 * 2 ** 30;
  * The bounds a fit keeps, if any: those `algorithm` names, or for 'auto' Hamerly's from k >= 8
  * and Elkan's from k >= 32 where their n x k float32 lower bounds (k padded to four) take at most
  * half of X's bytes, X being `rows` x `cols` values in `dtype`, and X and the bounds together fit
- * in ELKAN_AUTO_MAX_BYTES (else Hamerly's, whose bounds are O(n)).
+ * in ELKAN_AUTO_MAX_BYTES (else Hamerly's, whose bounds are O(n)); none for 'auto' on the
+ * `backend` named 'native' from k x d = NATIVE_PLAIN_FROM_WORK.
  */
 export function boundsForFit(
   algorithm: AlgorithmName,
@@ -186,9 +203,13 @@ export function boundsForFit(
   rows: number,
   cols: number,
   dtype: DType,
+  backend?: string,
 ): BoundsMethod | undefined {
   if (algorithm === 'hamerly' || algorithm === 'elkan') return algorithm;
   if (algorithm !== 'auto' || k < HAMERLY_FROM_K) return undefined;
+  // The bounded passes stay WebAssembly on the native backend, whose plain pass outruns them
+  // where a row's scan is long (k x d large); where it is short, bounds still save more.
+  if (backend === 'native' && k * cols >= NATIVE_PLAIN_FROM_WORK) return undefined;
   const boundBytes = paddedClusters(k) * 4;
   const rowBytes = cols * (dtype === 'float32' ? 4 : 8);
   const fits = rows * (boundBytes + rowBytes) <= ELKAN_AUTO_MAX_BYTES;

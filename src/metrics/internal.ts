@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
-import { Random } from '../random.js';
+import { checkSeed, Random } from '../random.js';
 import { encodeLabels, type Label } from './labels.js';
 
 /** Distances the silhouette can use. */
@@ -12,7 +12,7 @@ export interface SilhouetteOptions {
   metric?: SilhouetteMetric;
   /** Score a random subset of this many samples (faster on large data). */
   sampleSize?: number;
-  /** Seed for choosing the subset. */
+  /** Seed for choosing the subset, in [0, 2^32 - 1]: scikit-learn's rows (numpy's `permutation`). */
   randomState?: number;
 }
 
@@ -135,13 +135,11 @@ export function silhouetteScore(
         `must be an integer in [2, ${data.rows}]; got ${size}`,
       );
     }
-    const rng =
-      options.randomState === undefined ? Random.fromEntropy() : new Random(options.randomState);
-    const order = Int32Array.from({ length: data.rows }, (_, i) => i);
-    for (let j = 0; j < size; j++) {
-      const r = j + rng.nextInt(data.rows - j);
-      [order[j], order[r]] = [order[r], order[j]];
-    }
+    // scikit-learn's rows: the first sampleSize of numpy's permutation(n).
+    const rng = Random.fromSeed(
+      options.randomState === undefined ? undefined : checkSeed('randomState', options.randomState),
+    );
+    const order = rng.permutation(data.rows);
     const picked = order.subarray(0, size);
     const sub = new Float64Array(size * data.cols);
     picked.forEach((row, i) => {

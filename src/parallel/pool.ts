@@ -9,6 +9,7 @@
  * the threads that are there. Workers are unref'd: they never keep a Node process alive.
  */
 
+import { NATIVE_KERNEL_NAMES, type NativeKernels } from '../kernels/native/loader.js';
 import { FRAME_ADDRESS, KERNEL_NAMES, type KernelName } from '../kernels/wasm/frame.js';
 import { nodeBuiltin } from '../platform.js';
 
@@ -130,11 +131,18 @@ function drainChunks(
  * browsers from a Blob URL. `start` receives the module, the shared memory and the control block.
  */
 const WORKER_BODY = `
-function start({ module, memory, control: controlBuffer, kernels, index }) {
+function start({ module, memory, control: controlBuffer, kernels, index, native, nativeNames }) {
   const control = new Int32Array(controlBuffer);
   let exports;
   try {
     exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    if (native) {
+      // The native kernels (Node): loaded from the caller's file, over this pool's memory.
+      const addon = process.getBuiltinModule('node:module').createRequire(native)(native);
+      addon.attach(new Uint8Array(memory.buffer));
+      exports = Object.assign({}, exports);
+      for (const name of nativeNames) exports[name] = addon[name];
+    }
   } catch {
     // A worker that cannot run the kernels never joins a run; the caller's runs go on without it.
     Atomics.store(control, ${FAILED}, 1);
@@ -206,6 +214,10 @@ interface WorkerInit {
   kernels: readonly string[];
   /** The worker's thread index (the caller's thread is 0). */
   index: number;
+  /** The native kernels' file, where they replace some of the module's (Node only). */
+  native?: string;
+  /** The kernels the native file replaces. */
+  nativeNames?: readonly string[];
 }
 
 interface PoolWorker {
@@ -293,25 +305,39 @@ export class WorkerPool {
   /** How long joined workers may finish no kernel call before the run takes one for lost. */
   readonly stallMs: number;
 
+  /** The native kernels that replace some of the module's on every thread, if any. */
+  readonly native: NativeKernels | undefined;
+
   constructor(
     module: WebAssembly.Module,
     threads: number,
     spawn: SpawnWorker,
     memory?: WebAssembly.Memory,
     stallMs = STALL_MS,
+    native?: NativeKernels,
   ) {
     this.threads = threads;
     this.stallMs = stallMs;
+    this.native = native;
     this.dedicated = memory !== undefined;
     this.memory = memory ?? new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
-      .exports as unknown as KernelExports;
+    this.exports = withNative(
+      new WebAssembly.Instance(module, { env: { memory: this.memory } })
+        .exports as unknown as KernelExports,
+      native,
+    );
     const controlBuffer = new SharedArrayBuffer(CONTROL_BYTES);
     this.control = new Int32Array(controlBuffer);
     this.control[FRAME] = FRAME_ADDRESS;
     // Closed until the first run opens it, so no worker joins before there is work.
     this.control[JOIN] = JOIN_CLOSED;
-    const init = { module, memory: this.memory, control: controlBuffer, kernels: KERNEL_NAMES };
+    const init = {
+      module,
+      memory: this.memory,
+      control: controlBuffer,
+      kernels: KERNEL_NAMES,
+      ...(native ? { native: native.path, nativeNames: NATIVE_KERNEL_NAMES } : {}),
+    };
     this.workers = Array.from({ length: threads - 1 }, (_, w) => spawn({ ...init, index: w + 1 }));
   }
 
@@ -363,6 +389,8 @@ export class WorkerPool {
     Atomics.store(control, JOIN, 0);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
+    // This thread's native calls run over the memory attached last, which may be another pool's.
+    this.native?.attach(new Uint8Array(this.memory.buffer));
     try {
       drainChunks(control, this.exports[kernel], 0, DRAIN_SLOTS);
     } finally {
@@ -419,7 +447,28 @@ export class WorkerPool {
   }
 }
 
-const pools = new Map<number, WorkerPool>();
+/** Pools by thread count and kernels (poolKey). */
+const pools = new Map<string, WorkerPool>();
+
+/** A pool's key: its threads, and the native kernels' file where they replace some of the module's. */
+function poolKey(threads: number, native: NativeKernels | undefined): string {
+  return native ? `${threads}:${native.path}` : `${threads}`;
+}
+
+/**
+ * The module's exports with the native kernels in place of theirs, where there are native
+ * kernels. A thread's native calls run over the memory it attached last: workers attach their
+ * pool's once, the caller's thread before each run (it may serve several memories).
+ */
+export function withNative(
+  exports: KernelExports,
+  native: NativeKernels | undefined,
+): KernelExports {
+  if (!native) return exports;
+  const merged: KernelExports = { ...exports };
+  for (const name of NATIVE_KERNEL_NAMES) merged[name] = native[name];
+  return merged;
+}
 
 /** Hands out an idle pool that has not failed, or undefined. */
 function claim(pool: WorkerPool | undefined): WorkerPool | undefined {
@@ -436,16 +485,20 @@ function claim(pool: WorkerPool | undefined): WorkerPool | undefined {
  * In a browser worker it must have been started with {@link preparePool} first (a browser starts
  * workers only while their creator is idle); a page's main thread never gets one (it may not block).
  */
-export function acquirePool(module: WebAssembly.Module, threads: number): WorkerPool | undefined {
+export function acquirePool(
+  module: WebAssembly.Module,
+  threads: number,
+  native?: NativeKernels,
+): WorkerPool | undefined {
   if (threads <= 1 || typeof SharedArrayBuffer === 'undefined') return undefined;
   const spawn = nodeSpawner();
-  const existing = pools.get(threads);
+  const existing = pools.get(poolKey(threads, native));
   if (existing) return existing.state === 'starting' && !spawn ? undefined : claim(existing);
   if (!spawn) return undefined;
   retireIdlePools();
   // The workers start while the caller goes on (copying X in, typically); the first run waits.
-  const pool = new WorkerPool(module, threads, spawn);
-  pools.set(threads, pool);
+  const pool = new WorkerPool(module, threads, spawn, undefined, STALL_MS, native);
+  pools.set(poolKey(threads, native), pool);
   return claim(pool);
 }
 
@@ -454,9 +507,9 @@ export function acquirePool(module: WebAssembly.Module, threads: number): Worker
  * thread counts keeps one pool's workers idle, not one pool per count it ever used.
  */
 function retireIdlePools(): void {
-  for (const [threads, pool] of pools) {
+  for (const [key, pool] of pools) {
     if (pool.busy) continue;
-    pools.delete(threads);
+    pools.delete(key);
     void pool.close();
   }
 }
@@ -468,13 +521,13 @@ function retireIdlePools(): void {
  */
 export async function preparePool(module: WebAssembly.Module, threads: number): Promise<number> {
   if (threads <= 1 || typeof SharedArrayBuffer === 'undefined') return 1;
-  const existing = pools.get(threads);
+  const existing = pools.get(poolKey(threads, undefined));
   if (existing?.state === 'starting' && !existing.busy) await existing.startAsync();
   if (existing) return existing.state === 'failed' ? 1 : threads;
   const spawn = nodeSpawner() ?? webSpawner();
   if (!spawn) return 1;
   const pool = new WorkerPool(module, threads, spawn);
-  pools.set(threads, pool);
+  pools.set(poolKey(threads, undefined), pool);
   if (await pool.startAsync()) return threads;
   void pool.close();
   return 1;
@@ -503,13 +556,14 @@ export function dedicatedPool(
   module: WebAssembly.Module,
   threads: number,
   memory: WebAssembly.Memory,
+  native?: NativeKernels,
 ): WorkerPool | undefined {
   if (threads <= 1) return undefined;
   const kept = idleDedicated.get(memory);
   if (kept) {
     idleDedicated.delete(memory);
     clearTimeout(kept.idleTimer);
-    if (kept.threads === threads && kept.state !== 'failed') {
+    if (kept.threads === threads && kept.native === native && kept.state !== 'failed') {
       kept.busy = true;
       return kept;
     }
@@ -517,7 +571,7 @@ export function dedicatedPool(
   }
   const spawn = nodeSpawner();
   if (!spawn) return undefined;
-  const pool = new WorkerPool(module, threads, spawn, memory);
+  const pool = new WorkerPool(module, threads, spawn, memory, STALL_MS, native);
   pool.busy = true;
   return pool;
 }
@@ -562,7 +616,8 @@ export function releasePool(pool: WorkerPool): void {
     pool.state !== 'failed' &&
     pool.memory.buffer.byteLength <= RETAIN_MEMORY_BYTES;
   if (keep) return;
-  if (pools.get(pool.threads) === pool) pools.delete(pool.threads);
+  const key = poolKey(pool.threads, pool.native);
+  if (pools.get(key) === pool) pools.delete(key);
   void pool.close();
 }
 

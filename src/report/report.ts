@@ -16,6 +16,7 @@ import {
   elbowSpec,
 } from '../plot/specs.js';
 import { elbow } from '../selection/elbow.js';
+import { trainTestSplit } from '../selection/train-test-split.js';
 import { escapeHtml, page, table } from './html.js';
 
 /** scikit-learn's numbers, from scripts/make-report-fixture.py. */
@@ -170,14 +171,16 @@ export async function writeReport(
     rows: 150,
     cols: 2,
   };
-  const train = subset(iris2, sk.iris.trainIndex);
-  const test = subset(iris2, sk.iris.testIndex);
-  const truthTest = sk.iris.testIndex.map((i) => iris.targetNames?.[iris.y?.[i] ?? 0] ?? '');
+  // lloyd's own split: the rows scikit-learn's train_test_split(random_state=42) picks.
+  const split = trainTestSplit(iris2, undefined, { testSize: 0.2, randomState: 42 });
+  const train = subset(iris2, split.trainIndex);
+  const test = subset(iris2, split.testIndex);
+  const truthTest = split.testIndex.map((i) => iris.targetNames?.[iris.y?.[i] ?? 0] ?? '');
   const s2: Section = { markdown: [], html: [] };
   heading(s2, '2. Iris, first two features (sepal length and width), k = 3');
   paragraph(
     s2,
-    `80/20 split: scikit-learn's train_test_split(random_state=42), the same ${train.rows} training and ${test.rows} test rows for both. Fit on the training rows, predict the test rows.`,
+    `80/20 split: lloyd's trainTestSplit(randomState 42), the same ${train.rows} training and ${test.rows} test rows, in the same order, as scikit-learn's train_test_split(random_state=42). Fit on the training rows, predict the test rows.`,
   );
   const irisRows: (string | number)[][] = [];
   for (const init of ['random', 'k-means++'] as const) {

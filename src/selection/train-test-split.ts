@@ -1,13 +1,16 @@
 import { describeValue, ValidationError } from '../errors.js';
 import { type MatrixLike, matrixToRows, toMatrix } from '../matrix.js';
 import { encodeLabels, type Label } from '../metrics/labels.js';
-import { Random } from '../random.js';
+import { checkSeed, Random } from '../random.js';
 
 /** Options of {@link trainTestSplit}. */
 export interface TrainTestSplitOptions {
   /** Share of rows in the test set, in (0, 1), or a number of rows. Default 0.2. */
   testSize?: number;
-  /** Seed for the shuffle. */
+  /**
+   * Seed for the shuffle, in [0, 2^32 - 1]: the rows scikit-learn's `train_test_split` picks
+   * with `random_state` set to it (ShuffleSplit, or StratifiedShuffleSplit with `stratify`).
+   */
   randomState?: number;
   /** Keep the class proportions of y in both parts. */
   stratify?: boolean;
@@ -23,7 +26,11 @@ export interface TrainTestSplit<Y extends Label> {
   testIndex: number[];
 }
 
-/** A seeded shuffle split into train and test parts, stratified by y when asked. */
+/**
+ * A seeded shuffle split into train and test parts, stratified by y when asked: scikit-learn
+ * 1.2.1's `train_test_split` (test size ceil(testSize x n) for a share), drawing from numpy's
+ * stream as it does, so the same seed gives the same rows in the same order.
+ */
 export function trainTestSplit<Y extends Label = number>(
   X: MatrixLike,
   y?: ArrayLike<Y>,
@@ -42,25 +49,20 @@ export function trainTestSplit<Y extends Label = number>(
       `must be a share in (0, 1) or a whole number of rows, leaving both parts non-empty out of ${n}; got ${describeValue(testSize)}`,
     );
   }
-  const rng =
-    options.randomState === undefined ? Random.fromEntropy() : new Random(options.randomState);
+  const rng = Random.fromSeed(
+    options.randomState === undefined ? undefined : checkSeed('randomState', options.randomState),
+  );
   let testIndex: number[];
+  let trainIndex: number[];
   if (options.stratify) {
     if (y === undefined)
       throw new ValidationError('stratify', 'needs y, the labels to stratify by');
-    testIndex = stratifiedTest(encodeLabels(y, 'y').codes, nTest, rng);
+    ({ trainIndex, testIndex } = stratifiedSplit(encodeLabels(y, 'y').codes, nTest, rng));
   } else {
-    testIndex = shuffled(
-      Array.from({ length: n }, (_, i) => i),
-      rng,
-    ).slice(0, nTest);
+    const order = Array.from(rng.permutation(n));
+    testIndex = order.slice(0, nTest);
+    trainIndex = order.slice(nTest);
   }
-  const inTest = new Uint8Array(n);
-  for (const i of testIndex) inTest[i] = 1;
-  const trainIndex = shuffled(
-    Array.from({ length: n }, (_, i) => i).filter((i) => !inTest[i]),
-    rng,
-  );
   const pick = <T>(values: ArrayLike<T>, index: number[]) => index.map((i) => values[i]);
   return {
     XTrain: pick(rows, trainIndex),
@@ -72,38 +74,79 @@ export function trainTestSplit<Y extends Label = number>(
   };
 }
 
-function shuffled(values: number[], rng: Random): number[] {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    [values[i], values[j]] = [values[j], values[i]];
-  }
-  return values;
-}
-
-/** Test rows per class in proportion to class size (largest remainders), each class shuffled. */
-function stratifiedTest(codes: Int32Array, nTest: number, rng: Random): number[] {
+/**
+ * scikit-learn 1.2.1's StratifiedShuffleSplit, one split, drawing from numpy's stream as it does:
+ * the train and then the test count of each class by {@link approximateMode}, then each class's
+ * rows (in row order) permuted and dealt, train first; both parts permuted at the end.
+ */
+function stratifiedSplit(
+  codes: Int32Array,
+  nTest: number,
+  rng: Random,
+): { trainIndex: number[]; testIndex: number[] } {
   const byClass: number[][] = [];
   codes.forEach((c, i) => {
     if (!byClass[c]) byClass[c] = [];
     byClass[c].push(i);
   });
-  const n = codes.length;
-  const exact = byClass.map((members) => (members.length * nTest) / n);
-  const counts = exact.map(Math.floor);
-  let missing = nTest - counts.reduce((a, b) => a + b, 0);
-  const order = exact
-    .map((e, c) => ({ c, rest: e - Math.floor(e) }))
-    .sort((a, b) => b.rest - a.rest || a.c - b.c);
-  for (const { c } of order) {
-    if (missing === 0) break;
-    if (counts[c] < byClass[c].length) {
-      counts[c]++;
-      missing--;
+  const counts = byClass.map((members) => members.length);
+  const nClasses = counts.length;
+  const nTrain = codes.length - nTest;
+  const smallest = Math.min(...counts);
+  if (smallest < 2) {
+    throw new ValidationError(
+      'stratify',
+      `every class of y needs at least 2 rows to be split; the smallest has ${smallest}`,
+    );
+  }
+  for (const [part, size] of [
+    ['train', nTrain],
+    ['test', nTest],
+  ] as const) {
+    if (size < nClasses) {
+      throw new ValidationError(
+        'testSize',
+        `a stratified split needs at least one row per class (${nClasses}) in each part; the ${part} part has ${size}`,
+      );
     }
   }
+  const trainCounts = approximateMode(counts, nTrain, rng);
+  const testCounts = approximateMode(
+    counts.map((count, c) => count - trainCounts[c]),
+    nTest,
+    rng,
+  );
+  const train: number[] = [];
   const test: number[] = [];
   byClass.forEach((members, c) => {
-    test.push(...shuffled([...members], rng).slice(0, counts[c]));
+    const order = rng.permutation(members.length);
+    for (let j = 0; j < trainCounts[c] + testCounts[c]; j++)
+      (j < trainCounts[c] ? train : test).push(members[order[j]]);
   });
-  return shuffled(test, rng);
+  return { trainIndex: rng.shuffle(train), testIndex: rng.shuffle(test) };
+}
+
+/**
+ * scikit-learn's `_approximate_mode`: `draws` shared among classes in proportion to `counts`,
+ * floored, then the rest added one per class by largest remainder, equal remainders settled by
+ * `choice(..., replace=False)` (numpy's `permutation`, even when all of them are taken).
+ */
+function approximateMode(counts: number[], draws: number, rng: Random): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const continuous = counts.map((count) => (count / total) * draws);
+  const floored = continuous.map(Math.floor);
+  let missing = draws - floored.reduce((a, b) => a + b, 0);
+  if (missing > 0) {
+    const remainders = continuous.map((value, c) => value - floored[c]);
+    const levels = [...new Set(remainders)].sort((a, b) => b - a);
+    for (const level of levels) {
+      const tied = remainders.flatMap((r, c) => (r === level ? [c] : []));
+      const take = Math.min(tied.length, missing);
+      const order = rng.permutation(tied.length);
+      for (let j = 0; j < take; j++) floored[tied[order[j]]]++;
+      missing -= take;
+      if (missing === 0) break;
+    }
+  }
+  return floored;
 }

@@ -264,6 +264,54 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     await page.close();
   });
 
+  it('loads GeoJSON points, draws them coloured by cluster, and names a bad point', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    const positions = [
+      [2.35, 48.85],
+      [2.4, 48.9],
+      [2.3, 48.8],
+      [-74, 40.7],
+      [-73.9, 40.8],
+      [-74.1, 40.6],
+    ];
+    const points = {
+      type: 'FeatureCollection',
+      features: positions.map((coordinates) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates },
+        properties: {},
+      })),
+    };
+    await page.setInputFiles('#file', {
+      name: 'cities.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(points)),
+    });
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#data-info')).toContain('cities.geojson: 6 rows x 2 columns');
+    await setOptions(page, { k: '2', seed: '3' });
+    expect(await runAndWait(page)).toBe('done');
+    await page.waitForSelector('#plot-scatter svg');
+    const node = new KMeans({ nClusters: 2, randomState: 3 }).fit(positions);
+    expect(await shownNumber(page, 'inertia')).toBe(node.inertia);
+    expect(await page.textContent('#sizes')).toBe(clusterSizes(node.labels, 2));
+    // The scatter's axes are the longitude and the latitude.
+    expect(await page.textContent('#plot-scatter')).toContain('longitude');
+    await page.screenshot({ path: join(shots, 'geojson.png'), fullPage: true });
+    points.features[4].geometry.coordinates = [-73.9, 95];
+    await page.setInputFiles('#file', {
+      name: 'bad.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(points)),
+    });
+    await page.waitForSelector('body[data-state="error"]');
+    expect(await page.textContent('#error')).toBe(
+      'bad.geojson: feature 4 has latitude 95, outside [-90, 90]; GeoJSON positions are [longitude, latitude]',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a gzip bomb is refused by its size, off the page thread: the page stays responsive', async () => {
     const { gzipSync } = await import('node:zlib');
     const { page, errors } = await open(isolatedUrl);

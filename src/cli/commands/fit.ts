@@ -27,9 +27,10 @@ import { readInput, type Streams, streamedInput } from '../io.js';
 import { planCommandOutputs, writeCommandOutputs, writesToStdout } from '../outputs.js';
 import { FitProgress, formatNumber } from '../progress.js';
 import { checkMethodFlags, FAMILY_FLAGS, FIT_METHODS, fitFamily } from './fit-family.js';
+import { fitGeoJsonCommand, hasGeoJsonInput } from './fit-geojson.js';
 
 export const FIT_USAGE =
-  "usage: lloyd fit <file|dataset:NAME> -k K [--method kmeans|minibatch|bisecting] [--batch-size N] [--bisecting-strategy biggest_inertia|largest_cluster] [--init k-means++|'k-means||'|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan] [--columns A,B] [--label-column NAME] [--stream] [--labels-out FILE.csv|npy] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]";
+  "usage: lloyd fit <file|dataset:NAME> -k K [--method kmeans|minibatch|bisecting] [--batch-size N] [--bisecting-strategy biggest_inertia|largest_cluster] [--init k-means++|'k-means||'|random|FILE] [--metric euclidean|manhattan|cosine] [--n-init N] [--max-iter N] [--tol X] [--seed N] [--dtype float32|float64] [--threads N] [--algorithm auto|lloyd|hamerly|elkan|optimal-1d] [--columns A,B] [--label-column NAME] [--stream] [--labels-out FILE.csv|npy] [--centroids-out FILE] [--model-out FILE] [--plot FILE.png|svg] [--json] [--verbose]\n       lloyd fit <points.geojson> [-k K] [--geodesic] [--seed N] [--max-iter N] [--out FILE.geojson|-] [--json]";
 
 const FLAGS = {
   ...READ_FLAGS,
@@ -52,6 +53,8 @@ const FLAGS = {
 
 /** `lloyd fit`: clusters a file or bundled dataset and reports or writes the result. */
 export async function fitCommand(args: string[], io: Streams): Promise<void> {
+  // GeoJSON points are clustered as lloyd/geo does, and written back as GeoJSON.
+  if (hasGeoJsonInput(args)) return fitGeoJsonCommand(args, io);
   const { values, positionals } = parseCommand(args, FLAGS, FIT_USAGE);
   if (values.help) {
     io.stdout.write(`${FIT_USAGE}\n`);

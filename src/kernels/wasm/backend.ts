@@ -2,6 +2,7 @@ import { positiveInteger } from '../../errors.js';
 import { checkDType, type DType, type Matrix, zerosMatrix } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
 import { matrixRows, type RowSource } from '../../row-source.js';
+import { loadNativeKernels, type NativeKernels } from '../native/loader.js';
 import type { AllocatedMatrix, BindOptions, BoundKernels, KernelBackend } from '../types.js';
 import { rowBuffers, X_OFFSET } from './layout.js';
 import { acquireRuntime, newSharedMemory, runtimeOver } from './runtime.js';
@@ -34,9 +35,10 @@ export function bindRowSource(
   source: RowSource,
   dtype: DType = source.dtype,
   options: BindOptions = {},
+  native?: NativeKernels,
 ): BoundKernels {
   const threads = threadsFor(source.rows, source.cols, options);
-  return new WindowedKernels(source, dtype, { ...options, threads });
+  return new WindowedKernels(source, dtype, { ...options, threads }, native);
 }
 
 /**
@@ -48,93 +50,115 @@ export function bindRowSource(
  * every thread too (assembly/l1.ts: a float32 scan settled by exact distances in the reference's
  * order), and k-medians' update by selection (assembly/medians.ts).
  */
-export const wasmBackend: KernelBackend = {
-  name: 'wasm',
-  bind(X: Matrix, options: BindOptions = {}): BoundKernels {
-    const f32 = X.data instanceof Float32Array;
-    if (!heldWhole(X.rows, X.cols, f32, options)) {
-      // Windows keep the blocks of the rows they read, not those of a larger matrix.
-      if (options.blockRows !== undefined)
-        throw new Error(
-          'lloyd: rows bound with blockRows must fit one kernels memory; use smaller shards',
-        );
-      return bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options);
-    }
-    const threads = threadsFor(X.rows, X.cols, options);
-    const matrix = new WasmMatrix(
-      X.rows,
-      X.cols,
-      f32,
-      acquireRuntime(threads),
-      undefined,
-      options.blockRows,
-    );
-    matrix.matrix().data.set(X.data);
-    return new WasmKernels(matrix, X);
-  },
-  allocate(
-    rows: number,
-    cols: number,
-    dtype: DType,
-    options: BindOptions = {},
-  ): AllocatedMatrix | undefined {
-    // A matrix read through windows lives in ordinary memory: the caller makes it.
-    if (!heldWhole(rows, cols, dtype === 'float32', options)) return undefined;
-    const runtime = acquireRuntime(threadsFor(rows, cols, options));
-    const matrix = new WasmMatrix(
-      rows,
-      cols,
-      dtype === 'float32',
-      runtime,
-      undefined,
-      options.blockRows,
-    );
-    // Only shared memory keeps views valid when it grows; without it the caller must copy. A page
-    // that is not cross-origin isolated has no SharedArrayBuffer global at all.
-    const shared =
-      typeof SharedArrayBuffer !== 'undefined' &&
-      runtime.memory.buffer instanceof SharedArrayBuffer;
-    if (!shared) {
-      matrix.release();
-      return undefined;
-    }
-    return allocated(matrix, matrix.matrix());
-  },
-  bindRows(source: RowSource, dtype: DType, options: BindOptions = {}): BoundKernels {
-    return bindRowSource(source, dtype, options);
-  },
-  adopt(X: Matrix, dtype: DType, options: BindOptions = {}): AllocatedMatrix | undefined {
-    const f32 = dtype === 'float32';
-    if (
-      X.data instanceof (f32 ? Float32Array : Float64Array) &&
-      !heldWhole(X.rows, X.cols, f32, options)
-    )
-      return options.blockRows === undefined ? windowedInPlace(X, f32, options) : undefined;
-    const home = sharedHomes.get(X.data.buffer);
-    const fits =
-      home !== undefined &&
-      !home.busy &&
-      X.data instanceof (f32 ? Float32Array : Float64Array) &&
-      X.data.byteOffset === X_OFFSET &&
-      X.data.byteLength === home.bytes;
-    const runtime = fits
-      ? runtimeOver(home.memory, threadsFor(X.rows, X.cols, options))
-      : undefined;
-    if (!home || !runtime) return undefined;
-    home.busy = true;
-    const matrix = new WasmMatrix(
-      X.rows,
-      X.cols,
-      f32,
-      runtime,
-      () => {
-        home.busy = false;
-      },
-      options.blockRows,
-    );
-    return allocated(matrix, X);
-  },
-};
+export const wasmBackend: KernelBackend = kernelsBackend('wasm', undefined);
+
+/**
+ * The native backend (Node): the WebAssembly backend's memory, layout, threads and passes, with
+ * the passes that dominate a fit (NATIVE_KERNEL_NAMES) replaced by native kernels that use the
+ * CPU's widest vectors (src/kernels/native/c). Their labels, distances and sums are the other
+ * backends', bit for bit. Undefined where the native kernels do not load.
+ */
+export function nativeBackend(): KernelBackend | undefined {
+  const native = loadNativeKernels();
+  if (!native) return undefined;
+  nativeInstance ??= kernelsBackend('native', native);
+  return nativeInstance;
+}
+
+let nativeInstance: KernelBackend | undefined;
+
+/** The backend over WebAssembly memory, with `native` kernels in place of some passes where given. */
+function kernelsBackend(name: string, native: NativeKernels | undefined): KernelBackend {
+  return {
+    name,
+    bind(X: Matrix, options: BindOptions = {}): BoundKernels {
+      const f32 = X.data instanceof Float32Array;
+      if (!heldWhole(X.rows, X.cols, f32, options)) {
+        // Windows keep the blocks of the rows they read, not those of a larger matrix.
+        if (options.blockRows !== undefined)
+          throw new Error(
+            'lloyd: rows bound with blockRows must fit one kernels memory; use smaller shards',
+          );
+        return bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options, native);
+      }
+      const threads = threadsFor(X.rows, X.cols, options);
+      const matrix = new WasmMatrix(
+        X.rows,
+        X.cols,
+        f32,
+        acquireRuntime(threads, native),
+        undefined,
+        options.blockRows,
+      );
+      matrix.matrix().data.set(X.data);
+      return new WasmKernels(matrix, X);
+    },
+    allocate(
+      rows: number,
+      cols: number,
+      dtype: DType,
+      options: BindOptions = {},
+    ): AllocatedMatrix | undefined {
+      // A matrix read through windows lives in ordinary memory: the caller makes it.
+      if (!heldWhole(rows, cols, dtype === 'float32', options)) return undefined;
+      const runtime = acquireRuntime(threadsFor(rows, cols, options), native);
+      const matrix = new WasmMatrix(
+        rows,
+        cols,
+        dtype === 'float32',
+        runtime,
+        undefined,
+        options.blockRows,
+      );
+      // Only shared memory keeps views valid when it grows; without it the caller must copy. A page
+      // that is not cross-origin isolated has no SharedArrayBuffer global at all.
+      const shared =
+        typeof SharedArrayBuffer !== 'undefined' &&
+        runtime.memory.buffer instanceof SharedArrayBuffer;
+      if (!shared) {
+        matrix.release();
+        return undefined;
+      }
+      return allocated(matrix, matrix.matrix());
+    },
+    bindRows(source: RowSource, dtype: DType, options: BindOptions = {}): BoundKernels {
+      return bindRowSource(source, dtype, options, native);
+    },
+    adopt(X: Matrix, dtype: DType, options: BindOptions = {}): AllocatedMatrix | undefined {
+      const f32 = dtype === 'float32';
+      if (
+        X.data instanceof (f32 ? Float32Array : Float64Array) &&
+        !heldWhole(X.rows, X.cols, f32, options)
+      )
+        return options.blockRows === undefined
+          ? windowedInPlace(X, f32, options, native)
+          : undefined;
+      const home = sharedHomes.get(X.data.buffer);
+      const fits =
+        home !== undefined &&
+        !home.busy &&
+        X.data instanceof (f32 ? Float32Array : Float64Array) &&
+        X.data.byteOffset === X_OFFSET &&
+        X.data.byteLength === home.bytes;
+      const runtime = fits
+        ? runtimeOver(home.memory, threadsFor(X.rows, X.cols, options), native)
+        : undefined;
+      if (!home || !runtime) return undefined;
+      home.busy = true;
+      const matrix = new WasmMatrix(
+        X.rows,
+        X.cols,
+        f32,
+        runtime,
+        () => {
+          home.busy = false;
+        },
+        options.blockRows,
+      );
+      return allocated(matrix, X);
+    },
+  };
+}
 
 /** `source` (X, in `matrix`'s memory) to check and bind, or release unbound. */
 function allocated(matrix: WasmMatrix, source: Matrix): AllocatedMatrix {
@@ -154,11 +178,16 @@ function allocated(matrix: WasmMatrix, source: Matrix): AllocatedMatrix {
  * larger than one kernels memory is never copied whole. Its values are checked as each window is
  * read (a value that is not finite is named by its row and column then).
  */
-function windowedInPlace(X: Matrix, f32: boolean, options: BindOptions): AllocatedMatrix {
+function windowedInPlace(
+  X: Matrix,
+  f32: boolean,
+  options: BindOptions,
+  native: NativeKernels | undefined,
+): AllocatedMatrix {
   return {
     matrix: X,
     allFinite: () => true,
-    bind: () => bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options),
+    bind: () => bindRowSource(matrixRows(X), f32 ? 'float32' : 'float64', options, native),
     release: () => {},
   };
 }

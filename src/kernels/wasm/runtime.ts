@@ -8,7 +8,9 @@ import {
   preparePool,
   releasePool,
   type WorkerPool,
+  withNative,
 } from '../../parallel/pool.js';
+import type { NativeKernels } from '../native/loader.js';
 import { FRAME_ADDRESS, type FrameArgs, writeFrame } from './frame.js';
 import {
   KERNELS_SHARED_RELAXED_WASM_BASE64,
@@ -51,6 +53,10 @@ export interface KernelRuntime {
    * stride in all); kernels receive their thread's as a last argument.
    */
   setScratch(base: number, stride: number): void;
+  /** Says the centres were loaded anew (the native kernels pack them again); nothing without them. */
+  centresChanged(): void;
+  /** The native kernels that replace some passes here, if any. */
+  readonly native: NativeKernels | undefined;
   release(): void;
 }
 
@@ -142,14 +148,27 @@ function ownMemory(): { memory: WebAssembly.Memory; module: WebAssembly.Module }
 class PrivateRuntime implements KernelRuntime {
   readonly memory: WebAssembly.Memory;
   readonly threads = 1;
+  readonly native: NativeKernels | undefined;
   private readonly exports: KernelExports;
 
-  /** `given`: a shared memory to run over (a shared matrix's); else one of its own. */
-  constructor(given?: WebAssembly.Memory) {
+  /**
+   * `given`: a shared memory to run over (a shared matrix's); else one of its own. `native`: the
+   * native kernels, which run only over shared memory (it never moves when it grows).
+   */
+  constructor(given?: WebAssembly.Memory, native?: NativeKernels) {
     const { memory, module } = given ? { memory: given, module: sharedModule() } : ownMemory();
     this.memory = memory;
-    this.exports = new WebAssembly.Instance(module, { env: { memory } })
-      .exports as unknown as KernelExports;
+    const shared =
+      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    this.native = shared ? native : undefined;
+    this.exports = withNative(
+      new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports,
+      this.native,
+    );
+  }
+
+  centresChanged(): void {
+    this.native?.centresChanged();
   }
 
   private scratch = 0;
@@ -162,6 +181,7 @@ class PrivateRuntime implements KernelRuntime {
     callRows?: number,
   ): number {
     writeFrame(this.memory.buffer, kernel, frame);
+    this.native?.attach(new Uint8Array(this.memory.buffer));
     const run = this.exports[kernel];
     // Chunks run in row order on this one thread, so calls need not stop at chunk boundaries.
     const step = Math.max(1, Math.min(callRows ?? chunkRows, chunkRows));
@@ -205,6 +225,14 @@ class PooledRuntime implements KernelRuntime {
     this.threads = pool.threads;
   }
 
+  get native(): NativeKernels | undefined {
+    return this.pool.native;
+  }
+
+  centresChanged(): void {
+    this.pool.native?.centresChanged();
+  }
+
   run<K extends PoolKernel>(
     kernel: K,
     rows: number,
@@ -240,9 +268,9 @@ class PooledRuntime implements KernelRuntime {
 }
 
 /** A runtime with `threads` threads where a pool can be had, else a private single-threaded one. */
-export function acquireRuntime(threads: number): KernelRuntime {
-  const pool = threads > 1 ? acquirePool(sharedModule(), threads) : undefined;
-  return pool ? new PooledRuntime(pool) : new PrivateRuntime();
+export function acquireRuntime(threads: number, native?: NativeKernels): KernelRuntime {
+  const pool = threads > 1 ? acquirePool(sharedModule(), threads, native) : undefined;
+  return pool ? new PooledRuntime(pool) : new PrivateRuntime(undefined, native);
 }
 
 /**
@@ -253,9 +281,10 @@ export function acquireRuntime(threads: number): KernelRuntime {
 export function runtimeOver(
   memory: WebAssembly.Memory,
   threads: number,
+  native?: NativeKernels,
 ): KernelRuntime | undefined {
-  if (threads <= 1) return new PrivateRuntime(memory);
-  const pool = dedicatedPool(sharedModule(), threads, memory);
+  if (threads <= 1) return new PrivateRuntime(memory, native);
+  const pool = dedicatedPool(sharedModule(), threads, memory, native);
   return pool && new PooledRuntime(pool);
 }
 

@@ -656,6 +656,7 @@ export class WasmKernels implements BoundKernels {
     this.view(Float32Array, room.centres32, k * d).set(centers.subarray(0, k * d));
     const norms = this.view(Float64Array, room.centreNorms, k);
     const largest = centreSquaredNorms(centers, k, d, norms);
+    this.runtime.centresChanged();
     this.panelK = usePanels(k, d) ? paddedClusters(k) : 0;
     if (this.panelK > 0) {
       const panels = this.view(Float32Array, room.panels, this.panelK * d);

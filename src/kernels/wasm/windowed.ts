@@ -11,6 +11,7 @@ import { describeValue, ValidationError } from '../../errors.js';
 import type { DType, FloatArray } from '../../matrix.js';
 import type { RowSource } from '../../row-source.js';
 import { sumBlockRows } from '../blocks.js';
+import type { NativeKernels } from '../native/loader.js';
 import type { BindOptions, BoundKernels, DistanceKind } from '../types.js';
 import { acquireRuntime } from './runtime.js';
 import { WasmKernels } from './wasm-kernels.js';
@@ -34,6 +35,7 @@ export class WindowedKernels implements BoundKernels {
     private readonly source: RowSource,
     dtype: DType,
     options: BindOptions & { threads: number },
+    native?: NativeKernels,
   ) {
     this.rows = source.rows;
     this.cols = source.cols;
@@ -47,7 +49,7 @@ export class WindowedKernels implements BoundKernels {
       this.windowRows,
       source.cols,
       f32,
-      acquireRuntime(options.threads),
+      acquireRuntime(options.threads, native),
       undefined,
       blockRows,
     );

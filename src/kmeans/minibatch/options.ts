@@ -3,6 +3,7 @@ import { type BackendOption, resolveBackend } from '../../kernels/select.js';
 import type { KernelBackend } from '../../kernels/types.js';
 import { checkDType, type DType } from '../../matrix.js';
 import { availableCores } from '../../parallel/pool.js';
+import { checkSeed } from '../../random.js';
 import { type InitOption, type InitStrategy, initStrategy } from '../init.js';
 
 /** Options of {@link MiniBatchKMeans}; every one has scikit-learn 1.2.1's default. */
@@ -158,14 +159,9 @@ export function nonNegative(parameter: string, value: unknown): number {
   return value;
 }
 
-/** A seed: a safe integer, or undefined for a random one. */
+/** A seed numpy accepts (an integer in [0, 2^32 - 1]), or undefined for a random one. */
 export function seedOption(value: unknown): number | undefined {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value)))
-    throw new ValidationError(
-      'randomState',
-      `must be an integer seed or undefined; got ${describeValue(value)}`,
-    );
-  return value;
+  return value === undefined ? undefined : checkSeed('randomState', value);
 }
 
 /** Only `undefined` means "use the default"; `null` and other values are validated as given. */

@@ -1,0 +1,232 @@
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KMeans, type Matrix, makeBlobs } from '../src/index.js';
+import { loadNativeKernels } from '../src/kernels/native/loader.js';
+import { kmeansGolden } from './helpers/fixtures.js';
+
+const native = loadNativeKernels();
+
+/** A seeded stream of numbers in [0, 1): test data that repeats. */
+function seededUniform(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+type Fitted = Pick<KMeans, 'labels' | 'centroids' | 'inertia' | 'nIter'>;
+
+/** The same labels, centroids, inertia and iterations, bit for bit. */
+function expectSame(actual: Fitted, expected: Fitted, what: string): void {
+  expect(Array.from(actual.labels), what).toEqual(Array.from(expected.labels));
+  expect(actual.centroids, what).toEqual(expected.centroids);
+  expect(actual.inertia, what).toBe(expected.inertia);
+  expect(actual.nIter, what).toBe(expected.nIter);
+}
+
+/** Rows near the midpoints of centre pairs, on a grid: ties every scan must settle exactly. */
+function tiedRows(rows: number, d: number, k: number, seed: number, dtype: 'float32' | 'float64') {
+  const next = seededUniform(seed);
+  const centres = Array.from({ length: k }, () =>
+    Array.from({ length: d }, () => Math.round(next() * 6)),
+  );
+  const data = dtype === 'float32' ? new Float32Array(rows * d) : new Float64Array(rows * d);
+  for (let i = 0; i < rows; i++) {
+    const a = centres[i % k];
+    const b = centres[(i * 7 + 3) % k];
+    for (let t = 0; t < d; t++)
+      data[i * d + t] = (a[t] + b[t]) / 2 + (i % 3 === 0 ? 0 : (next() - 0.5) * 1e-3);
+  }
+  return { X: { data, rows, cols: d } as Matrix, init: centres };
+}
+
+describe.runIf(native !== undefined)('the native backend', () => {
+  it("is what 'auto' picks in Node where it is built, and says which scan it runs", () => {
+    expect(new KMeans({ nClusters: 2 }).options.backend.name).toBe('native');
+    expect(new KMeans({ nClusters: 2, backend: 'native' }).options.backend.name).toBe('native');
+    expect(['avx512', 'avx2', 'baseline']).toContain(native?.isa);
+  });
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`whole fits equal the reference's bit for bit on random shapes (${dtype})`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 300 }),
+          fc.integer({ min: 1, max: 40 }),
+          fc.integer({ min: 1, max: 40 }),
+          fc.boolean(),
+          fc.boolean(),
+          fc.nat(),
+          (rows, cols, k, grid, weighted, seed) => {
+            fc.pre(rows >= k);
+            const next = seededUniform(seed + 1);
+            const data =
+              dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+            for (let i = 0; i < data.length; i++)
+              data[i] = grid ? Math.floor(next() * 5) - 2 : (next() - 0.5) * 50;
+            const X: Matrix = { data, rows, cols };
+            const sampleWeight = weighted
+              ? Array.from({ length: rows }, (_, i) => 0.5 + (i % 4))
+              : undefined;
+            const options = {
+              nClusters: k,
+              randomState: seed,
+              dtype,
+              algorithm: 'lloyd',
+              nInit: 2,
+            } as const;
+            const reference = new KMeans({ ...options, backend: 'reference' }).fit(X, {
+              sampleWeight,
+            });
+            const fitted = new KMeans({ ...options, backend: 'native' }).fit(X, { sampleWeight });
+            expectSame(fitted, reference, `${rows}x${cols} k=${k}`);
+          },
+        ),
+        { numRuns: 120 },
+      );
+    });
+
+    it(`settles ties exactly on 1 and 2 threads, with weights (${dtype})`, () => {
+      // 24,000 x 16 values pass the size from which fits use threads.
+      const { X, init } = tiedRows(24_000, 16, 37, 5, dtype);
+      const sampleWeight = Array.from({ length: X.rows }, (_, i) => 1 + (i % 3));
+      const options = {
+        nClusters: 37,
+        init,
+        maxIter: 4,
+        tol: 0,
+        dtype,
+        algorithm: 'lloyd',
+      } as const;
+      const reference = new KMeans({ ...options, backend: 'reference' }).fit(X, { sampleWeight });
+      for (const threads of [1, 2]) {
+        const fitted = new KMeans({ ...options, backend: 'native', threads }).fit(X, {
+          sampleWeight,
+        });
+        expectSame(fitted, reference, `${threads} threads`);
+        const wasm = new KMeans({ ...options, backend: 'wasm', threads }).fit(X, { sampleWeight });
+        expectSame(fitted, wasm, `${threads} threads, wasm`);
+      }
+    });
+  }
+
+  it('float64 rows past the float32 scan range among others keep row order and every label', () => {
+    const next = seededUniform(3);
+    const rows = 5000;
+    const d = 7;
+    const data = Float64Array.from({ length: rows * d }, () => next() * 10);
+    for (let i = 0; i < rows; i += 97) data[i * d] = 3e12;
+    const X: Matrix = { data, rows, cols: d };
+    const init = Array.from({ length: 9 }, (_, j) =>
+      Array.from(data.subarray((j + 1) * d, (j + 2) * d)),
+    );
+    const options = { nClusters: 9, init, maxIter: 3, tol: 0, algorithm: 'lloyd' } as const;
+    const reference = new KMeans({ ...options, backend: 'reference' }).fit(X);
+    expectSame(new KMeans({ ...options, backend: 'native' }).fit(X), reference, 'native');
+  });
+
+  it('float32 rows whose products underflow float32 are assigned exactly', () => {
+    const next = seededUniform(7);
+    const rows = 3000;
+    const d = 8;
+    const grid = Array.from({ length: rows * d }, () => Math.round(next() * 8));
+    for (const scale of [1e-22, 1e-25]) {
+      const X: Matrix = { data: Float32Array.from(grid, (v) => v * scale), rows, cols: d };
+      const init = Array.from({ length: 12 }, (_, j) =>
+        Array.from(X.data.subarray(j * d, (j + 1) * d)),
+      );
+      const options = {
+        nClusters: 12,
+        init,
+        maxIter: 4,
+        tol: 0,
+        dtype: 'float32',
+        algorithm: 'lloyd',
+      } as const;
+      const reference = new KMeans({ ...options, backend: 'reference' }).fit(X);
+      expectSame(new KMeans({ ...options, backend: 'native' }).fit(X), reference, `${scale}`);
+    }
+  });
+
+  it('matches the golden fixtures (scikit-learn 1.2.1)', () => {
+    const golden = kmeansGolden();
+    for (const c of golden.cases) {
+      const km = new KMeans({
+        nClusters: c.k,
+        init: c.init,
+        maxIter: c.maxIter,
+        tol: c.tol,
+        backend: 'native',
+      });
+      km.fit(golden.datasets[c.data], { sampleWeight: c.sampleWeight ?? undefined });
+      expect(Array.from(km.labels), c.name).toEqual(c.labels);
+      expect(km.nIter, c.name).toBe(c.nIter);
+      expect(Math.abs(km.inertia - c.inertia) / c.inertia, c.name).toBeLessThan(1e-9);
+    }
+  });
+
+  it('a large k against d, as embeddings: the same as WebAssembly', () => {
+    const { X } = makeBlobs({
+      nSamples: 6000,
+      nFeatures: 48,
+      centers: 200,
+      clusterStd: 4,
+      randomState: 3,
+      dtype: 'float32',
+    });
+    const init = Array.from({ length: 300 }, (_, j) =>
+      Array.from(X.data.subarray(j * 19 * 48, j * 19 * 48 + 48)),
+    );
+    const options = {
+      nClusters: 300,
+      init,
+      maxIter: 3,
+      tol: 0,
+      dtype: 'float32',
+      algorithm: 'lloyd',
+    } as const;
+    const wasm = new KMeans({ ...options, backend: 'wasm' }).fit(X);
+    expectSame(new KMeans({ ...options, backend: 'native' }).fit(X), wasm, 'k=300');
+  });
+
+  it('every scan build gives the same bits (AVX-512, AVX2, baseline), in fresh processes', () => {
+    const script = `
+      import { KMeans, makeBlobs } from './dist/index.js';
+      const out = [];
+      for (const dtype of ['float32', 'float64']) {
+        const { X } = makeBlobs({ nSamples: 4000, nFeatures: 21, centers: 30, clusterStd: 3, randomState: 9, dtype });
+        const init = Array.from({ length: 45 }, (_, j) => Array.from(X.data.subarray(j * 21 * 50, j * 21 * 50 + 21)));
+        const km = new KMeans({ nClusters: 45, init, maxIter: 6, tol: 0, dtype, backend: process.env.BACKEND, algorithm: 'lloyd' }).fit(X);
+        out.push({ labels: Array.from(km.labels), centroids: km.centroids, inertia: km.inertia, nIter: km.nIter });
+      }
+      console.log(JSON.stringify(out));
+    `;
+    const run = (env: Record<string, string>) =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: new URL('..', import.meta.url),
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+    const reference = run({ BACKEND: 'reference' });
+    for (const isa of ['avx512', 'avx2', 'baseline'])
+      expect(run({ BACKEND: 'native', LLOYD_NATIVE_ISA: isa }), isa).toBe(reference);
+  });
+
+  it("backend 'native' where it does not load is an error that says why; 'auto' is WebAssembly then", () => {
+    const script = `
+      import { KMeans } from './dist/index.js';
+      console.log(new KMeans({ nClusters: 2 }).options.backend.name);
+      try { new KMeans({ backend: 'native' }); } catch (error) { console.log(error.message); }
+    `;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('..', import.meta.url),
+      env: { ...process.env, LLOYD_NATIVE: '0' },
+      encoding: 'utf8',
+    });
+    expect(output).toBe(
+      "wasm\nbackend: 'native' is not available here (LLOYD_NATIVE=0 is set); use 'auto', 'wasm' or 'reference'\n",
+    );
+  });
+});
