@@ -3,7 +3,8 @@
 Run with a Python that has scikit-learn 1.2.1 (Debian's python3-sklearn):
     /usr/bin/python3 scripts/make-family-fixtures.py
     npx biome format --write test/fixtures
-Writes test/fixtures/minibatch-golden.json and test/fixtures/bisecting-golden.json (biome lays
+Writes test/fixtures/minibatch-golden.json, bisecting-golden.json and family-seeded-golden.json
+(whole seeded fits, equal since lloyd draws numpy's RandomState stream) (biome lays
 them out as the other fixtures). Tests only read the JSON; they never need Python.
 
 MiniBatchKMeans: scikit-learn's partial_fit and lloyd's partialFit see the same batches from the
@@ -156,6 +157,26 @@ def bisecting_case(name, seed, k, strategy, weighted, init):
     }
 
 
+def seeded_fits():
+    """Whole seeded fits on iris: lloyd draws numpy's RandomState stream, so the same seed gives
+    scikit-learn's fit."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    out = []
+    for k, batch, seed in ((3, 20, 0), (5, 32, 7)):
+        m = MiniBatchKMeans(n_clusters=k, batch_size=batch, random_state=seed, n_init=3).fit(X)
+        out.append({"method": "minibatch", "k": k, "batchSize": batch, "seed": seed,
+                    "centroids": m.cluster_centers_.tolist(), "labels": m.labels_.tolist(),
+                    "inertia": float(m.inertia_), "nSteps": int(m.n_steps_), "nIter": int(m.n_iter_)})
+    for k, strategy, seed in ((4, "biggest_inertia", 0), (6, "largest_cluster", 3)):
+        b = BisectingKMeans(n_clusters=k, bisecting_strategy=strategy, random_state=seed).fit(X)
+        out.append({"method": "bisecting", "k": k, "bisectingStrategy": strategy, "seed": seed,
+                    "centroids": b.cluster_centers_.tolist(), "labels": b.labels_.tolist(),
+                    "inertia": float(b.inertia_)})
+    return {"X": X.tolist(), "fits": out}
+
+
 def main():
     minibatch = {
         "sklearn": sklearn.__version__,
@@ -177,6 +198,7 @@ def main():
         ],
     }
     (FIXTURES / "bisecting-golden.json").write_text(json.dumps(bisecting) + "\n")
+    (FIXTURES / "family-seeded-golden.json").write_text(json.dumps(seeded_fits()) + "\n")
 
 
 if __name__ == "__main__":
