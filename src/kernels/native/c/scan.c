@@ -9,6 +9,9 @@
 #endif
 
 typedef float vf __attribute__((vector_size(LANES * 4)));
+
+/** Rows per tile of this build: what callers of SCORES must give (and allot scores for). */
+const int TILE = ROWS;
 typedef int vi __attribute__((vector_size(LANES * 4)));
 
 /** a < b ? a : b, lane by lane (C has no vector ?:). */
