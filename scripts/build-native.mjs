@@ -67,6 +67,7 @@ const builds = [
       '-mfma',
       '-DLANES=16',
       '-DROWS=8',
+      '-DPANELS=2',
       '-DSCORES=lloyd_scores_avx512',
       '-DBEST2=lloyd_best2_avx512',
       '-DTILE=lloyd_tile_avx512',
