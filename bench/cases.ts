@@ -149,7 +149,7 @@ export const CASES: BenchCase[] = [
     iterations: 3,
     peers: false,
     dtypes: ['float32'],
-    systems: ['lloyd', 'lloyd-native', 'lloyd-hamerly', 'lloyd-native-hamerly'],
+    systems: ['lloyd', 'lloyd-native'],
     load: (dtype, allocate) => embeddings(200_000, 768, 1024, dtype, allocate),
   },
   {

@@ -1,9 +1,10 @@
-// npm run bench [-- --case NAME] [--quick] [--smoke] [--no-python] [--repeat N]
+// npm run bench [-- --case NAME|peers] [--quick] [--smoke] [--no-python] [--repeat N] [--warm] [--family]
 // npm run bench -- --latency [--quick]: small data, many fits (bench/latency.ts) instead.
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
 // inertia beside each time, so a fast wrong answer shows. Writes bench/results/latest.json and
-// bench/results/latest.md.
+// bench/results/latest.md. A full run then runs the k-means family's rows (bench/family.ts);
+// --family runs only those (--case and --smoke then name family cases).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -15,6 +16,8 @@ import { loadNativeKernels, nativeUnavailable } from '../src/kernels/native/load
 import { boundsForFit } from '../src/kmeans/options.js';
 import { availableCores } from '../src/parallel/pool.js';
 import { CASES, initialCenters } from './cases.js';
+import { runFamilyBench } from './family.js';
+import { PEER_TASKS, type PeerTask, SMOKE_PEER_TASKS } from './peers.js';
 
 interface Row {
   case: string;
@@ -36,12 +39,15 @@ if (args.includes('--latency')) {
 const here = fileURLToPath(new URL('.', import.meta.url));
 const flag = (name: string) => args.includes(name);
 const chosen = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
+const familyOnly = flag('--family');
 const cases = CASES.filter((c) =>
-  chosen
-    ? c.name === chosen
-    : flag('--smoke')
-      ? c.name === 'smoke'
-      : c.name !== 'smoke' && !c.optIn && (!flag('--quick') || c.name.startsWith('mnist')),
+  familyOnly
+    ? false
+    : chosen
+      ? c.name === chosen
+      : flag('--smoke')
+        ? c.name === 'smoke'
+        : c.name !== 'smoke' && !c.optIn && (!flag('--quick') || c.name.startsWith('mnist')),
 );
 const python = '/usr/bin/python3';
 const hasPython = (module: string) => {
@@ -88,10 +94,16 @@ interface Job {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * --warm: each run fits once untimed, then times a second fit of the same work in the same
+ * process (the targets' warm fits); without it, each run times a fresh process's first fit.
+ */
+const warm = args.includes('--warm');
+
 function runOnce(job: Job): Measured {
   const out = execFileSync(job.command, job.args, {
     encoding: 'utf8',
-    env: job.env ?? process.env,
+    env: { ...(job.env ?? process.env), ...(warm ? { BENCH_WARM: '1' } : {}) },
     maxBuffer: 1 << 24,
   });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}');
@@ -218,6 +230,55 @@ for (const bench of cases) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
+/** A peers' task's row: lloyd's time beside the peer's, and whether their results are equal. */
+interface PeerRow {
+  task: string;
+  system: string;
+  ms: number;
+  maxRssMB: number;
+  result: string;
+  speedup?: number;
+}
+const peerRows: PeerRow[] = [];
+// The JavaScript peers' own tasks (Turf's clustersKmeans, simple-statistics' ckmeans): whole calls
+// from the same data, in rounds as above. `--case peers` runs them alone.
+const peerTasks: readonly PeerTask[] = familyOnly
+  ? []
+  : flag('--smoke')
+    ? SMOKE_PEER_TASKS
+    : !chosen || chosen === 'peers'
+      ? flag('--quick')
+        ? []
+        : PEER_TASKS
+      : [];
+for (const task of peerTasks) {
+  const best = new Map<string, PeerRow>();
+  for (let round = 0; round < repeat; round++) {
+    for (const system of task.systems) {
+      const out = execFileSync(
+        process.execPath,
+        ['--import', tsxLoader, join(here, 'peers.ts'), task.name, system],
+        { encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+      const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as PeerRow;
+      const kept = best.get(system);
+      best.set(system, {
+        ...(kept && kept.ms <= run.ms ? kept : run),
+        task: task.name,
+        system,
+        maxRssMB: Math.max(kept?.maxRssMB ?? 0, run.maxRssMB),
+      });
+    }
+  }
+  const [lloydRow, peerRow] = task.systems.map((system) => best.get(system) as PeerRow);
+  peerRow.speedup = peerRow.ms / lloydRow.ms;
+  lloydRow.speedup = 1;
+  peerRows.push(lloydRow, peerRow);
+  console.error(
+    `${task.name}: lloyd ${lloydRow.ms.toFixed(0)} ms, ${peerRow.system} ${peerRow.ms.toFixed(0)} ms, same result: ${lloydRow.result === peerRow.result}`,
+  );
+}
+
 for (const row of rows) {
   const sk = rows.find(
     (r) => r.case === row.case && r.dtype === row.dtype && r.system === 'scikit-learn',
@@ -237,7 +298,7 @@ function cpuDescription(): string {
 }
 const machine = `${cpuDescription()}, ${cores} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const lines = [
-  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}.`,
+  `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Each row: the fastest of ${repeat} run${repeat > 1 ? 's' : ''} (peak RSS: the largest)${repeat > 1 ? ', in rounds that run every system of a case once each' : ''}; ${warm ? 'each a warm fit (the second of the same work in one process)' : "each a fresh process's first fit"}.`,
   '',
   '| case | dtype | system | threads | ms / iteration | x scikit-learn | peak RSS (MB) | inertia | iterations |',
   '|---|---|---|---|---|---|---|---|---|',
@@ -245,17 +306,33 @@ const lines = [
     (r) =>
       `| ${r.case} | ${r.dtype} | ${r.system} | ${r.threads} | ${r.msPerIter.toFixed(1)} | ${r.ratioToSklearn === undefined ? '' : r.ratioToSklearn.toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.inertia.toPrecision(10)} | ${r.nIter} |`,
   ),
+  ...(peerRows.length === 0
+    ? []
+    : [
+        '',
+        "The JavaScript peers' own tasks: whole calls, from the same data (uniform random points; values from ten bumps). Same result: the labels (clusters) equal lloyd's.",
+        '',
+        '| task | system | ms | x lloyd | peak RSS (MB) | same result |',
+        '|---|---|---|---|---|---|',
+        ...peerRows.map(
+          (r) =>
+            `| ${r.task} | ${r.system} | ${r.ms.toFixed(0)} | ${(r.speedup ?? 1).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${r.result === peerRows.find((l) => l.task === r.task && l.system === 'lloyd')?.result ? 'yes' : 'no'} |`,
+        ),
+      ]),
   ...notes.map((n) => `\nNote: ${n}.`),
 ];
 const markdown = `${lines.join('\n')}\n`;
 console.log(markdown);
 // Only a full run replaces the recorded results; a chosen case or --quick just prints.
-if (!flag('--smoke') && !chosen && !flag('--quick')) {
+if (!familyOnly && !flag('--smoke') && !chosen && !flag('--quick')) {
   const results = join(here, 'results');
   mkdirSync(results, { recursive: true });
   writeFileSync(
     join(results, 'latest.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), repeat, rows, notes }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), repeat, rows, peerRows, notes }, null, 2)}\n`,
   );
   writeFileSync(join(results, 'latest.md'), markdown);
 }
+
+if (familyOnly || (!flag('--smoke') && !chosen && !flag('--quick')))
+  console.log(await runFamilyBench(args));

@@ -67,8 +67,10 @@ const builds = [
       '-mfma',
       '-DLANES=16',
       '-DROWS=8',
+      '-DPANELS=2',
       '-DSCORES=lloyd_scores_avx512',
       '-DBEST2=lloyd_best2_avx512',
+      '-DTILE=lloyd_tile_avx512',
     ],
   ],
   [
@@ -83,6 +85,7 @@ const builds = [
       '-DROWS=4',
       '-DSCORES=lloyd_scores_avx2',
       '-DBEST2=lloyd_best2_avx2',
+      '-DTILE=lloyd_tile_avx2',
     ],
   ],
   [
@@ -95,6 +98,7 @@ const builds = [
       '-DROWS=4',
       '-DSCORES=lloyd_scores_base',
       '-DBEST2=lloyd_best2_base',
+      '-DTILE=lloyd_tile_base',
     ],
   ],
 ];

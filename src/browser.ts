@@ -11,6 +11,14 @@ export * from './data/index.js';
 export { NotFittedError, ValidationError } from './errors.js';
 export { sharedMatrix, wasmSimdSupported } from './kernels/wasm/backend.js';
 export { prepareThreads, wasmKernelVariant } from './kernels/wasm/runtime.js';
+export { BisectingKMeans } from './kmeans/bisecting/bisecting-kmeans.js';
+export type { BisectingKMeansJSON } from './kmeans/bisecting/model-json.js';
+export type {
+  BisectingInit,
+  BisectingKMeansOptions,
+  BisectingStrategy,
+} from './kmeans/bisecting/options.js';
+export type { BisectingNode } from './kmeans/bisecting/tree.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
 export {
   type FitAsyncOptions,
@@ -20,6 +28,9 @@ export {
 } from './kmeans/kmeans.js';
 export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';
 export type { MetricName } from './kmeans/metric-strategies.js';
+export { MiniBatchKMeans } from './kmeans/minibatch/minibatch-kmeans.js';
+export type { MiniBatchKMeansJSON } from './kmeans/minibatch/model-json.js';
+export type { MiniBatchKMeansOptions } from './kmeans/minibatch/options.js';
 export type { KMeansJSON } from './kmeans/model-json.js';
 export type { KMeansOptions } from './kmeans/options.js';
 export {
@@ -32,6 +43,7 @@ export {
   toMatrix,
 } from './matrix.js';
 export * from './metrics/index.js';
+export * from './oned/index.js';
 export * from './plot/index.js';
 export { Random } from './random.js';
 export { isRowSource, matrixRows, type RowSource } from './row-source.js';

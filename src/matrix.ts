@@ -13,8 +13,11 @@ export interface Matrix {
   cols: number;
 }
 
-/** What the public API accepts as data: rows of numbers, or a {@link Matrix}. */
-export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
+/**
+ * What the public API accepts as data: rows of numbers, a {@link Matrix}, or one number per row
+ * (a plain array or a 1-D typed array: n values are an n x 1 matrix).
+ */
+export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>> | ArrayLike<number>;
 
 /** `value` when it is a {@link DType}; else a {@link ValidationError} naming `dtype`. */
 export function checkDType(value: unknown): DType {
@@ -183,19 +186,28 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
       );
     }
     const rows = input.length;
-    const first = rows > 0 ? input[0] : undefined;
+    const first: unknown = rows > 0 ? input[0] : undefined;
+    if (typeof first === 'number' || isOneDimensionalTypedArray(input)) {
+      checkShape(rows, rows > 0 ? 1 : 0);
+      result = create(rows, 1);
+      copyColumn(input as ArrayLike<unknown>, result.data, name);
+      if (options.checkFinite !== false) assertFinite(result, name);
+      return result;
+    }
+    const table = input as ArrayLike<ArrayLike<number>>;
+    const firstRow = first as Partial<ArrayLike<number>> | null | undefined;
     if (
       rows > 0 &&
-      (first === null || typeof first !== 'object' || typeof first.length !== 'number')
+      (firstRow === null || typeof firstRow !== 'object' || typeof firstRow.length !== 'number')
     ) {
       throw new ValidationError(name, 'row 0 is not an array of numbers');
     }
-    const cols = first ? first.length : 0;
+    const cols = rows > 0 ? table[0].length : 0;
     checkShape(rows, cols);
     result = create(rows, cols);
     const data = result.data;
     for (let i = 0; i < rows; i++) {
-      const row = input[i];
+      const row = table[i];
       if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
         throw new ValidationError(name, `row ${i} is not an array of numbers`);
       }
@@ -219,6 +231,30 @@ export function toMatrix(input: MatrixLike, options: ToMatrixOptions = {}): Matr
   }
   if (options.checkFinite !== false) assertFinite(result, name);
   return result;
+}
+
+/** Whether `input` is a typed array of numbers (a DataView or BigInt64Array is not). */
+function isOneDimensionalTypedArray(input: unknown): boolean {
+  return (
+    ArrayBuffer.isView(input) &&
+    !(input instanceof DataView) &&
+    !(input instanceof BigInt64Array) &&
+    !(input instanceof BigUint64Array)
+  );
+}
+
+/** Copies one number per row into the n x 1 `data`, naming the first row that is not a number. */
+function copyColumn(values: ArrayLike<unknown>, data: FloatArray, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number') {
+      throw new ValidationError(
+        name,
+        `row ${i} is ${describe(v)}; a 1-D X holds one finite number per row (or pass rows of numbers)`,
+      );
+    }
+    data[i] = v;
+  }
 }
 
 /** A bad value for a message: never its whole text (a nested array could be deep or huge). */

@@ -48,6 +48,12 @@ describe('the browser entries', () => {
     expect(packages).toEqual(['vega', 'vega-lite']);
   });
 
+  it('lloyd/geo reaches no Node built-in and no package', () => {
+    const { modules, packages } = reach('geo.js');
+    expect(modules).toBeGreaterThan(5);
+    expect(packages).toEqual([]);
+  });
+
   it("lloyd/advanced's browser build reaches no Node built-in and no package", () => {
     const { modules, packages } = reach('advanced-browser.js');
     expect(modules).toBeGreaterThan(5);
@@ -63,8 +69,10 @@ describe('the browser entries', () => {
 describe('the entries export the decided names', () => {
   const browserNames = [
     'BUNDLED_FILES',
+    'BisectingKMeans',
     'DATASETS',
     'KMeans',
+    'MiniBatchKMeans',
     'NotFittedError',
     'Random',
     'ValidationError',
@@ -73,6 +81,7 @@ describe('the entries export the decided names', () => {
     'bundledDataset',
     'calinskiHarabaszScore',
     'centroidImagesSpec',
+    'ckmeans',
     'clusterScatterSpec',
     'completenessScore',
     'contingencyMatrix',
@@ -93,6 +102,7 @@ describe('the entries export the decided names', () => {
     'makeBlobs',
     'matrixRows',
     'mutualInfoScore',
+    'naturalBreaks',
     'normalizedMutualInfoScore',
     'parseCsv',
     'parseDataFile',
@@ -180,6 +190,15 @@ describe('the entries export the decided names', () => {
     );
   });
 
+  it('lloyd/geo (Node and browsers alike)', async () => {
+    expect(Object.keys(await import('../src/geo.js')).sort()).toEqual([
+      'EARTH_RADIUS_METRES',
+      'clusterPoints',
+      'clustersKmeans',
+      'pointsMatrix',
+    ]);
+  });
+
   it('package.json maps each subpath to its build, with types', async () => {
     const manifest = JSON.parse(
       readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -189,8 +208,18 @@ describe('the entries export the decided names', () => {
       browser: './dist/advanced-browser.js',
       import: './dist/advanced.js',
     });
+    expect(manifest.exports['./geo']).toEqual({
+      types: './dist/geo.d.ts',
+      import: './dist/geo.js',
+    });
     const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-    for (const file of ['advanced.js', 'advanced.d.ts', 'advanced-browser.js']) {
+    for (const file of [
+      'advanced.js',
+      'advanced.d.ts',
+      'advanced-browser.js',
+      'geo.js',
+      'geo.d.ts',
+    ]) {
       expect(readFileSync(join(dist, file), 'utf8').length, file).toBeGreaterThan(0);
     }
   });

@@ -91,7 +91,14 @@ describe('bad input gets a clear error naming the parameter', () => {
       ]).message,
     ).toMatch(/X: row 0, column 1 is "2"/);
     expect(fitError('not data').parameter).toBe('X');
-    expect(fitError([1, 2, 3]).message).toMatch(/row 0 is not an array/);
+    expect(fitError([[1], 2, 3]).message).toMatch(/row 1 is not an array/);
+    expect(fitError([1, [2], 3]).message).toBe(
+      'X: row 1 is an array of length 1; a 1-D X holds one finite number per row (or pass rows of numbers)',
+    );
+    expect(fitError([1, 2, Number.NaN]).message).toBe(
+      'X: row 2, column 0 is NaN; every value must be a finite number',
+    );
+    expect(fitError(new BigInt64Array(3)).parameter).toBe('X');
   });
 
   it('a Matrix whose data does not match its shape', () => {
@@ -154,7 +161,7 @@ describe('bad input gets a clear error naming the parameter', () => {
       'onIteration',
     );
     expect(errorOf(() => new KMeans({ algorithm: 'yinyang' as 'lloyd' })).message).toBe(
-      'algorithm: must be one of auto, lloyd, hamerly, elkan; got "yinyang"',
+      'algorithm: must be one of auto, lloyd, hamerly, elkan, optimal-1d; got "yinyang"',
     );
     expect(errorOf(() => new KMeans({ threads: 0 })).parameter).toBe('threads');
   });

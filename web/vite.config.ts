@@ -22,6 +22,7 @@ export default defineConfig({
     alias: [
       { find: /^lloyd$/, replacement: here('../dist/browser.js') },
       { find: /^lloyd\/advanced$/, replacement: here('../dist/advanced-browser.js') },
+      { find: /^lloyd\/geo$/, replacement: here('../dist/geo.js') },
     ],
   },
   server: { headers: ISOLATION_HEADERS, fs: { allow: [here('..')] } },

@@ -13,6 +13,7 @@ import {
   toMatrix,
   zerosMatrix,
 } from '../matrix.js';
+import { optimalOneDimensionalFit } from '../oned/optimal-fit.js';
 import { Random } from '../random.js';
 import { isRowSource, type RowSource } from '../row-source.js';
 import { runFitWorker } from './fit-async.js';
@@ -115,6 +116,7 @@ export class KMeans {
 
   private fitHere(X: FitInput, fitOptions: FitOptions): this {
     const opts = this.options;
+    if (opts.algorithm === 'optimal-1d') return this.fitOptimal(X, fitOptions);
     const k = opts.nClusters;
     let weights: Float64Array = new Float64Array(0);
     const { data, kernels } = bindData(X, opts, opts.dtype, undefined, (shape) => {
@@ -193,6 +195,48 @@ export class KMeans {
       nIter: best.nIter,
       converged: best.converged,
       warnings: [...restarts.warnings, ...distinctClusterWarnings(best.labels, k)],
+    };
+    return this;
+  }
+
+  /**
+   * `algorithm: 'optimal-1d'`: the exact optimum of a one-column X by dynamic programming. No
+   * iteration runs (nIter 0, converged); init, nInit, maxIter, tol and onIteration play no part.
+   */
+  private fitOptimal(X: FitInput, fitOptions: FitOptions): this {
+    const opts = this.options;
+    const k = opts.nClusters;
+    if (isRowSource(X))
+      throw new ValidationError(
+        'algorithm',
+        `'optimal-1d' sorts X, so X must be in memory; load ${X.name} whole (loadFile)`,
+      );
+    const data = toMatrix(X, { name: 'X', dtype: opts.dtype });
+    if (data.cols !== 1)
+      throw new ValidationError(
+        'algorithm',
+        `'optimal-1d' clusters one feature; X has ${data.cols} columns (use 'auto' for more)`,
+      );
+    if (k > data.rows)
+      throw new ValidationError(
+        'nClusters',
+        `must be at most the number of rows of X (${data.rows}); got ${k}`,
+      );
+    const weights = resolveSampleWeight(fitOptions.sampleWeight, data.rows);
+    const { centers, labels, inertia } = optimalOneDimensionalFit(data, k, weights);
+    if (!Number.isFinite(inertia))
+      throw overflowError('euclidean', fitOptions.sampleWeight !== undefined);
+    this.state = {
+      metric: 'euclidean',
+      dtype: opts.dtype,
+      k,
+      cols: 1,
+      centers,
+      labels,
+      inertia,
+      nIter: 0,
+      converged: true,
+      warnings: [],
     };
     return this;
   }
@@ -443,6 +487,9 @@ export class KMeans {
   }
 }
 
+/** What binding X needs from the options (MiniBatchKMeans and BisectingKMeans bind X this way too). */
+export type BindingOptions = Pick<ResolvedOptions, 'backend' | 'threads' | 'metric'>;
+
 /**
  * Validates and converts X once, straight into the backend's own memory where it offers room
  * (so a fit holds one copy of X), prepares it for the metric, and binds it. A matrix already in
@@ -450,9 +497,9 @@ export class KMeans {
  * given. A RowSource is bound to be read pass by pass, each window prepared as it is read.
  * `validate` sees X's shape before anything is held; nothing is left held when it throws.
  */
-function bindData(
+export function bindData(
   X: FitInput,
-  options: Readonly<ResolvedOptions>,
+  options: Readonly<BindingOptions>,
   dtype: DType,
   cols: number | undefined,
   validate: (shape: { rows: number; cols: number }) => void,
@@ -502,7 +549,7 @@ function overflowError(metric: string, weighted: boolean): ValidationError {
 /** bindData for a RowSource: kernels that read it window by window. */
 function bindRowSource(
   source: RowSource,
-  options: Readonly<ResolvedOptions>,
+  options: Readonly<BindingOptions>,
   dtype: DType,
   cols: number | undefined,
   validate: (shape: { rows: number; cols: number }) => void,
@@ -569,7 +616,7 @@ const VARIANCE_CHUNK_VALUES = 1 << 22;
  * Mean over features of the population variance of each column, as scikit-learn's tolerance (two
  * passes), accumulated row by row in order, so a source read in chunks gives the matrix's bits.
  */
-function meanFeatureVariance(X: Matrix | RowSource, dtype: DType): number {
+export function meanFeatureVariance(X: Matrix | RowSource, dtype: DType): number {
   const { rows, cols } = X;
   const forEachChunk = (visit: (data: ArrayLike<number>, count: number) => void): void => {
     if (isMatrix(X)) {

@@ -10,9 +10,12 @@ import type { IterationCallback } from './lloyd.js';
 import { type MetricName, type MetricStrategy, metricStrategy } from './metric-strategies.js';
 
 /** Every `algorithm` value, 'auto' first. */
-export const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan'] as const;
+export const ALGORITHMS = ['auto', 'lloyd', 'hamerly', 'elkan', 'optimal-1d'] as const;
 
-/** How each iteration finds the nearest centres; every choice gives the same result. */
+/**
+ * How each iteration finds the nearest centres; every choice of Lloyd's gives the same result.
+ * 'optimal-1d' runs no iterations: on one feature it finds the exact optimum by dynamic programming.
+ */
 export type AlgorithmName = (typeof ALGORITHMS)[number];
 
 /** From this k on, 'auto' keeps Hamerly's bounds (see bench/results). */
@@ -67,7 +70,9 @@ export interface KMeansOptions {
    * 'elkan' Elkan's (n x k float32 lower bounds: more memory, fewer distances) to skip most of
    * them, with exactly the same result. 'auto' (default) uses Hamerly's bounds from k >= 8, and
    * Elkan's from k >= 32 where they take at most half of X's bytes (k <= d / 2 in float32, k <= d
-   * in float64); pass 'hamerly' to keep the working memory O(n + k·d).
+   * in float64); pass 'hamerly' to keep the working memory O(n + k·d). 'optimal-1d' (X of one
+   * column, euclidean) solves k-means exactly by dynamic programming (Ckmeans.1d.dp) instead of
+   * iterating: the least inertia of any clustering, clusters numbered by ascending centre.
    */
   algorithm?: AlgorithmName;
   /** Threads for the WebAssembly backend, the caller's included. Default: every available core. */
@@ -145,6 +150,11 @@ export function resolveOptions(options: KMeansOptions = {}): ResolvedOptions {
       `must be one of ${ALGORITHMS.join(', ')}; got ${describeValue(algorithm)}`,
     );
   }
+  if (algorithm === 'optimal-1d' && metric.name !== 'euclidean')
+    throw new ValidationError(
+      'algorithm',
+      `'optimal-1d' minimises squared euclidean distances; it needs metric 'euclidean', got '${metric.name}'`,
+    );
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== 'function') {
     throw new ValidationError(

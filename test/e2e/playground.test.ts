@@ -13,7 +13,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KMeans, loadDataset } from '../../dist/index.js';
+import { BisectingKMeans, KMeans, loadDataset, MiniBatchKMeans } from '../../dist/index.js';
 
 const CHROMIUM = process.env.LLOYD_CHROMIUM ?? '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -111,6 +111,33 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     expect(await page.textContent('#sizes')).toBe(clusterSizes(node.labels, 3));
     expect(await shownNumber(page, 'purity')).toBeGreaterThan(0.85);
     await page.screenshot({ path: join(shots, 'iris.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the method selector fits mini-batch and bisecting k-means, as Node does', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    const iris = await loadDataset('iris');
+    await setOptions(page, { method: 'minibatch', k: '3', seed: '5', 'n-init': '3' });
+    expect(await runAndWait(page)).toBe('done');
+    const minibatch = new MiniBatchKMeans({ nClusters: 3, randomState: 5, threads: 1 }).fit(iris.X);
+    expect(await shownNumber(page, 'inertia')).toBe(minibatch.inertia);
+    expect(await shownNumber(page, 'n-iter')).toBe(minibatch.nSteps);
+    await page.waitForSelector('#plot-scatter svg');
+    await setOptions(page, { method: 'bisecting', k: '4', 'n-init': '1' });
+    expect(await runAndWait(page)).toBe('done');
+    const bisecting = new BisectingKMeans({
+      nClusters: 4,
+      randomState: 5,
+      threads: 1,
+      init: 'k-means++',
+    }).fit(iris.X);
+    expect(await shownNumber(page, 'inertia')).toBe(bisecting.inertia);
+    expect(await page.textContent('#sizes')).toBe(clusterSizes(bisecting.labels, 4));
+    await setOptions(page, { metric: 'manhattan' });
+    await page.click('#run');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toContain('euclidean metric only');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -233,6 +260,54 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     expect(await runAndWait(page)).toBe('done');
     expect(await page.isVisible('#error')).toBe(false);
     expect(await shownNumber(page, 'purity')).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads GeoJSON points, draws them coloured by cluster, and names a bad point', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    const positions = [
+      [2.35, 48.85],
+      [2.4, 48.9],
+      [2.3, 48.8],
+      [-74, 40.7],
+      [-73.9, 40.8],
+      [-74.1, 40.6],
+    ];
+    const points = {
+      type: 'FeatureCollection',
+      features: positions.map((coordinates) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates },
+        properties: {},
+      })),
+    };
+    await page.setInputFiles('#file', {
+      name: 'cities.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(points)),
+    });
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#data-info')).toContain('cities.geojson: 6 rows x 2 columns');
+    await setOptions(page, { k: '2', seed: '3' });
+    expect(await runAndWait(page)).toBe('done');
+    await page.waitForSelector('#plot-scatter svg');
+    const node = new KMeans({ nClusters: 2, randomState: 3 }).fit(positions);
+    expect(await shownNumber(page, 'inertia')).toBe(node.inertia);
+    expect(await page.textContent('#sizes')).toBe(clusterSizes(node.labels, 2));
+    // The scatter's axes are the longitude and the latitude.
+    expect(await page.textContent('#plot-scatter')).toContain('longitude');
+    await page.screenshot({ path: join(shots, 'geojson.png'), fullPage: true });
+    points.features[4].geometry.coordinates = [-73.9, 95];
+    await page.setInputFiles('#file', {
+      name: 'bad.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(points)),
+    });
+    await page.waitForSelector('body[data-state="error"]');
+    expect(await page.textContent('#error')).toBe(
+      'bad.geojson: feature 4 has latitude 95, outside [-90, 90]; GeoJSON positions are [longitude, latitude]',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

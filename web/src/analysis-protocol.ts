@@ -25,7 +25,24 @@ export interface ElbowRequest {
   inertias: number[];
 }
 
-export type AnalysisRequest = ClusterRequest | ElbowRequest;
+/** The methods fitted in this worker (k-means itself runs in lloyd's fitAsync worker). */
+export type FamilyMethod = 'minibatch' | 'bisecting';
+
+/** Ask for a MiniBatchKMeans or BisectingKMeans fit (one thread: the fit is short). */
+export interface FitRequest {
+  type: 'fit';
+  id: number;
+  method: FamilyMethod;
+  X: Matrix;
+  nClusters: number;
+  init: 'k-means++' | 'k-means||' | 'random';
+  nInit: number;
+  randomState: number;
+  dtype: 'float64' | 'float32';
+  maxIter: number;
+}
+
+export type AnalysisRequest = ClusterRequest | ElbowRequest | FitRequest;
 
 /** Scores against the true classes. */
 export interface ExternalScores {
@@ -45,4 +62,13 @@ export type AnalysisResponse =
       scores?: ExternalScores;
     }
   | { type: 'elbow'; id: number; svg: string; knee: number | null }
+  | {
+      type: 'fit';
+      id: number;
+      labels: Int32Array;
+      centroids: number[][];
+      inertia: number;
+      /** Mini-batch steps, or bisections. */
+      steps: number;
+    }
   | { type: 'error'; id: number; message: string };

@@ -5,6 +5,7 @@
 
 import {
   adjustedRandScore,
+  BisectingKMeans,
   centroidImagesSpec,
   clusterScatterSpec,
   contingencyMatrix,
@@ -12,12 +13,18 @@ import {
   elbowSpec,
   kneeIndex,
   type Matrix,
+  MiniBatchKMeans,
   normalizedMutualInfoScore,
   purityScore,
   Random,
   renderSvg,
 } from 'lloyd';
-import type { AnalysisRequest, AnalysisResponse, ClusterRequest } from './analysis-protocol';
+import type {
+  AnalysisRequest,
+  AnalysisResponse,
+  ClusterRequest,
+  FitRequest,
+} from './analysis-protocol';
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<AnalysisRequest>) => void) | null;
@@ -41,7 +48,24 @@ async function answer(request: AnalysisRequest): Promise<AnalysisResponse> {
     );
     return { type: 'elbow', id: request.id, svg, knee: kneeK };
   }
+  if (request.type === 'fit') return fitFamily(request);
   return clusterPlots(request);
+}
+
+/** MiniBatchKMeans or BisectingKMeans with the page's options. */
+function fitFamily(request: FitRequest): AnalysisResponse {
+  const { id, X, nClusters, nInit, randomState, dtype, maxIter } = request;
+  const common = { nClusters, nInit, randomState, dtype, maxIter, threads: 1 };
+  if (request.method === 'minibatch') {
+    const model = new MiniBatchKMeans({ ...common, init: request.init }).fit(X);
+    const { labels, centroids, inertia, nSteps } = model;
+    return { type: 'fit', id, labels, centroids, inertia, steps: nSteps };
+  }
+  if (request.init === 'k-means||')
+    throw new Error("bisecting k-means splits with init 'random' or 'k-means++'");
+  const model = new BisectingKMeans({ ...common, init: request.init }).fit(X);
+  const { labels, centroids, inertia } = model;
+  return { type: 'fit', id, labels, centroids, inertia, steps: nClusters - 1 };
 }
 
 async function clusterPlots(request: ClusterRequest): Promise<AnalysisResponse> {

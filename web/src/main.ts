@@ -11,7 +11,7 @@ import {
   type MetricName,
   wasmKernelVariant,
 } from 'lloyd';
-import type { AnalysisRequest, AnalysisResponse } from './analysis-protocol';
+import type { AnalysisRequest, AnalysisResponse, FamilyMethod } from './analysis-protocol';
 import { loadBundled, loadFile, type Source } from './sources';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -27,6 +27,7 @@ const ui = {
   file: $<HTMLInputElement>('file'),
   labelColumn: $<HTMLInputElement>('label-column'),
   dataInfo: $('data-info'),
+  method: $<HTMLSelectElement>('method'),
   k: $<HTMLInputElement>('k'),
   init: $<HTMLSelectElement>('init'),
   metric: $<HTMLSelectElement>('metric'),
@@ -194,9 +195,74 @@ async function fitOnce(
   return model;
 }
 
+/** What the result panel shows of a fit: KMeans has it all; the family's fits have their own counts. */
+interface ShownFit {
+  inertia: number;
+  labels: Int32Array;
+  centroids: number[][];
+  warnings: readonly string[];
+  /** [term, value] of the work done: iterations, mini-batch steps or bisections. */
+  work: [string, number];
+  converged?: boolean;
+}
+
+function shownKMeans(model: KMeans): ShownFit {
+  const { inertia, labels, centroids, warnings, converged } = model;
+  return { inertia, labels, centroids, warnings, converged, work: ['iterations', model.nIter] };
+}
+
+/** Fits the selected family method in the analysis worker (off this thread). */
+async function fitFamily(data: Source, method: FamilyMethod): Promise<ShownFit> {
+  const integer = (input: HTMLInputElement) => Number(input.value);
+  const response = await analyse({
+    type: 'fit',
+    id: ++analysisId,
+    method,
+    X: data.X,
+    nClusters: integer(ui.k),
+    init: ui.init.value as 'k-means++' | 'k-means||' | 'random',
+    nInit: integer(ui.nInit),
+    randomState: integer(ui.seed),
+    dtype: ui.dtype.value as 'float64' | 'float32',
+    maxIter: integer(ui.maxIter),
+  });
+  if (response.type === 'error') throw new Error(response.message);
+  if (response.type !== 'fit') throw new Error('the analysis worker answered another request');
+  const { inertia, labels, centroids, steps } = response;
+  const work: [string, number] = [
+    method === 'minibatch' ? 'mini-batch steps' : 'bisections',
+    steps,
+  ];
+  return { inertia, labels, centroids, warnings: [], work };
+}
+
 ui.run.addEventListener('click', () => {
   if (!source) return;
   const data = source;
+  const method = ui.method.value;
+  if (method === 'minibatch' || method === 'bisecting') {
+    if (ui.metric.value !== 'euclidean') {
+      showError(
+        `${method === 'minibatch' ? 'Mini-batch' : 'Bisecting'} k-means clusters with the euclidean metric only.`,
+      );
+      return;
+    }
+    const run = startRun();
+    const started = performance.now();
+    ui.progress.textContent = `Fitting ${method === 'minibatch' ? 'mini-batch' : 'bisecting'} k-means…`;
+    fitFamily(data, method)
+      .then((fit) => {
+        const seconds = (performance.now() - started) / 1000;
+        ui.progress.textContent = `Done in ${seconds.toFixed(2)} s.`;
+        showResult(data, fit, seconds);
+        setState('done');
+      })
+      .catch((error: Error) => endWithError(run, error))
+      .finally(() => {
+        if (running === run) running = undefined;
+      });
+    return;
+  }
   const run = startRun();
   const started = performance.now();
   const nInit = Number(ui.nInit.value);
@@ -210,7 +276,7 @@ ui.run.addEventListener('click', () => {
       ui.progress.textContent = run.stopRequested
         ? `Stopped at iteration ${model.nIter}: the result so far.`
         : `Done in ${seconds.toFixed(2)} s.`;
-      showResult(data, model, seconds);
+      showResult(data, shownKMeans(model), seconds);
       setState(run.stopRequested ? 'stopped' : 'done');
     })
     .catch((error: Error) => endWithError(run, error))
@@ -272,13 +338,14 @@ function addTerm(term: string, value: string, id?: string, exact?: number): HTML
   return dd;
 }
 
-function showResult(data: Source, model: KMeans, seconds: number): void {
+function showResult(data: Source, model: ShownFit, seconds: number): void {
   ui.results.hidden = false;
   ui.summary.replaceChildren();
   ui.plots.replaceChildren();
   addTerm('inertia', model.inertia.toPrecision(12), 'inertia', model.inertia);
-  addTerm('iterations', String(model.nIter), 'n-iter', model.nIter);
-  addTerm('converged', model.converged ? 'yes' : 'no (maxIter or stopped)');
+  addTerm(model.work[0], String(model.work[1]), 'n-iter', model.work[1]);
+  if (model.converged !== undefined)
+    addTerm('converged', model.converged ? 'yes' : 'no (maxIter or stopped)');
   addTerm('time', `${seconds.toFixed(3)} s`);
   addTerm('threads', isolated ? ui.threads.value : '1 (page not cross-origin isolated)');
   const sizes = new Array<number>(model.centroids.length).fill(0);
@@ -332,7 +399,7 @@ function addPlot(id: string, svg: string): void {
 }
 
 /** The image redrawn with each pixel's centroid colour, beside the original. */
-function drawQuantised(data: Source, model: KMeans): void {
+function drawQuantised(data: Source, model: ShownFit): void {
   const image = data.image;
   if (!image) return;
   const { width, height, rgba } = image;

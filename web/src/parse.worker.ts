@@ -5,6 +5,7 @@
 
 import { gunzip, type Matrix, parseDataFile } from 'lloyd';
 import { csvDelimiter, dataFileKind, parseNumber } from 'lloyd/advanced';
+import { type GeoPointCollection, pointsMatrix } from 'lloyd/geo';
 
 /** The most bytes a data file may decompress to on this page. */
 const MAX_DATA_BYTES = 512 * 2 ** 20;
@@ -48,6 +49,7 @@ async function parse({ name, bytes: raw, labelColumn }: ParseRequest): Promise<P
     throw new Error(
       `${name}: larger than ${MAX_DATA_BYTES / 2 ** 20} MiB, more than this page reads`,
     );
+  if (/\.geojson(\.gz)?$/i.test(name)) return parseGeoJson(name, bytes);
   const kind = dataFileKind(name);
   const label = kind === 'csv' ? chooseLabelColumn(bytes, name, labelColumn) : undefined;
   const table = parseDataFile(name, bytes, { labelColumn: label });
@@ -59,6 +61,31 @@ async function parse({ name, bytes: raw, labelColumn }: ParseRequest): Promise<P
     source.note = `column ${JSON.stringify(table.labelName)} is used as the true classes`;
   }
   return source;
+}
+
+/**
+ * A GeoJSON FeatureCollection of Points: each point a row of [longitude, latitude], clustered on
+ * the plane of degrees as Turf's clustersKmeans does, and drawn as a map of points.
+ */
+function parseGeoJson(name: string, bytes: Uint8Array): ParsedSource {
+  let points: unknown;
+  try {
+    points = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new Error(`${name}: not valid JSON (${(error as Error).message})`);
+  }
+  let X: Matrix;
+  try {
+    X = pointsMatrix(points as GeoPointCollection);
+  } catch (error) {
+    throw new Error(`${name}: ${(error as Error).message.replace(/^points: /, '')}`);
+  }
+  return {
+    name,
+    X,
+    featureNames: ['longitude', 'latitude'],
+    note: 'GeoJSON points: each is a row of (longitude, latitude)',
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { labelsCsvChunks, labelsNpyChunks } from '../../data/node/writers.js';
 import { ValidationError } from '../../errors.js';
-import { KMeans } from '../../kmeans/kmeans.js';
+import { BisectingKMeans } from '../../kmeans/bisecting/bisecting-kmeans.js';
+import { type FitInput, KMeans } from '../../kmeans/kmeans.js';
+import { MiniBatchKMeans } from '../../kmeans/minibatch/minibatch-kmeans.js';
 import { parseCommand, READ_FLAGS, readOptionsFrom, singleInput } from '../args.js';
 import { UsageError } from '../errors.js';
 import { readInput, type Streams, streamedInput } from '../io.js';
@@ -45,7 +47,7 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
     );
   }
   // Errors name the file they are about: the model's, or the input's (X to the model).
-  const model = named(() => KMeans.fromJSON(text), 'json', `--model: ${modelPath}`);
+  const model = named(() => modelFromJSON(text), 'json', `--model: ${modelPath}`);
   const streamed = await streamedInput(input, values.stream === true, readOptions, (note) =>
     io.stderr.write(note),
   );
@@ -69,6 +71,24 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
   } finally {
     streamed?.rows.close();
   }
+}
+
+/**
+ * The model a saved JSON text holds, by its format: KMeans, MiniBatchKMeans or BisectingKMeans
+ * (each checks its own fields).
+ */
+function modelFromJSON(text: string): { predict(X: FitInput): Int32Array } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return KMeans.fromJSON(text); // its error says why the text is not JSON
+  }
+  const format =
+    typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
+  if (format === 'lloyd.minibatch-kmeans') return MiniBatchKMeans.fromJSON(json);
+  if (format === 'lloyd.bisecting-kmeans') return BisectingKMeans.fromJSON(json);
+  return KMeans.fromJSON(json);
 }
 
 /** `run()`, with a ValidationError about `parameter` renamed to `name`. */

@@ -24,11 +24,11 @@ static void pick_build(void) {
   const int want_baseline = asked && strcmp(asked, "baseline") == 0;
   const int want_avx2 = asked && strcmp(asked, "avx2") == 0;
   if (avx512 && !want_baseline && !want_avx2)
-    scan_build = (lloyd_scan_build){lloyd_scores_avx512, lloyd_best2_avx512, 16, 8, "avx512"};
+    scan_build = (lloyd_scan_build){lloyd_scores_avx512, lloyd_best2_avx512, 16, lloyd_tile_avx512, "avx512"};
   else if (avx2 && !want_baseline)
-    scan_build = (lloyd_scan_build){lloyd_scores_avx2, lloyd_best2_avx2, 8, 4, "avx2"};
+    scan_build = (lloyd_scan_build){lloyd_scores_avx2, lloyd_best2_avx2, 8, lloyd_tile_avx2, "avx2"};
   else
-    scan_build = (lloyd_scan_build){lloyd_scores_base, lloyd_best2_base, 4, 4, "baseline"};
+    scan_build = (lloyd_scan_build){lloyd_scores_base, lloyd_best2_base, 4, lloyd_tile_base, "baseline"};
 }
 
 static napi_value undefined_value(napi_env env) {

@@ -13,7 +13,7 @@
 #include "exact.h"
 #include "frame-layout.generated.h"
 
-#define MAX_ROWS 8
+#define MAX_ROWS 12
 
 static _Atomic uint64_t centres_epoch = 1;
 
@@ -181,6 +181,7 @@ void lloyd_assign_sum(uint8_t *base, uint32_t frame, int start, int end, int f32
   p.blockRows = AT(int32_t, blockRows);
   const int d = p.d;
   const int tile = scan->rows;
+  if (tile > MAX_ROWS) abort();
   const int kp = pack(base, AT(uint32_t, centres32), p.cn, p.k, d, scan->lanes);
   float *scores = room(&state.scores, &state.scores_capacity, (size_t)tile * (kp > 0 ? kp : 1) * 4);
   float *copies = room(&state.copies, &state.copies_capacity, (size_t)tile * d * 4 + 64);
@@ -210,7 +211,9 @@ void lloyd_assign_sum(uint8_t *base, uint32_t frame, int start, int end, int f32
           centres[missing] = p.c64 + (size_t)labels[r] * d;
           which[missing++] = r;
         }
-        if (missing > 0) lloyd_distances_f32(open, centres, missing, d, found);
+        for (int from = 0; from < missing; from += 8)
+          lloyd_distances_f32(open + from, centres + from, missing - from < 8 ? missing - from : 8,
+                              d, found + from);
         for (int m = 0; m < missing; m++) exact[which[m]] = found[m];
       }
       for (int r = 0; r < count; r++) finish(&p, 1, i + r, rows[r], labels[r], exact[r]);

@@ -9,6 +9,9 @@
 #endif
 
 typedef float vf __attribute__((vector_size(LANES * 4)));
+
+/** Rows per tile of this build: what callers of SCORES must give (and allot scores for). */
+const int TILE = ROWS;
 typedef int vi __attribute__((vector_size(LANES * 4)));
 
 /** a < b ? a : b, lane by lane (C has no vector ?:). */
@@ -23,39 +26,43 @@ static inline vf greater(vf a, vf b) {
   return (vf)(((vi)a & pick) | ((vi)b & ~pick));
 }
 
+#ifndef PANELS
+#define PANELS 2
+#endif
+
 void SCORES(const float *const *rows, int d, const float *packed, const float *half, int kp,
             float *out) {
   const size_t panel = (size_t)d * LANES;
   int j = 0;
-  for (; j + 2 * LANES <= kp; j += 2 * LANES) {
+  // ROWS rows by PANELS panels: ROWS x PANELS accumulators, each panel vector loaded once for
+  // all the rows, each row value broadcast once for all the panels.
+  for (; j + PANELS * LANES <= kp; j += PANELS * LANES) {
     const float *p0 = packed + (size_t)(j / LANES) * panel;
-    const float *p1 = p0 + panel;
-    vf acc0[ROWS];
-    vf acc1[ROWS];
+    vf acc[ROWS][PANELS];
 #pragma GCC unroll 16
-    for (int r = 0; r < ROWS; r++) {
-      acc0[r] = (vf){0};
-      acc1[r] = (vf){0};
-    }
+    for (int r = 0; r < ROWS; r++)
+#pragma GCC unroll 8
+      for (int q = 0; q < PANELS; q++) acc[r][q] = (vf){0};
     for (int t = 0; t < d; t++) {
-      const vf w0 = *(const vf *)(p0 + (size_t)t * LANES);
-      const vf w1 = *(const vf *)(p1 + (size_t)t * LANES);
+      vf w[PANELS];
+#pragma GCC unroll 8
+      for (int q = 0; q < PANELS; q++) w[q] = *(const vf *)(p0 + q * panel + (size_t)t * LANES);
 #pragma GCC unroll 16
       for (int r = 0; r < ROWS; r++) {
         const vf b = rows[r][t] - (vf){0};
-        acc0[r] += b * w0;
-        acc1[r] += b * w1;
+#pragma GCC unroll 8
+        for (int q = 0; q < PANELS; q++) acc[r][q] += b * w[q];
       }
     }
-    const vf h0 = *(const vf *)(half + j);
-    const vf h1 = *(const vf *)(half + j + LANES);
+#pragma GCC unroll 8
+    for (int q = 0; q < PANELS; q++) {
+      const vf h = *(const vf *)(half + j + q * LANES);
 #pragma GCC unroll 16
-    for (int r = 0; r < ROWS; r++) {
-      *(vf *)(out + (size_t)r * kp + j) = h0 - acc0[r];
-      *(vf *)(out + (size_t)r * kp + j + LANES) = h1 - acc1[r];
+      for (int r = 0; r < ROWS; r++) *(vf *)(out + (size_t)r * kp + j + q * LANES) = h - acc[r][q];
     }
   }
-  if (j < kp) {
+  // The last panels one at a time.
+  for (; j < kp; j += LANES) {
     const float *p0 = packed + (size_t)(j / LANES) * panel;
     vf acc0[ROWS];
 #pragma GCC unroll 16

@@ -24,6 +24,9 @@ void lloyd_best2_avx512(const float *scores, int k, int *best, float *lowest, fl
 void lloyd_best2_avx2(const float *scores, int k, int *best, float *lowest, float *runnerUp);
 void lloyd_best2_base(const float *scores, int k, int *best, float *lowest, float *runnerUp);
 
+/** Rows per tile of each build (scan.c's ROWS). */
+extern const int lloyd_tile_avx512, lloyd_tile_avx2, lloyd_tile_base;
+
 void lloyd_scores_avx512(const float *const *rows, int d, const float *packed, const float *half,
                          int kp, float *out);
 void lloyd_scores_avx2(const float *const *rows, int d, const float *packed, const float *half,

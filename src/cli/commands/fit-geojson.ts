@@ -1,0 +1,113 @@
+import { readBytes } from '../../data/node/files.js';
+import { ValidationError } from '../../errors.js';
+import { clusterPoints } from '../../geo/clusters-kmeans.js';
+import type { GeoPointCollection } from '../../geo/types.js';
+import { integerFlag, parseCommand, singleInput } from '../args.js';
+import type { Streams } from '../io.js';
+import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
+import { formatNumber } from '../progress.js';
+
+export const FIT_GEOJSON_USAGE =
+  'usage: lloyd fit <points.geojson> [-k K] [--geodesic] [--seed N] [--max-iter N] [--out FILE.geojson|-] [--json]';
+
+const FLAGS = {
+  clusters: { type: 'string', short: 'k' },
+  geodesic: { type: 'boolean' },
+  seed: { type: 'string' },
+  'max-iter': { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Flags of either form of `lloyd fit` whose value is a file name, not the input. */
+const FILE_VALUED_FLAGS = new Set([
+  '--out',
+  '--labels-out',
+  '--centroids-out',
+  '--model-out',
+  '--plot',
+  '--init',
+]);
+
+/** Whether `lloyd fit` with these arguments reads its input as GeoJSON: a .geojson file, gzipped or not. */
+export function hasGeoJsonInput(args: readonly string[]): boolean {
+  return args.some(
+    (arg, i) =>
+      /\.geojson(\.gz)?$/i.test(arg) &&
+      !arg.startsWith('-') &&
+      (i === 0 || !FILE_VALUED_FLAGS.has(args[i - 1])),
+  );
+}
+
+/**
+ * `lloyd fit points.geojson`: clusters a FeatureCollection of Points as lloyd/geo's
+ * clustersKmeans does (k defaults to Turf's round(sqrt(n / 2))) and writes the collection back
+ * with `cluster` and `centroid` in each feature's properties: to --out (atomically), else to
+ * standard output, the summary then going to stderr.
+ */
+export async function fitGeoJsonCommand(args: string[], io: Streams): Promise<void> {
+  const { values, positionals } = parseCommand(args, FLAGS, FIT_GEOJSON_USAGE);
+  if (values.help) {
+    io.stdout.write(`${FIT_GEOJSON_USAGE}\n`);
+    return;
+  }
+  const input = singleInput(positionals, FIT_GEOJSON_USAGE);
+  const numberOfClusters = integerFlag(values.clusters, '-k', FIT_GEOJSON_USAGE);
+  const randomState = integerFlag(values.seed, '--seed', FIT_GEOJSON_USAGE, 0);
+  const maxIter = integerFlag(values['max-iter'], '--max-iter', FIT_GEOJSON_USAGE);
+  // The output is checked before the input is read: writable, and not the input itself.
+  const target = planCommandOutputs(
+    { out: values.out ?? '-' },
+    ['out'],
+    [input],
+    FIT_GEOJSON_USAGE,
+  ).get('out');
+  if (!target) throw new Error('unreachable: --out defaults to standard output');
+  const text = new TextDecoder().decode(await readBytes(input));
+  let points: unknown;
+  try {
+    points = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(input, `not valid JSON (${(error as Error).message})`);
+  }
+  const started = performance.now();
+  let result: ReturnType<typeof clusterPoints>;
+  try {
+    result = clusterPoints(points as GeoPointCollection, {
+      numberOfClusters,
+      geodesic: values.geodesic === true,
+      randomState,
+      maxIter,
+      mutate: true,
+    });
+  } catch (error) {
+    // The points are the input here: name the file instead.
+    if (error instanceof ValidationError && error.parameter === 'points')
+      throw new ValidationError(input, error.message.replace(/^points: /, ''));
+    throw error;
+  }
+  const elapsedMs = performance.now() - started;
+  await writeCommandOutputs([{ target, data: `${JSON.stringify(result.points)}\n` }], io);
+  const report = target.fd === 1 ? io.stderr : io.stdout;
+  const { centroids, inertia, nIter, converged } = result;
+  if (values.json) {
+    report.write(`${JSON.stringify({ centroids, inertia, nIter, converged })}\n`);
+    return;
+  }
+  const sizes = centroids.map(() => 0);
+  for (const label of result.labels) sizes[label]++;
+  const lines = [
+    `lloyd fit: ${input} (${result.labels.length} points), k=${centroids.length}, ${values.geodesic ? 'geodesic (great-circle)' : 'planar [longitude, latitude]'}`,
+    `inertia ${formatNumber(inertia)} ${values.geodesic ? 'm² (squared chord distances)' : '(squared degrees)'}   iterations ${nIter}   converged ${converged ? 'yes' : 'no'}   time ${elapsedMs.toFixed(0)} ms`,
+    '',
+    'cluster  size  centroid (longitude, latitude)',
+    ...centroids.map(
+      ([lon, lat], j) =>
+        `${String(j).padStart(7)}  ${String(sizes[j]).padStart(4)}  ${formatNumber(lon)}  ${formatNumber(lat)}`,
+    ),
+    '',
+  ];
+  report.write(lines.join('\n'));
+}

@@ -1,0 +1,2 @@
+export { naturalBreaks } from './breaks.js';
+export { type CkmeansResult, ckmeans } from './ckmeans.js';
