@@ -2,31 +2,11 @@
 
 #include <math.h>
 
-double lloyd_distance_f32(const float *row, const double *centre, int d) {
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  int t = 0;
-  for (; t + 4 <= d; t += 4) {
-    const double e0 = (double)row[t] - centre[t];
-    const double e1 = (double)row[t + 1] - centre[t + 1];
-    const double e2 = (double)row[t + 2] - centre[t + 2];
-    const double e3 = (double)row[t + 3] - centre[t + 3];
-    s0 += e0 * e0;
-    s1 += e1 * e1;
-    s2 += e2 * e2;
-    s3 += e3 * e3;
-  }
-  double s = (s0 + s2) + (s1 + s3);
-  for (; t < d; t++) {
-    const double e = (double)row[t] - centre[t];
-    s += e * e;
-  }
-  return s;
-}
-
 typedef double v4df __attribute__((vector_size(32)));
 typedef float v4sf __attribute__((vector_size(16)));
 
-/* One lane per t mod 4, as lloyd_distance_f32's s0..s3; x86-64 builds it for AVX2 and SSE2. */
+/* Lane i holds the squares of t = i mod 4, added (l0 + l2) + (l1 + l3), then the tail in order:
+   WebAssembly's squaredDistance. x86-64 builds it for AVX2 and SSE2, without fused adds. */
 __attribute__((target_clones("avx2", "default"))) void lloyd_distances_f32(
     const float *const *rows, const double *const *centres, int count, int d, double *out) {
   v4df acc[8];
@@ -50,6 +30,12 @@ __attribute__((target_clones("avx2", "default"))) void lloyd_distances_f32(
     }
     out[r] = s;
   }
+}
+
+double lloyd_distance_f32(const float *row, const double *centre, int d) {
+  double out;
+  lloyd_distances_f32(&row, &centre, 1, d, &out);
+  return out;
 }
 
 double lloyd_distance_f64(const double *row, const double *centre, int d) {

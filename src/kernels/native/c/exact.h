@@ -7,9 +7,9 @@
 /** Squared distance from a float32 row to a float64 centre (lanes t mod 4: (s0 + s2) + (s1 + s3), then the tail). */
 double lloyd_distance_f32(const float *row, const double *centre, int d);
 /**
- * lloyd_distance_f32 of `count` (at most 8) rows each to its own centre, into out: the same
- * arithmetic in the same order for each, the rows' chains interleaved (independent, so they
- * overlap where one row's would wait on its own additions).
+ * lloyd_distance_f32 of `count` (at most 8) rows each to its own centre, into out: the one
+ * implementation of that order (the single-row form calls it), the rows' chains interleaved
+ * (independent, so they overlap where one row's would wait on its own additions).
  */
 void lloyd_distances_f32(const float *const *rows, const double *const *centres, int count, int d,
                          double *out);
