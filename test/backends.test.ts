@@ -12,15 +12,7 @@ import { loadNativeKernels } from '../src/kernels/native/loader.js';
 import { compensatedWeightedSum } from '../src/kernels/summation.js';
 import type { WasmKernels } from '../src/kernels/wasm/wasm-kernels.js';
 import { kmeansGolden } from './helpers/fixtures.js';
-
-/** A seeded stream of numbers in [0, 1) (a linear congruential generator): test data that repeats. */
-function seededUniform(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { seededUniform } from './helpers/seeded.js';
 
 /**
  * Seeded centres, and rows at the midpoints of centre pairs (row i: centres i mod k and

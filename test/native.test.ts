@@ -4,17 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { KMeans, type Matrix, makeBlobs } from '../src/index.js';
 import { loadNativeKernels } from '../src/kernels/native/loader.js';
 import { kmeansGolden } from './helpers/fixtures.js';
+import { seededUniform } from './helpers/seeded.js';
 
 const native = loadNativeKernels();
-
-/** A seeded stream of numbers in [0, 1): test data that repeats. */
-function seededUniform(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 type Fitted = Pick<KMeans, 'labels' | 'centroids' | 'inertia' | 'nIter'>;
 

@@ -10,15 +10,7 @@ import {
   smallEnough,
 } from '../src/kernels/small-data.js';
 import { wasmSimdSupported } from '../src/kernels/wasm/backend.js';
-
-/** A seeded stream of numbers in [0, 1): test data that repeats. */
-function seededUniform(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { seededUniform } from './helpers/seeded.js';
 
 /** rows x cols values: on a small grid (many exact ties) or spread out. */
 function randomMatrix(
