@@ -98,28 +98,36 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [taskName, system] = process.argv.slice(2);
   const task = [...PEER_TASKS, ...SMOKE_PEER_TASKS].find((t) => t.name === taskName);
   if (!task) throw new Error(`unknown task ${taskName}`);
-  let ms: number;
-  let result: string;
+  // The first call of a fresh process (module and kernel compile, pool start), then the fastest of
+  // two more in the same process: the warm call that a long-running page or server makes.
+  const calls: number[] = [];
+  let result = '';
   if (task.kind === 'geo') {
     const points = randomPoints(task.n);
     // Loaded before the clock starts, as lloyd's code is.
     const turf = (await import('@turf/clusters-kmeans')).clustersKmeans;
-    const start = performance.now();
-    const clustered =
-      system === 'lloyd'
-        ? clustersKmeans(points, { numberOfClusters: task.k })
-        : turf(points as Parameters<typeof turf>[0], { numberOfClusters: task.k });
-    ms = performance.now() - start;
-    result = fingerprint(clustered.features.map((f) => Number(f.properties?.cluster)));
+    for (let call = 0; call < 3; call++) {
+      const start = performance.now();
+      const clustered =
+        system === 'lloyd'
+          ? clustersKmeans(points, { numberOfClusters: task.k })
+          : turf(points as Parameters<typeof turf>[0], { numberOfClusters: task.k });
+      calls.push(performance.now() - start);
+      result = fingerprint(clustered.features.map((f) => Number(f.properties?.cluster)));
+    }
   } else {
     const values = randomValues(task.n);
     const simpleStatistics = (await import('simple-statistics')).ckmeans;
-    const start = performance.now();
-    const clusters =
-      system === 'lloyd' ? ckmeans(values, task.k).clusters : simpleStatistics(values, task.k);
-    ms = performance.now() - start;
-    result = fingerprint(clusters.flatMap((c) => [c.length, Math.round(c[0] * 1e6)]));
+    for (let call = 0; call < 3; call++) {
+      const start = performance.now();
+      const clusters =
+        system === 'lloyd' ? ckmeans(values, task.k).clusters : simpleStatistics(values, task.k);
+      calls.push(performance.now() - start);
+      result = fingerprint(clusters.flatMap((c) => [c.length, Math.round(c[0] * 1e6)]));
+    }
   }
+  const firstMs = calls[0];
+  const ms = Math.min(...calls.slice(1));
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ ms, maxRssMB, result }));
+  console.log(JSON.stringify({ ms, firstMs, maxRssMB, result }));
 }
