@@ -11,7 +11,7 @@ export {
   type GeoClustering,
 } from './geo/clusters-kmeans.js';
 export { pointsMatrix } from './geo/read-points.js';
-export { EARTH_RADIUS_METRES } from './geo/sphere.js';
+export { EARTH_RADIUS_METRES, lonLatOf, unitVectors } from './geo/sphere.js';
 export type {
   ClusteredProperties,
   ClusterProperties,

@@ -195,7 +195,9 @@ describe('the entries export the decided names', () => {
       'EARTH_RADIUS_METRES',
       'clusterPoints',
       'clustersKmeans',
+      'lonLatOf',
       'pointsMatrix',
+      'unitVectors',
     ]);
   });
 

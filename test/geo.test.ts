@@ -2,7 +2,14 @@ import turfClustersKmeans from '@turf/clusters-kmeans';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { clusterPoints, clustersKmeans, EARTH_RADIUS_METRES, pointsMatrix } from '../src/geo.js';
+import {
+  clusterPoints,
+  clustersKmeans,
+  EARTH_RADIUS_METRES,
+  lonLatOf,
+  pointsMatrix,
+  unitVectors,
+} from '../src/geo.js';
 
 /** A FeatureCollection of Points at these [longitude, latitude] positions, typed as @types/geojson's. */
 function collection(positions: number[][]): FeatureCollection<Point> {
@@ -210,6 +217,26 @@ describe('geodesic: clustering on the globe', () => {
       ],
     });
     expect(Array.from(result.labels)).toEqual([1, 1, 0, 0]);
+  });
+
+  it('unitVectors and lonLatOf map [longitude, latitude] to the sphere and back', () => {
+    const vectors = unitVectors([0, 0, 90, 0, 180, 0, 0, 90, -45, -30]);
+    const expected = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [-1, 0, 0],
+      [0, 0, 1],
+    ];
+    expected.forEach((vector, i) => {
+      vector.forEach((value, j) => {
+        expect(vectors[3 * i + j]).toBeCloseTo(value, 15);
+      });
+    });
+    const back = lonLatOf(vectors[12], vectors[13], vectors[14]);
+    expect(back[0]).toBeCloseTo(-45, 12);
+    expect(back[1]).toBeCloseTo(-30, 12);
+    // -180 and 180 are one meridian; it is named 180.
+    expect(lonLatOf(-1, -0, 0)).toEqual([180, 0]);
   });
 });
 

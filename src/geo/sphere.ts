@@ -9,8 +9,12 @@ export const EARTH_RADIUS_METRES = 6_371_008.8;
 
 const RADIANS = Math.PI / 180;
 
-/** n x 3 unit vectors (x, y, z; float64, row-major) for n [longitude, latitude] pairs in degrees. */
-export function unitVectors(lonLat: Float64Array): Float64Array {
+/**
+ * n x 3 unit vectors (x, y, z; float64, row-major) for n [longitude, latitude] pairs in degrees
+ * (2n values, row-major). Fitted with `metric: 'cosine'`, they cluster by great-circle distance;
+ * {@link lonLatOf} maps a centre back.
+ */
+export function unitVectors(lonLat: ArrayLike<number>): Float64Array {
   const n = lonLat.length / 2;
   const out = new Float64Array(n * 3);
   for (let i = 0; i < n; i++) {

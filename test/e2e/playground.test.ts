@@ -13,6 +13,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EARTH_RADIUS_METRES, unitVectors } from '../../dist/geo.js';
 import { BisectingKMeans, KMeans, loadDataset, MiniBatchKMeans } from '../../dist/index.js';
 
 const CHROMIUM = process.env.LLOYD_CHROMIUM ?? '/usr/bin/chromium';
@@ -308,6 +309,61 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     expect(await page.textContent('#error')).toBe(
       'bad.geojson: feature 4 has latitude 95, outside [-90, 90]; GeoJSON positions are [longitude, latitude]',
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('clusters GeoJSON points on the globe: the antimeridian joins, the inertia is in m²', async () => {
+    const { page, errors } = await open(isolatedUrl);
+    // Two groups on the globe: either side of the antimeridian, and near Greenwich. On the plane
+    // of degrees the first group is 360° wide; on the globe it is 0.4° wide.
+    const positions = [
+      [179.8, 10],
+      [-179.8, 10.2],
+      [179.9, 9.9],
+      [-179.9, 10.1],
+      [0.1, 51.5],
+      [-0.1, 51.4],
+    ];
+    const points = {
+      type: 'FeatureCollection',
+      features: positions.map((coordinates) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates },
+        properties: {},
+      })),
+    };
+    await page.setInputFiles('#file', {
+      name: 'antimeridian.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(points)),
+    });
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.isVisible('#geodesic')).toBe(true);
+    await setOptions(page, { k: '2', seed: '5' });
+    await page.check('#geodesic');
+    expect(await runAndWait(page)).toBe('done');
+    await page.waitForSelector('#plot-scatter svg');
+    const node = new KMeans({ nClusters: 2, randomState: 5, metric: 'cosine' }).fit({
+      data: unitVectors(positions.flat()),
+      rows: positions.length,
+      cols: 3,
+    });
+    expect(await shownNumber(page, 'inertia')).toBe(2 * EARTH_RADIUS_METRES ** 2 * node.inertia);
+    expect(await page.textContent('#sizes')).toBe(clusterSizes(node.labels, 2));
+    expect([...node.labels.slice(0, 4)].every((label) => label === node.labels[0])).toBe(true);
+    expect(await page.textContent('#inertia')).toContain('squared chord distances, m²');
+    // Mini-batch and bisecting k-means are planar: the page says so rather than fit the plane.
+    await setOptions(page, { method: 'bisecting' });
+    await page.click('#run');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toBe(
+      'Clustering on the globe runs with k-means only.',
+    );
+    // Data that is not GeoJSON hides the option and clears it.
+    await page.selectOption('#dataset', 'digits');
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.isVisible('#geodesic')).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });

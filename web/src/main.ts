@@ -11,6 +11,7 @@ import {
   type MetricName,
   wasmKernelVariant,
 } from 'lloyd';
+import { EARTH_RADIUS_METRES, lonLatOf, unitVectors } from 'lloyd/geo';
 import type { AnalysisRequest, AnalysisResponse, FamilyMethod } from './analysis-protocol';
 import { loadBundled, loadFile, type Source } from './sources';
 
@@ -36,6 +37,8 @@ const ui = {
   dtype: $<HTMLSelectElement>('dtype'),
   threads: $<HTMLInputElement>('threads'),
   maxIter: $<HTMLInputElement>('max-iter'),
+  geodesicOption: $('geodesic-option'),
+  geodesic: $<HTMLInputElement>('geodesic'),
   run: $<HTMLButtonElement>('run'),
   stop: $<HTMLButtonElement>('stop'),
   elbow: $<HTMLButtonElement>('elbow'),
@@ -107,6 +110,13 @@ function describeSource(s: Source): void {
   const note = s.note ? ` (${s.note})` : '';
   ui.dataInfo.textContent = `${s.name}: ${s.X.rows.toLocaleString('en')} rows x ${s.X.cols} columns${classes}${note}.`;
   ui.k.value = String(s.image ? 8 : Math.min(s.X.rows, s.targetNames?.length ?? 3));
+  ui.geodesicOption.hidden = !s.lonLat;
+  if (!s.lonLat) ui.geodesic.checked = false;
+}
+
+/** Whether this run clusters GeoJSON points on the globe rather than on the plane of degrees. */
+function onTheGlobe(data: Source): boolean {
+  return data.lonLat === true && ui.geodesic.checked;
 }
 
 ui.dataset.addEventListener('change', () => {
@@ -203,12 +213,29 @@ interface ShownFit {
   warnings: readonly string[];
   /** [term, value] of the work done: iterations, mini-batch steps or bisections. */
   work: [string, number];
+  /** What the inertia sums, where it is not the fitted rows' own squared distances. */
+  inertiaUnit?: string;
   converged?: boolean;
 }
 
 function shownKMeans(model: KMeans): ShownFit {
   const { inertia, labels, centroids, warnings, converged } = model;
   return { inertia, labels, centroids, warnings, converged, work: ['iterations', model.nIter] };
+}
+
+/**
+ * A fit of unit vectors shown in the GeoJSON's terms: centres as [longitude, latitude], and the
+ * inertia as squared chord distances in square metres (a cosine inertia sums 1 - cos θ, and a
+ * chord of angle θ on the Earth is 2R sin(θ/2), so chord² = 2R² (1 - cos θ)).
+ */
+function shownOnTheGlobe(model: KMeans): ShownFit {
+  const fit = shownKMeans(model);
+  return {
+    ...fit,
+    inertia: 2 * EARTH_RADIUS_METRES ** 2 * fit.inertia,
+    inertiaUnit: 'squared chord distances, m²',
+    centroids: fit.centroids.map(([x, y, z]) => lonLatOf(x, y, z)),
+  };
 }
 
 /** Fits the selected family method in the analysis worker (off this thread). */
@@ -241,6 +268,10 @@ ui.run.addEventListener('click', () => {
   const data = source;
   const method = ui.method.value;
   if (method === 'minibatch' || method === 'bisecting') {
+    if (onTheGlobe(data)) {
+      showError('Clustering on the globe runs with k-means only.');
+      return;
+    }
     if (ui.metric.value !== 'euclidean') {
       showError(
         `${method === 'minibatch' ? 'Mini-batch' : 'Bisecting'} k-means clusters with the euclidean metric only.`,
@@ -266,7 +297,13 @@ ui.run.addEventListener('click', () => {
   const run = startRun();
   const started = performance.now();
   const nInit = Number(ui.nInit.value);
-  fitOnce(data, run, {}, (info, restart) => {
+  const globe = onTheGlobe(data);
+  // On the globe, points are unit vectors and spherical k-means (cosine) clusters them by
+  // great-circle distance, as lloyd/geo's geodesic option does; centres map back to degrees.
+  const fitted: Source = globe
+    ? { ...data, X: { data: unitVectors(data.X.data), rows: data.X.rows, cols: 3 } }
+    : data;
+  fitOnce(fitted, run, globe ? { metric: 'cosine' } : {}, (info, restart) => {
     const of = nInit > 1 ? ` (init ${restart} of ${nInit})` : '';
     return `iteration ${info.iteration}${of} · inertia ${info.inertia.toPrecision(10)} · centre shift ${info.centerShift.toPrecision(3)}`;
   })
@@ -276,7 +313,7 @@ ui.run.addEventListener('click', () => {
       ui.progress.textContent = run.stopRequested
         ? `Stopped at iteration ${model.nIter}: the result so far.`
         : `Done in ${seconds.toFixed(2)} s.`;
-      showResult(data, shownKMeans(model), seconds);
+      showResult(data, globe ? shownOnTheGlobe(model) : shownKMeans(model), seconds);
       setState(run.stopRequested ? 'stopped' : 'done');
     })
     .catch((error: Error) => endWithError(run, error))
@@ -342,7 +379,8 @@ function showResult(data: Source, model: ShownFit, seconds: number): void {
   ui.results.hidden = false;
   ui.summary.replaceChildren();
   ui.plots.replaceChildren();
-  addTerm('inertia', model.inertia.toPrecision(12), 'inertia', model.inertia);
+  const unit = model.inertiaUnit ? ` (${model.inertiaUnit})` : '';
+  addTerm('inertia', `${model.inertia.toPrecision(12)}${unit}`, 'inertia', model.inertia);
   addTerm(model.work[0], String(model.work[1]), 'n-iter', model.work[1]);
   if (model.converged !== undefined)
     addTerm('converged', model.converged ? 'yes' : 'no (maxIter or stopped)');

@@ -24,6 +24,8 @@ export interface ParsedSource {
   targetNames?: string[];
   featureNames: string[];
   note?: string;
+  /** Rows are GeoJSON points' [longitude, latitude]: the page offers clustering on the globe. */
+  lonLat?: boolean;
 }
 
 export type ParseReply =
@@ -85,6 +87,7 @@ function parseGeoJson(name: string, bytes: Uint8Array): ParsedSource {
     X,
     featureNames: ['longitude', 'latitude'],
     note: 'GeoJSON points: each is a row of (longitude, latitude)',
+    lonLat: true,
   };
 }
 

@@ -31,6 +31,8 @@ export interface Source {
   image?: SourceImage;
   /** What the page says about how the data was read. */
   note?: string;
+  /** Rows are GeoJSON points' [longitude, latitude]: the page offers clustering on the globe. */
+  lonLat?: boolean;
 }
 
 /** The bundled files as built assets (Vite hashes their names). */
