@@ -1,4 +1,4 @@
-// npm run bench [-- --case NAME|peers] [--quick] [--smoke] [--no-python] [--repeat N] [--warm] [--family]
+// npm run bench [-- --case NAME|peers] [--systems A,B] [--quick] [--smoke] [--no-python] [--repeat N] [--warm] [--family]
 // npm run bench -- --latency [--quick]: small data, many fits (bench/latency.ts) instead.
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
@@ -40,6 +40,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const flag = (name: string) => args.includes(name);
 const chosen = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
 const familyOnly = flag('--family');
+// `--systems a,b`: only those systems' rows (e.g. lloyd-native,scikit-learn), for a quick A/B.
+const onlySystems = args.includes('--systems')
+  ? new Set(args[args.indexOf('--systems') + 1].split(','))
+  : undefined;
 const cases = CASES.filter((c) =>
   familyOnly
     ? false
@@ -114,6 +118,7 @@ function runRounds(jobs: Job[], onResult: (job: Job, result: Measured) => void):
   const best = new Map<Job, Measured>();
   for (let round = 0; round < repeat; round++) {
     for (const job of jobs) {
+      if (onlySystems && !onlySystems.has(job.system)) continue;
       const result = runOnce(job);
       const kept = best.get(job);
       // The largest peak of any run, so memory is never understated.

@@ -73,6 +73,8 @@ const builds = [
       '-DTILE=lloyd_tile_avx512',
     ],
   ],
+  // The bfloat16 pre-scan: AVX512-BF16's dot products, run only where the CPU has them.
+  ['scan-bf16.c', 'scan-bf16.o', [...common, '-mavx512f', '-mavx512vl', '-mavx512bf16']],
   [
     'scan.c',
     'scan-avx2.o',

@@ -38,7 +38,7 @@ describe.runIf(native !== undefined)('the native backend', () => {
   it("is what 'auto' picks in Node where it is built, and says which scan it runs", () => {
     expect(new KMeans({ nClusters: 2 }).options.backend.name).toBe('native');
     expect(new KMeans({ nClusters: 2, backend: 'native' }).options.backend.name).toBe('native');
-    expect(['avx512', 'avx2', 'baseline']).toContain(native?.isa);
+    expect(['avx512-bf16', 'avx512', 'avx2', 'baseline']).toContain(native?.isa);
   });
 
   for (const dtype of ['float32', 'float64'] as const) {
@@ -204,6 +204,8 @@ describe.runIf(native !== undefined)('the native backend', () => {
     const reference = run({ BACKEND: 'reference' });
     for (const isa of ['avx512', 'avx2', 'baseline'])
       expect(run({ BACKEND: 'native', LLOYD_NATIVE_ISA: isa }), isa).toBe(reference);
+    // The bfloat16 pre-scan where the CPU has it, on every pass (its size rule would skip these).
+    expect(run({ BACKEND: 'native', LLOYD_NATIVE_BF16: 'always' }), 'bfloat16').toBe(reference);
   });
 
   it("backend 'native' where it does not load is an error that says why; 'auto' is WebAssembly then", () => {

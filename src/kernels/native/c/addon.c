@@ -2,7 +2,9 @@
 // (frame, start, end, scratch) over the same memory. Each thread attaches the memory once
 // (attach(view)): a shared WebAssembly memory never moves when it grows, so its address holds.
 // The scan build is picked once per process from what the CPU has (LLOYD_NATIVE_ISA may ask
-// for a lower one: 'avx2' or 'baseline'; the tests run each).
+// for a lower one: 'avx512' without the bfloat16 pre-scan, 'avx2' or 'baseline'; the tests run
+// each). LLOYD_NATIVE_BF16=always runs the bfloat16 pre-scan on every float32 pass, whatever its
+// size, so that tests reach its settles with small data.
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <pthread.h>
@@ -21,14 +23,25 @@ static void pick_build(void) {
   __builtin_cpu_init();
   const int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
   const int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const int bf16 = avx512 && __builtin_cpu_supports("avx512bf16");
   const int want_baseline = asked && strcmp(asked, "baseline") == 0;
   const int want_avx2 = asked && strcmp(asked, "avx2") == 0;
-  if (avx512 && !want_baseline && !want_avx2)
-    scan_build = (lloyd_scan_build){lloyd_scores_avx512, lloyd_best2_avx512, 16, lloyd_tile_avx512, "avx512"};
+  const int want_avx512 = asked && strcmp(asked, "avx512") == 0;
+  const char *always = getenv("LLOYD_NATIVE_BF16");
+  const int bf16_mode =
+      always && strcmp(always, "always") == 0 ? LLOYD_BF16_ALWAYS : LLOYD_BF16_LARGE;
+  if (bf16 && !want_baseline && !want_avx2 && !want_avx512)
+    scan_build = (lloyd_scan_build){lloyd_scores_avx512, lloyd_best2_avx512, 16, lloyd_tile_avx512,
+                                    "avx512-bf16", bf16_mode};
+  else if (avx512 && !want_baseline && !want_avx2)
+    scan_build = (lloyd_scan_build){lloyd_scores_avx512, lloyd_best2_avx512, 16, lloyd_tile_avx512,
+                                    "avx512", LLOYD_BF16_OFF};
   else if (avx2 && !want_baseline)
-    scan_build = (lloyd_scan_build){lloyd_scores_avx2, lloyd_best2_avx2, 8, lloyd_tile_avx2, "avx2"};
+    scan_build = (lloyd_scan_build){lloyd_scores_avx2, lloyd_best2_avx2, 8, lloyd_tile_avx2, "avx2",
+                                    LLOYD_BF16_OFF};
   else
-    scan_build = (lloyd_scan_build){lloyd_scores_base, lloyd_best2_base, 4, lloyd_tile_base, "baseline"};
+    scan_build = (lloyd_scan_build){lloyd_scores_base, lloyd_best2_base, 4, lloyd_tile_base,
+                                    "baseline", LLOYD_BF16_OFF};
 }
 
 static napi_value undefined_value(napi_env env) {

@@ -14,6 +14,11 @@
 #include "frame-layout.generated.h"
 
 #define MAX_ROWS 12
+/** The bfloat16 pre-scan runs from these centres and columns (LLOYD_BF16_LARGE). */
+#define BF16_FROM_K 64
+#define BF16_FROM_D 64
+/** Rows a call scans in bfloat16 before it judges whether the settles make it pay. */
+#define BF16_TRIAL_ROWS 256
 
 static _Atomic uint64_t centres_epoch = 1;
 
@@ -21,24 +26,30 @@ void lloyd_centres_changed(void) { atomic_fetch_add(&centres_epoch, 1); }
 
 /** A thread's packed centres and working memory, kept between calls. */
 typedef struct {
-  float *packed;
-  float *half;
+  void *packed;
+  void *half;
   size_t packed_capacity;
   size_t half_capacity;
   uint64_t epoch;
   uint8_t *base;
   uint32_t centres32;
   int k, d, lanes;
-  float *scores;
+  /** Counts the packings; packed_bf16 is current while bf16_packing equals it. */
+  uint64_t packings, bf16_packing;
+  void *packed_bf16;
+  size_t packed_bf16_capacity;
+  void *pairs;
+  size_t pairs_capacity;
+  void *scores;
   size_t scores_capacity;
-  float *copies;
+  void *copies;
   size_t copies_capacity;
 } thread_state;
 
 static __thread thread_state state;
 
 /** Memory of at least `bytes`, 64-byte aligned, in `*buffer` (grown when needed). */
-static void *room(float **buffer, size_t *capacity, size_t bytes) {
+static void *room(void **buffer, size_t *capacity, size_t bytes) {
   if (*capacity < bytes) {
     free(*buffer);
     *buffer = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
@@ -74,7 +85,20 @@ static int pack(uint8_t *base, uint32_t centres32, const double *norms, int k, i
   state.k = k;
   state.d = d;
   state.lanes = lanes;
+  state.packings++;
   return kp;
+}
+
+/** The current centres as bfloat16 pairs for the bfloat16 scan, packed once per packing. */
+static const uint32_t *pack_bf16(const float *centres32, int k, int d, int kp) {
+  const size_t bytes = (size_t)kp * (size_t)((d + 1) / 2) * 4;
+  uint32_t *packed = room(&state.packed_bf16, &state.packed_bf16_capacity, bytes);
+  if (!packed) return NULL;
+  if (state.bf16_packing != state.packings) {
+    lloyd_pack_bf16(centres32, k, d, kp, packed);
+    state.bf16_packing = state.packings;
+  }
+  return packed;
 }
 
 /** What a pass reads from its frame. */
@@ -189,15 +213,47 @@ void lloyd_assign_sum(uint8_t *base, uint32_t frame, int start, int end, int f32
   const float *rows[MAX_ROWS];
   if (f32) {
     const float *x = (const float *)p.x;
+    const int pairs = (d + 1) / 2;
+    // The bfloat16 pre-scan where it pays: many centres and columns (its settles are rare), and
+    // centres within its range. A call whose rows keep needing settles (many near ties at its
+    // coarser bound) returns to the float32 scan for its other rows. Labels are exact either way.
+    int bf16 = scan->bf16 == LLOYD_BF16_ALWAYS ||
+               (scan->bf16 == LLOYD_BF16_LARGE && p.k >= BF16_FROM_K && d >= BF16_FROM_D);
+    bf16 = bf16 && p.cnMax <= LLOYD_BF16_LIMIT && tile == lloyd_tile_bf16;
+    const uint32_t *packed_bf16 = NULL;
+    uint32_t *row_pairs = NULL;
+    if (bf16) {
+      packed_bf16 = pack_bf16(PTR(const float, AT(uint32_t, centres32)), p.k, d, kp);
+      row_pairs = room(&state.pairs, &state.pairs_capacity, (size_t)tile * pairs * 4);
+      if (!packed_bf16 || !row_pairs) abort();
+    }
+    int scanned = 0, settled = 0;
     for (int i = start; i < end; i += tile) {
       const int count = end - i < tile ? end - i : tile;
       for (int r = 0; r < tile; r++) rows[r] = x + (size_t)(i + (r < count ? r : count - 1)) * d;
-      scan->scores(rows, d, state.packed, state.half, kp, scores);
+      int coarse = bf16;
+      for (int r = 0; r < count && coarse; r++) coarse = p.xn[i + r] <= LLOYD_BF16_LIMIT;
+      if (coarse) {
+        const uint32_t *tile_pairs[MAX_ROWS];
+        for (int r = 0; r < count; r++) lloyd_bf16_pairs(rows[r], d, row_pairs + (size_t)r * pairs);
+        for (int r = 0; r < tile; r++)
+          tile_pairs[r] = row_pairs + (size_t)(r < count ? r : count - 1) * pairs;
+        lloyd_scores_bf16(tile_pairs, pairs, packed_bf16, state.half, kp, scores);
+      } else {
+        scan->scores(rows, d, state.packed, state.half, kp, scores);
+      }
       int labels[MAX_ROWS];
       double exact[MAX_ROWS];
-      for (int r = 0; r < count; r++)
-        choose(&p, 1, rows[r], scores + (size_t)r * kp,
-               lloyd_bound_f32(d, p.xn[i + r], p.cnMax, p.margin), scan, &labels[r], &exact[r]);
+      for (int r = 0; r < count; r++) {
+        const double bound = coarse ? lloyd_bound_bf16(d, p.xn[i + r], p.cnMax)
+                                    : lloyd_bound_f32(d, p.xn[i + r], p.cnMax, p.margin);
+        choose(&p, 1, rows[r], scores + (size_t)r * kp, bound, scan, &labels[r], &exact[r]);
+        settled += coarse && exact[r] >= 0;
+      }
+      scanned += coarse ? count : 0;
+      if (bf16 && scan->bf16 != LLOYD_BF16_ALWAYS && scanned >= BF16_TRIAL_ROWS &&
+          settled > scanned / 4)
+        bf16 = 0;
       // The distances the settle did not take, for the tile's rows together.
       if (p.distances) {
         const float *open[MAX_ROWS];

@@ -11,7 +11,14 @@ typedef struct {
   int lanes;
   int rows;
   const char *name;
+  /**
+   * The bfloat16 pre-scan for float32 rows (scan-bf16.c): LLOYD_BF16_OFF, or LLOYD_BF16_LARGE
+   * (where a pass's centres and columns make it pay), or LLOYD_BF16_ALWAYS (tests).
+   */
+  int bf16;
 } lloyd_scan_build;
+
+enum { LLOYD_BF16_OFF = 0, LLOYD_BF16_LARGE = 1, LLOYD_BF16_ALWAYS = 2 };
 
 /** The centres changed: every thread packs them again before its next scan. */
 void lloyd_centres_changed(void);

@@ -97,6 +97,23 @@ double lloyd_bound_mixed(int d, double xnorm, double cnMax) {
   return (double)(d + 16) * EPS32 * scale * scale + (double)d * UNDERFLOW;
 }
 
+/*
+ * Each score's error, with s = (||x|| + max ||c||)², so that ||x||·||c|| <= s / 4 and a half norm
+ * is at most s / 2. Rounding a row to bfloat16 moves each value by at most 2^-8 of it, a centre
+ * (float32 of float64) by 2^-8 + 2^-23; their products, exact in float32, by 2^-7 + 2^-15, which
+ * summed is at most (2^-7 + 2^-15) ||x||·||c|| (Cauchy-Schwarz). Adding d products in float32
+ * adds (d + 1) 2^-24 of the sum of their magnitudes; the half norm's rounding 2^-25 s, the final
+ * subtraction 2^-24 s. Two scores are compared doubled, so the bound is four times one score's
+ * error: below s (2^-7 + 2^-14 + (d + 16) 2^-24). Values below 2^-126 are flushed to zero, each
+ * moving a product by 2^-126 (|x_t| + |c_t|) and each sum by 2^-126: the absolute term.
+ */
+double lloyd_bound_bf16(int d, double xnorm, double cnMax) {
+  const double scale = sqrt(xnorm) + sqrt(cnMax);
+  const double s = scale * scale;
+  return s * (0x1p-7 + 0x1p-14 + (double)(d + 16) * 0x1p-24) +
+         (double)(d + 16) * 0x1p-122 * (scale + 1);
+}
+
 int lloyd_scanned_in_f32(double xnorm, double cnMax) {
   return cnMax <= MIXED_LIMIT && xnorm <= MIXED_LIMIT;
 }

@@ -25,6 +25,14 @@ void lloyd_add_to_block(const void *row, int f32, int i, int d, const double *we
 
 /** The float32 scan's rounding bound for a float32 row (scan.ts: boundF32). */
 double lloyd_bound_f32(int d, double xnorm, double cnMax, double margin);
+/**
+ * The bfloat16 pre-scan's bound for a float32 row (scan-bf16.c): as lloyd_bound_f32 for scores
+ * from values rounded to bfloat16, flushed below float32's normal range, summed in float32.
+ * Given only rows and centres whose squared norms are at most LLOYD_BF16_LIMIT.
+ */
+double lloyd_bound_bf16(int d, double xnorm, double cnMax);
+/** 2^80: the squared norms the bfloat16 scan takes (products stay far inside float32's range). */
+#define LLOYD_BF16_LIMIT 1.2089258196146292e24
 /** The bound for a float64 row scanned from its float32 copy (scan.ts: mixedBound). */
 double lloyd_bound_mixed(int d, double xnorm, double cnMax);
 /** Whether a float64 row is scanned from a float32 copy (scan.ts: scannedInF32). */

@@ -4,6 +4,7 @@
 // one at load time. A score may be fused or not, summed in any order: the exact settle only
 // needs it within the scan's rounding bound (see exact.h), which every build keeps.
 #pragma once
+#include <stdint.h>
 
 /**
  * Scores of `count` rows (1 to rows_per_tile; the tile padded with the last) into `out`
@@ -33,3 +34,25 @@ void lloyd_scores_avx2(const float *const *rows, int d, const float *packed, con
                        int kp, float *out);
 void lloyd_scores_base(const float *const *rows, int d, const float *packed, const float *half,
                        int kp, float *out);
+
+/*
+ * The bfloat16 pre-scan (scan-bf16.c; AVX512-BF16 only). Rows and centres are given as pairs of
+ * bfloat16 in a uint32 (the even index in the low half), pairs = ceil(d / 2), an odd d padded
+ * with zero.
+ */
+
+/** Rows per tile of the bfloat16 scan. */
+extern const int lloyd_tile_bf16;
+
+/** Row `row` (d float32) as `pairs` bfloat16 pairs, each rounded to nearest even. */
+void lloyd_bf16_pairs(const float *row, int d, uint32_t *pairs);
+
+/** The first k of `centres` (k x d float32) as [kp / 16][pairs][16] bfloat16 pairs, zeros past k. */
+void lloyd_pack_bf16(const float *centres, int k, int d, int kp, uint32_t *packed);
+
+/**
+ * As lloyd_scores_fn from bfloat16 pairs: out (rows_per_tile x kp) = half[j] − x·c_j, the
+ * products of rounded values summed in float32. `packed` is 64-byte aligned.
+ */
+void lloyd_scores_bf16(const uint32_t *const *rows, int pairs, const uint32_t *packed,
+                       const float *half, int kp, float *out);
