@@ -1,4 +1,4 @@
-// npm run bench [-- --case NAME|peers] [--systems A,B] [--quick] [--smoke] [--no-python] [--repeat N] [--warm] [--family]
+// npm run bench [-- --case NAME|peers] [--systems A,B] [--as-avx2] [--quick] [--smoke] [--no-python] [--repeat N] [--warm] [--family]
 // npm run bench -- --latency [--quick]: small data, many fits (bench/latency.ts) instead.
 // Fixed work for every system: the same data, the same initial centres, the same number of
 // iterations (tol = 0), plus one case run to convergence (tol = 1e-4). Prints ms per iteration, the ratio to scikit-learn, peak memory and the
@@ -40,6 +40,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const flag = (name: string) => args.includes(name);
 const chosen = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
 const familyOnly = flag('--family');
+const asAvx2 = flag('--as-avx2');
+if (asAvx2) process.env.LLOYD_NATIVE_ISA = 'avx2';
 // `--systems a,b`: only those systems' rows (e.g. lloyd-native,scikit-learn), for a quick A/B.
 const onlySystems = args.includes('--systems')
   ? new Set(args[args.indexOf('--systems') + 1].split(','))
@@ -66,6 +68,10 @@ const hasPython = (module: string) => {
 const withSklearn = hasPython('sklearn');
 const withFaiss = hasPython('faiss');
 const notes: string[] = [];
+if (asAvx2)
+  notes.push(
+    "--as-avx2: scikit-learn with OpenBLAS's Haswell (AVX2 + FMA) kernels and lloyd's AVX2 native build, on this CPU",
+  );
 if (!withSklearn)
   notes.push('scikit-learn skipped: no python3 with sklearn (apt-get install python3-sklearn)');
 if (!withFaiss) notes.push('faiss skipped: no python3 with faiss (apt-get install python3-faiss)');
@@ -211,6 +217,9 @@ for (const bench of cases) {
       const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(cores) };
       delete env.OPENBLAS_CORETYPE;
       delete env.OPENBLAS_L2_SIZE;
+      // `--as-avx2`: an AVX2 machine's kernels on an AVX-512 CPU, on both sides: OpenBLAS's
+      // Haswell kernels (AVX2 + FMA), and lloyd's AVX2 native build (LLOYD_NATIVE_ISA below).
+      if (asAvx2) env.OPENBLAS_CORETYPE = 'Haswell';
       const pythonJob = (system: 'scikit-learn' | 'faiss') =>
         jobs.push({
           system,
