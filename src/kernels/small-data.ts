@@ -31,13 +31,21 @@ import type {
 export const SMALL_DATA_MAX_VALUES = 1 << 13;
 export const SMALL_DATA_MAX_VALUES_WIDE = 1 << 11;
 
+/** One block's running sums: w·x per cluster (k x d) and w per cluster (k), and the weights. */
+interface BlockSums {
+  weights: Float64Array;
+  sums: Float64Array;
+  clusterWeights: Float64Array;
+}
+
 /**
  * Labels rows [start, end) of X (d columns) with their nearest of `k` centres, ties to the lowest
  * index, and their squared euclidean distances into `distances` where given, each distance as
  * rowCenterDistance computes it: for d < 4 its four partial sums stay 0 and its tail adds the
  * squared differences in column order onto (0 + 0) + (0 + 0) = 0, and 0 + s = s for s >= 0, so
  * the sums written out below for d = 1, 2, 3 are the same bits; from d = 4 it is
- * rowCenterDistance itself.
+ * rowCenterDistance itself. With `block`, each row's w·x and w are added to its cluster's sums as
+ * it is labelled: per cluster, rows in row order, as a pass over the labels afterwards adds them.
  */
 function assignRows(
   X: FloatArray,
@@ -48,6 +56,7 @@ function assignRows(
   k: number,
   labels: Int32Array,
   distances: Float64Array | null,
+  block: BlockSums | null = null,
 ): void {
   if (d === 2) {
     for (let i = start; i < end; i++) {
@@ -68,6 +77,12 @@ function assignRows(
       }
       labels[i] = best;
       if (distances) distances[i] = bestDistance;
+      if (block) {
+        const w = block.weights[i];
+        block.clusterWeights[best] += w;
+        block.sums[2 * best] += x0 * w;
+        block.sums[2 * best + 1] += x1 * w;
+      }
     }
     return;
   }
@@ -93,6 +108,13 @@ function assignRows(
       }
       labels[i] = best;
       if (distances) distances[i] = bestDistance;
+      if (block) {
+        const w = block.weights[i];
+        block.clusterWeights[best] += w;
+        block.sums[3 * best] += x0 * w;
+        block.sums[3 * best + 1] += x1 * w;
+        block.sums[3 * best + 2] += x2 * w;
+      }
     }
     return;
   }
@@ -112,6 +134,11 @@ function assignRows(
       }
       labels[i] = best;
       if (distances) distances[i] = bestDistance;
+      if (block) {
+        const w = block.weights[i];
+        block.clusterWeights[best] += w;
+        block.sums[best] += x0 * w;
+      }
     }
     return;
   }
@@ -127,6 +154,13 @@ function assignRows(
     }
     labels[i] = best;
     if (distances) distances[i] = bestDistance;
+    if (block) {
+      const w = block.weights[i];
+      block.clusterWeights[best] += w;
+      const so = best * d;
+      const xo = i * d;
+      for (let t = 0; t < d; t++) block.sums[so + t] += X[xo + t] * w;
+    }
   }
 }
 
@@ -183,21 +217,14 @@ class SmallDataKernels implements BoundKernels {
       this.blockScratch = new Float64Array(width + k);
     const blockSums = this.blockScratch;
     const blockWeights = this.blockScratch.subarray(width, width + k);
+    const block: BlockSums = { weights, sums: blockSums, clusterWeights: blockWeights };
     sums.fill(0, 0, width);
     clusterWeights.fill(0, 0, k);
     for (let start = 0; start < rows; start += blockRows) {
       const end = Math.min(rows, start + blockRows);
       blockSums.fill(0, 0, width);
       blockWeights.fill(0, 0, k);
-      assignRows(X, cols, start, end, centers, k, labels, distances);
-      for (let i = start; i < end; i++) {
-        const label = labels[i];
-        const w = weights[i];
-        blockWeights[label] += w;
-        const so = label * cols;
-        const xo = i * cols;
-        for (let t = 0; t < cols; t++) blockSums[so + t] += X[xo + t] * w;
-      }
+      assignRows(X, cols, start, end, centers, k, labels, distances, block);
       // Blocks fold in block order onto zeros: reduceBlocks' sums.
       for (let t = 0; t < width; t++) sums[t] += blockSums[t];
       for (let j = 0; j < k; j++) clusterWeights[j] += blockWeights[j];
