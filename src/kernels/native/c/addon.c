@@ -18,6 +18,7 @@ static __thread uint8_t *memory_base;
 static lloyd_scan_build scan_build;
 static pthread_once_t picked = PTHREAD_ONCE_INIT;
 
+#if defined(__x86_64__)
 static void pick_build(void) {
   const char *asked = getenv("LLOYD_NATIVE_ISA");
   __builtin_cpu_init();
@@ -43,6 +44,13 @@ static void pick_build(void) {
     scan_build = (lloyd_scan_build){lloyd_scores_base, lloyd_best2_base, 4, lloyd_tile_base,
                                     "baseline", LLOYD_BF16_OFF};
 }
+#else
+/* arm64: NEON is in every such CPU. */
+static void pick_build(void) {
+  scan_build = (lloyd_scan_build){lloyd_scores_neon, lloyd_best2_neon, 4, lloyd_tile_neon, "neon",
+                                  LLOYD_BF16_OFF};
+}
+#endif
 
 static napi_value undefined_value(napi_env env) {
   napi_value value;

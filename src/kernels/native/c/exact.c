@@ -5,9 +5,16 @@
 typedef double v4df __attribute__((vector_size(32)));
 typedef float v4sf __attribute__((vector_size(16)));
 
+/* x86-64 builds the exact distances for AVX2 and SSE2 and picks at load; arm64 has NEON only. */
+#if defined(__x86_64__)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
+#endif
+
 /* Lane i holds the squares of t = i mod 4, added (l0 + l2) + (l1 + l3), then the tail in order:
-   WebAssembly's squaredDistance. x86-64 builds it for AVX2 and SSE2, without fused adds. */
-__attribute__((target_clones("avx2", "default"))) void lloyd_distances_f32(
+   WebAssembly's squaredDistance, without fused adds. */
+CLONES void lloyd_distances_f32(
     const float *const *rows, const double *const *centres, int count, int d, double *out) {
   v4df acc[8];
   for (int r = 0; r < 8; r++) acc[r] = (v4df){0, 0, 0, 0};

@@ -3,12 +3,31 @@
 // instruction where a float32 fused multiply-add does 16). Its scores are far coarser than the
 // float32 scan's, so a row is settled with lloyd_bound_bf16, which covers that rounding: the
 // exact settle then makes the labels the exact nearest centres, as after any scan.
-#include <immintrin.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scan.h"
+
+#if !defined(__x86_64__)
+// Other CPUs never pick the pre-scan (addon.c); these only complete the link.
+const int lloyd_tile_bf16 = 0;
+void lloyd_bf16_pairs(const float *row, int d, uint32_t *pairs) {
+  (void)row, (void)d, (void)pairs;
+  abort();
+}
+void lloyd_pack_bf16(const float *centres, int k, int d, int kp, uint32_t *packed) {
+  (void)centres, (void)k, (void)d, (void)kp, (void)packed;
+  abort();
+}
+void lloyd_scores_bf16(const uint32_t *const *rows, int pairs, const uint32_t *packed,
+                       const float *half, int kp, float *out) {
+  (void)rows, (void)pairs, (void)packed, (void)half, (void)kp, (void)out;
+  abort();
+}
+#else
+#include <immintrin.h>
 
 /** Rows per tile: 8 rows by 2 panels of accumulators, 2 panel vectors and a row pair in registers. */
 #define ROWS 8
@@ -94,3 +113,4 @@ void lloyd_scores_bf16(const uint32_t *const *rows, int pairs, const uint32_t *p
     for (int r = 0; r < ROWS; r++) _mm512_storeu_ps(out + (size_t)r * kp + j, _mm512_sub_ps(h0, acc[r]));
   }
 }
+#endif

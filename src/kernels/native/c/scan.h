@@ -1,6 +1,6 @@
 // The fast scan: scores of rows against every centre, in float32, by a register-blocked product
 // of ROWS rows by two panels of LANES centres. scan.c is compiled once per instruction set
-// (AVX-512, AVX2 with FMA, baseline SSE2), each with its LANES, ROWS and name; dispatch.c picks
+// (AVX-512, AVX2 with FMA, baseline SSE2; NEON on arm64), each with its LANES, ROWS and name; addon.c picks
 // one at load time. A score may be fused or not, summed in any order: the exact settle only
 // needs it within the scan's rounding bound (see exact.h), which every build keeps.
 #pragma once
@@ -33,6 +33,12 @@ void lloyd_scores_avx512(const float *const *rows, int d, const float *packed, c
 void lloyd_scores_avx2(const float *const *rows, int d, const float *packed, const float *half,
                        int kp, float *out);
 void lloyd_scores_base(const float *const *rows, int d, const float *packed, const float *half,
+                       int kp, float *out);
+
+/* arm64: the NEON build (4 lanes, and 32 vector registers for a taller tile). */
+void lloyd_best2_neon(const float *scores, int k, int *best, float *lowest, float *runnerUp);
+extern const int lloyd_tile_neon;
+void lloyd_scores_neon(const float *const *rows, int d, const float *packed, const float *half,
                        int kp, float *out);
 
 /*
