@@ -40,6 +40,11 @@ export function isMatrix(value: unknown): value is Matrix {
   );
 }
 
+/** The element type of a matrix's values. */
+export function dtypeOf(m: Matrix): DType {
+  return m.data instanceof Float32Array ? 'float32' : 'float64';
+}
+
 /**
  * Makes the zeroed matrix a loader fills: {@link zerosMatrix} by default, or `sharedMatrix`, so
  * that fits use the loaded X where it lies (no copy).

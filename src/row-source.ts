@@ -1,4 +1,4 @@
-import type { DType, FloatArray, Matrix } from './matrix.js';
+import { type DType, dtypeOf, type FloatArray, type Matrix, zerosMatrix } from './matrix.js';
 
 /**
  * Rows read on demand instead of held in one array: a file streamed pass by pass, or a matrix
@@ -28,12 +28,28 @@ export function isRowSource(value: unknown): value is RowSource {
   );
 }
 
+/**
+ * Every row of `source` in memory as `dtype`, converted as a typed array's `set` converts (so as
+ * `toMatrix` converts rows held in memory).
+ */
+export function readRows(source: RowSource, dtype: DType): Matrix {
+  const { rows, cols } = source;
+  const whole = zerosMatrix(rows, cols, dtype);
+  if (source.dtype === dtype) source.read(0, rows, whole.data);
+  else {
+    const read = zerosMatrix(rows, cols, source.dtype);
+    source.read(0, rows, read.data);
+    whole.data.set(read.data);
+  }
+  return whole;
+}
+
 /** The rows of an in-memory matrix as a source (each read copies them). */
 export function matrixRows(X: Matrix, name = 'X'): RowSource {
   return {
     rows: X.rows,
     cols: X.cols,
-    dtype: X.data instanceof Float32Array ? 'float32' : 'float64',
+    dtype: dtypeOf(X),
     name,
     read(start, count, into) {
       into.set(X.data.subarray(start * X.cols, (start + count) * X.cols));

@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
+  encodeNpy,
   KMeans,
   MiniBatchKMeans,
   makeBlobs,
   NotFittedError,
+  openRows,
   ValidationError,
 } from '../src/index.js';
 
@@ -205,5 +210,61 @@ describe('MiniBatchKMeans validation', () => {
     const mb = new MiniBatchKMeans();
     expect(() => mb.predict([[1]])).toThrow(NotFittedError);
     expect(() => mb.centroids).toThrow(NotFittedError);
+  });
+});
+
+describe('MiniBatchKMeans.fit on a file read row by row', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'lloyd-minibatch-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it.each([
+    ['float64', 'float64', false],
+    ['float32', 'float32', true],
+    ['float64', 'float32', false],
+  ] as const)(
+    'an NPY file of %s, fitted as %s (weights %s): the in-memory fit, bit for bit',
+    async (fileType, dtype, weighted) => {
+      const { X } = makeBlobs({
+        nSamples: 5003,
+        nFeatures: 6,
+        centers: 7,
+        randomState: 11,
+        dtype: fileType,
+      });
+      const path = join(folder, `blobs-${fileType}-${dtype}.npy`);
+      writeFileSync(path, encodeNpy(X));
+      const sampleWeight = weighted
+        ? Array.from({ length: X.rows }, (_, i) => 1 + (i % 5) / 4)
+        : undefined;
+      const options = { nClusters: 7, batchSize: 256, randomState: 4, dtype, tol: 1e-4 } as const;
+      const inMemory = new MiniBatchKMeans(options).fit(X, { sampleWeight });
+      const rows = await openRows(path);
+      try {
+        const fromFile = new MiniBatchKMeans(options).fit(rows, { sampleWeight });
+        expect(fromFile.centroids).toEqual(inMemory.centroids);
+        expect(Array.from(fromFile.labels)).toEqual(Array.from(inMemory.labels));
+        expect(fromFile.inertia).toBe(inMemory.inertia);
+        expect([fromFile.nSteps, fromFile.nIter]).toEqual([inMemory.nSteps, inMemory.nIter]);
+        expect(Array.from(fromFile.counts)).toEqual(Array.from(inMemory.counts));
+      } finally {
+        await rows.close();
+      }
+    },
+  );
+
+  it('a file no larger than the init sample is read whole, with the same result', async () => {
+    const { X } = makeBlobs({ nSamples: 500, nFeatures: 3, centers: 4, randomState: 2 });
+    const path = join(folder, 'small.npy');
+    writeFileSync(path, encodeNpy(X));
+    const options = { nClusters: 4, batchSize: 200, randomState: 1 } as const;
+    const rows = await openRows(path);
+    try {
+      const fromFile = new MiniBatchKMeans(options).fit(rows);
+      const inMemory = new MiniBatchKMeans(options).fit(X);
+      expect(fromFile.centroids).toEqual(inMemory.centroids);
+      expect(fromFile.inertia).toBe(inMemory.inertia);
+    } finally {
+      await rows.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { compensatedWeightedSum } from '../kernels/summation.js';
 import type { BoundKernels, KernelBackend } from '../kernels/types.js';
-import { type DType, flatToRows, type Matrix, zerosMatrix } from '../matrix.js';
+import { type DType, dtypeOf, flatToRows, isMatrix, type Matrix, zerosMatrix } from '../matrix.js';
 import type { RowSource } from '../row-source.js';
 import { bindData, type FitInput } from './kmeans.js';
 import { metricStrategy } from './metric-strategies.js';
@@ -137,16 +137,17 @@ export function bindFilled(
 }
 
 /**
- * Rows `indices` of X (a batch, or one cluster's rows) gathered straight into the backend's
- * memory and bound; runs `use` on them and releases the kernels whatever happens.
+ * Rows `indices` of X (a batch, or one cluster's rows; X in memory or a RowSource read row by
+ * row) gathered straight into the backend's memory as `dtype` (X's own by default) and bound;
+ * runs `use` on them and releases the kernels whatever happens.
  */
 export function withGathered<T>(
-  X: Matrix,
+  X: Matrix | RowSource,
   indices: ArrayLike<number>,
   query: QueryBackend,
   use: (rows: Matrix, kernels: BoundKernels) => T,
+  dtype: DType = isMatrix(X) ? dtypeOf(X) : X.dtype,
 ): T {
-  const dtype = X.data instanceof Float32Array ? 'float32' : 'float64';
   const { data, kernels } = bindFilled(indices.length, X.cols, dtype, query, (into) => {
     gatherRowsInto(X, indices, into);
   });
@@ -157,11 +158,33 @@ export function withGathered<T>(
   }
 }
 
-/** Copies rows `indices` of X, in order, into `into` (indices.length x X.cols). */
-export function gatherRowsInto(X: Matrix, indices: ArrayLike<number>, into: Matrix): void {
+/**
+ * Copies rows `indices` of X, in order, into `into` (indices.length x X.cols), converting to
+ * into's element type as a typed array's `set` does: a source read row by row gives the values
+ * its rows hold in memory would.
+ */
+export function gatherRowsInto(
+  X: Matrix | RowSource,
+  indices: ArrayLike<number>,
+  into: Matrix,
+): void {
   const { cols } = X;
+  if (isMatrix(X)) {
+    for (let j = 0; j < indices.length; j++) {
+      const row = indices[j];
+      into.data.set(X.data.subarray(row * cols, (row + 1) * cols), j * cols);
+    }
+    return;
+  }
+  const sameType = into.data instanceof Float32Array === (X.dtype === 'float32');
+  const scratch = sameType ? undefined : zerosMatrix(1, cols, X.dtype).data;
   for (let j = 0; j < indices.length; j++) {
-    const row = indices[j];
-    into.data.set(X.data.subarray(row * cols, (row + 1) * cols), j * cols);
+    const target = into.data.subarray(j * cols, (j + 1) * cols);
+    if (scratch) {
+      X.read(indices[j], 1, scratch);
+      target.set(scratch);
+    } else {
+      X.read(indices[j], 1, target);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import type { BoundKernels, KernelBackend } from '../../kernels/types.js';
-import type { Matrix } from '../../matrix.js';
+import { type DType, isMatrix, type Matrix } from '../../matrix.js';
 import type { Random } from '../../random.js';
+import type { RowSource } from '../../row-source.js';
 import { withGathered } from '../centroid-queries.js';
 import { randint } from '../draws.js';
 import type { InitStrategy } from '../init.js';
@@ -8,7 +9,10 @@ import { metricStrategy } from '../metric-strategies.js';
 
 /** What choosing a mini-batch fit's starting centres needs. */
 export interface MiniBatchInit {
-  X: Matrix;
+  /** The rows: in memory, or a source whose sample is read row by row (initSize < its rows). */
+  X: Matrix | RowSource;
+  /** The element type the sample is gathered as: the model's. */
+  dtype: DType;
   /**
    * Kernels over all of X, for an init on all rows: the caller's (kept) on partialFit's first
    * batch, or bound for the init and released after it.
@@ -36,6 +40,8 @@ const euclidean = metricStrategy('euclidean');
 export function initialMiniBatchCenters(init: MiniBatchInit): Float64Array {
   const { X, weights, rng } = init;
   if (init.initSize >= X.rows) {
+    // MiniBatchKMeans reads such a source whole first (an init on every row needs them at hand).
+    if (!isMatrix(X)) throw new Error('unreachable: an init on every row of a source');
     const kernels = init.bindWhole();
     try {
       return chooseOn(init, X, kernels, weights);
@@ -45,8 +51,12 @@ export function initialMiniBatchCenters(init: MiniBatchInit): Float64Array {
   }
   const indices = randint(rng, X.rows, init.initSize);
   const sampleWeights = Float64Array.from(indices, (i) => weights[i]);
-  return withGathered(X, indices, init, (sample, kernels) =>
-    chooseOn(init, sample, kernels, sampleWeights),
+  return withGathered(
+    X,
+    indices,
+    init,
+    (sample, kernels) => chooseOn(init, sample, kernels, sampleWeights),
+    init.dtype,
   );
 }
 

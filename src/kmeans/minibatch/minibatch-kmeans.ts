@@ -1,9 +1,16 @@
 import { NotFittedError, ValidationError } from '../../errors.js';
 import { compensatedWeightedSum } from '../../kernels/summation.js';
 import type { BoundKernels } from '../../kernels/types.js';
-import { flatToRows, isMatrix, type Matrix, type MatrixLike, toMatrix } from '../../matrix.js';
+import {
+  dtypeOf,
+  flatToRows,
+  isMatrix,
+  type Matrix,
+  type MatrixLike,
+  toMatrix,
+} from '../../matrix.js';
 import { Random } from '../../random.js';
-import { isRowSource } from '../../row-source.js';
+import { isRowSource, type RowSource, readRows } from '../../row-source.js';
 import {
   centroidDistances,
   centroidScore,
@@ -57,26 +64,23 @@ export class MiniBatchKMeans {
   }
 
   /**
-   * Clusters X (rows of numbers or a Matrix, held in memory) by mini-batch steps; returns
-   * `this`. X is never modified.
+   * Clusters X (rows of numbers or a Matrix, held in memory, or a file opened by `openRows`,
+   * whose batches are read row by row) by mini-batch steps; returns `this`. X is never modified.
+   * A file gives what its rows held in memory give, bit for bit.
    */
-  fit(X: MatrixLike, fitOptions: FitOptions = {}): this {
+  fit(X: FitInput, fitOptions: FitOptions = {}): this {
     const opts = this.options;
     const k = opts.nClusters;
-    if (isRowSource(X))
-      throw new ValidationError(
-        'X',
-        'MiniBatchKMeans fits X held in memory; load it (loadFile), or feed it batch by batch to partialFit',
-      );
     // X is only read: a matrix of the model's dtype is used where it lies. It is bound whole
     // only where all of it is needed (an init on all rows, the final labels), so the batches'
     // kernels reuse one warm memory meanwhile.
-    const data = toMatrix(X, {
-      name: 'X',
-      dtype: opts.dtype,
-      adopt: (matrix) =>
-        matrix.data instanceof Float32Array === (opts.dtype === 'float32') ? matrix : undefined,
-    });
+    const data = isRowSource(X)
+      ? this.readWhereNeeded(X)
+      : toMatrix(X, {
+          name: 'X',
+          dtype: opts.dtype,
+          adopt: (matrix) => (dtypeOf(matrix) === opts.dtype ? matrix : undefined),
+        });
     if (k > data.rows)
       throw new ValidationError(
         'nClusters',
@@ -104,8 +108,21 @@ export class MiniBatchKMeans {
     return this;
   }
 
+  /**
+   * A source as the fit reads it: where itself, since only the batches, the init's sample and
+   * the final labels read it; read whole into memory where the init would take every row (a
+   * source of at most initSize rows: three batches by default).
+   */
+  private readWhereNeeded(source: RowSource): Matrix | RowSource {
+    const opts = this.options;
+    const batchSize = Math.min(opts.batchSize, source.rows);
+    const initSize = resolveInitSize(opts.initSize, batchSize, opts.nClusters, source.rows);
+    if (initSize < source.rows) return source;
+    return readRows(source, opts.dtype);
+  }
+
   /** The initialisation and steps of a fit of X (labels and inertia are left to the caller). */
-  private fitSteps(data: Matrix, weights: Float64Array): MiniBatchState {
+  private fitSteps(data: Matrix | RowSource, weights: Float64Array): MiniBatchState {
     const opts = this.options;
     const k = opts.nClusters;
     const n = data.rows;
@@ -123,6 +140,7 @@ export class MiniBatchKMeans {
     for (let restart = 0; restart < opts.nInit; restart++) {
       const candidate = initialMiniBatchCenters({
         X: data,
+        dtype: opts.dtype,
         bindWhole: () => bindData(data, this.binding, opts.dtype, undefined, () => {}).kernels,
         releaseWhole: true,
         weights,
@@ -132,11 +150,23 @@ export class MiniBatchKMeans {
         rng,
         ...query,
       });
-      const inertia = withGathered(data, validationRows, query, (_, validation) => {
-        const distances = new Float64Array(validationRows.length);
-        validation.assign('sqeuclidean', candidate, k, new Int32Array(distances.length), distances);
-        return compensatedWeightedSum(distances, validationWeights);
-      });
+      const inertia = withGathered(
+        data,
+        validationRows,
+        query,
+        (_, validation) => {
+          const distances = new Float64Array(validationRows.length);
+          validation.assign(
+            'sqeuclidean',
+            candidate,
+            k,
+            new Int32Array(distances.length),
+            distances,
+          );
+          return compensatedWeightedSum(distances, validationWeights);
+        },
+        opts.dtype,
+      );
       if (centers === undefined || inertia < bestInertia) {
         centers = candidate;
         bestInertia = inertia;
@@ -164,14 +194,19 @@ export class MiniBatchKMeans {
     while (step < steps) {
       const rows = randint(rng, n, batchSize);
       if (tolerance > 0) previous.set(centers);
-      const inertia = withGathered(data, rows, query, (batch, batchKernels) =>
-        this.step(
-          state,
-          batch,
-          batchKernels,
-          Float64Array.from(rows, (i) => weights[i]),
-          rng,
-        ),
+      const inertia = withGathered(
+        data,
+        rows,
+        query,
+        (batch, batchKernels) =>
+          this.step(
+            state,
+            batch,
+            batchKernels,
+            Float64Array.from(rows, (i) => weights[i]),
+            rng,
+          ),
+        opts.dtype,
       );
       const shift = tolerance > 0 ? squaredShift(previous, centers) : 0;
       step++;
@@ -246,6 +281,7 @@ export class MiniBatchKMeans {
     const batchSize = Math.min(wanted, data.rows);
     const centers = initialMiniBatchCenters({
       X: data,
+      dtype,
       bindWhole: () => kernels,
       weights,
       k,
