@@ -92,6 +92,23 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     return (await page.getAttribute('body', 'data-state')) ?? '';
   }
 
+  /** Drops a GeoJSON FeatureCollection of the points at `positions` on the page, as `name`. */
+  async function loadPoints(page: Page, name: string, positions: number[][]): Promise<void> {
+    const points = {
+      type: 'FeatureCollection',
+      features: positions.map((coordinates) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates },
+        properties: {},
+      })),
+    };
+    await page.setInputFiles('#file', {
+      name,
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(points)),
+    });
+  }
+
   const shownNumber = async (page: Page, id: string) =>
     Number(await page.getAttribute(`#${id}`, 'data-value'));
 
@@ -275,19 +292,7 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
       [-73.9, 40.8],
       [-74.1, 40.6],
     ];
-    const points = {
-      type: 'FeatureCollection',
-      features: positions.map((coordinates) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates },
-        properties: {},
-      })),
-    };
-    await page.setInputFiles('#file', {
-      name: 'cities.geojson',
-      mimeType: 'application/geo+json',
-      buffer: Buffer.from(JSON.stringify(points)),
-    });
+    await loadPoints(page, 'cities.geojson', positions);
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.textContent('#data-info')).toContain('cities.geojson: 6 rows x 2 columns');
     await setOptions(page, { k: '2', seed: '3' });
@@ -299,12 +304,8 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
     // The scatter's axes are the longitude and the latitude.
     expect(await page.textContent('#plot-scatter')).toContain('longitude');
     await page.screenshot({ path: join(shots, 'geojson.png'), fullPage: true });
-    points.features[4].geometry.coordinates = [-73.9, 95];
-    await page.setInputFiles('#file', {
-      name: 'bad.geojson',
-      mimeType: 'application/geo+json',
-      buffer: Buffer.from(JSON.stringify(points)),
-    });
+    positions[4] = [-73.9, 95];
+    await loadPoints(page, 'bad.geojson', positions);
     await page.waitForSelector('body[data-state="error"]');
     expect(await page.textContent('#error')).toBe(
       'bad.geojson: feature 4 has latitude 95, outside [-90, 90]; GeoJSON positions are [longitude, latitude]',
@@ -325,19 +326,7 @@ describe.skipIf(!haveChromium)('playground page in Chromium', () => {
       [0.1, 51.5],
       [-0.1, 51.4],
     ];
-    const points = {
-      type: 'FeatureCollection',
-      features: positions.map((coordinates) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates },
-        properties: {},
-      })),
-    };
-    await page.setInputFiles('#file', {
-      name: 'antimeridian.geojson',
-      mimeType: 'application/geo+json',
-      buffer: Buffer.from(JSON.stringify(points)),
-    });
+    await loadPoints(page, 'antimeridian.geojson', positions);
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.isVisible('#geodesic')).toBe(true);
     await setOptions(page, { k: '2', seed: '5' });
