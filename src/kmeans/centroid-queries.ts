@@ -159,6 +159,12 @@ export function withGathered<T>(
 }
 
 /**
+ * Rows of fewer values than this are gathered value by value; wider ones through a view per row
+ * (a copy of the whole row), which costs more than a short row's values.
+ */
+const NARROW_ROW_VALUES = 32;
+
+/**
  * Copies rows `indices` of X, in order, into `into` (indices.length x X.cols), converting to
  * into's element type as a typed array's `set` does: a source read row by row gives the values
  * its rows hold in memory would.
@@ -170,10 +176,20 @@ export function gatherRowsInto(
 ): void {
   const { cols } = X;
   if (isMatrix(X)) {
-    for (let j = 0; j < indices.length; j++) {
-      const row = indices[j];
-      into.data.set(X.data.subarray(row * cols, (row + 1) * cols), j * cols);
-    }
+    const source = X.data;
+    const target = into.data;
+    // A narrow row copies faster value by value than through a subarray view made per row.
+    if (cols < NARROW_ROW_VALUES)
+      for (let j = 0; j < indices.length; j++) {
+        const from = indices[j] * cols;
+        const to = j * cols;
+        for (let t = 0; t < cols; t++) target[to + t] = source[from + t];
+      }
+    else
+      for (let j = 0; j < indices.length; j++) {
+        const row = indices[j];
+        target.set(source.subarray(row * cols, (row + 1) * cols), j * cols);
+      }
     return;
   }
   const sameType = into.data instanceof Float32Array === (X.dtype === 'float32');
