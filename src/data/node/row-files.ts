@@ -51,6 +51,8 @@ export interface FileRows extends RowSource {
   close(): void;
   /** CSV and TSV files: the delimiter read and the lines skipped before the table. */
   readonly textLayout?: TextLayout;
+  /** CSV and TSV files: the feature columns' names (from the header, or "0", "1", ...). */
+  readonly columnNames?: string[];
 }
 
 const GZIP = [0x1f, 0x8b];
@@ -137,7 +139,7 @@ async function openCsvRows(path: string, options: OpenRowsOptions): Promise<File
     } finally {
       closeSync(fd);
     }
-    const { rows, cols } = builder.shape();
+    const { rows, cols, columnNames } = builder.shape();
     const layout: FileRowsLayout = {
       name: path,
       readPath,
@@ -155,6 +157,7 @@ async function openCsvRows(path: string, options: OpenRowsOptions): Promise<File
       ...fileRowsFrom(layout),
       layout,
       textLayout,
+      columnNames,
       close: () => removeTemporary(folder),
     };
   } catch (error) {

@@ -1,0 +1,9 @@
+export {
+  MinMaxScaler,
+  SCALINGS,
+  Scaler,
+  type ScalerJSON,
+  type Scaling,
+  StandardScaler,
+  type TransformOptions,
+} from './scalers.js';
