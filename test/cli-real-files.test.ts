@@ -18,6 +18,8 @@ import { fixtures, lloyd } from './helpers/lloyd.js';
 const sklearn = (name: string) => join(fixtures, 'sklearn', name);
 const customers = join(fixtures, 'customers.csv');
 const tmp = () => mkdtempSync(join(tmpdir(), 'lloyd-real-'));
+/** -k K with seed 0: every fit here is reproducible. */
+const seeded = (k: number) => ['-k', String(k), '--seed', '0'];
 
 /** A fit's --json output. */
 async function fitJson(...args: string[]) {
@@ -93,25 +95,14 @@ describe('help: every flag the parser accepts is described', () => {
 
 describe("scikit-learn's own data files", () => {
   it('whitespace-separated: diabetes_data_raw.csv.gz, sniffed as numpy.loadtxt reads it', async () => {
-    const r = await lloyd(
-      'fit',
-      sklearn('diabetes_data_raw.csv.gz'),
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--verbose',
-    );
+    const r = await lloyd('fit', sklearn('diabetes_data_raw.csv.gz'), ...seeded(3), '--verbose');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('as whitespace-separated (sniffed)');
     expect(r.stdout).toContain('(442 x 10)');
-    const sniffed = await fitJson(sklearn('diabetes_data_raw.csv.gz'), '-k', '3', '--seed', '0');
+    const sniffed = await fitJson(sklearn('diabetes_data_raw.csv.gz'), ...seeded(3));
     const given = await fitJson(
       sklearn('diabetes_data_raw.csv.gz'),
-      '-k',
-      '3',
-      '--seed',
-      '0',
+      ...seeded(3),
       '--delimiter',
       ' ',
     );
@@ -120,61 +111,33 @@ describe("scikit-learn's own data files", () => {
   });
 
   it('whitespace-separated with a header: linnerud_exercise.csv', async () => {
-    const r = await lloyd('fit', sklearn('linnerud_exercise.csv'), '-k', '2', '--seed', '0');
+    const r = await lloyd('fit', sklearn('linnerud_exercise.csv'), ...seeded(2));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('(20 x 3)');
     expect(r.stdout).toContain('centroid (Chins, Situps, Jumps)');
   });
 
   it('a metadata line above the table is skipped: wine, iris, boston', async () => {
-    const wine = await lloyd(
-      'fit',
-      sklearn('wine_data.csv'),
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--verbose',
-    );
+    const wine = await lloyd('fit', sklearn('wine_data.csv'), ...seeded(3), '--verbose');
     expect(wine.code).toBe(0);
     expect(wine.stderr).toContain('comma-separated (sniffed), 1 line skipped before the table');
     expect(wine.stdout).toContain('(178 x 14)');
-    const iris = await lloyd(
-      'fit',
-      sklearn('iris.csv'),
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--label-column',
-      '4',
-    );
+    const iris = await lloyd('fit', sklearn('iris.csv'), ...seeded(3), '--label-column', '4');
     expect(iris.stdout).toContain('(150 x 4)');
     // scikit-learn 1.2.1's KMeans(3, n_init=1, random_state=0) on the same rows: ARI 0.7163421126838476.
     expect(iris.stdout).toMatch(/against 4: purity 0\.8867 {3}ARI 0\.7163 {3}NMI 0\.7419/);
     const boston = await lloyd(
       'fit',
       sklearn('boston_house_prices_head.csv'),
-      '-k',
-      '2',
-      '--seed',
-      '0',
+      ...seeded(2),
       '--label-column',
       'MEDV',
     );
     expect(boston.code).toBe(0);
     expect(boston.stdout).toContain('(30 x 13)');
     // Skipping the line by hand gives the same fit; keeping it is an error that says what to do.
-    const auto = await fitJson(sklearn('wine_data.csv'), '-k', '3', '--seed', '0');
-    const byHand = await fitJson(
-      sklearn('wine_data.csv'),
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--skip-rows',
-      '1',
-    );
+    const auto = await fitJson(sklearn('wine_data.csv'), ...seeded(3));
+    const byHand = await fitJson(sklearn('wine_data.csv'), ...seeded(3), '--skip-rows', '1');
     expect(auto.inertia).toBe(byHand.inertia);
     const kept = await lloyd(
       'fit',
@@ -194,10 +157,7 @@ describe("scikit-learn's own data files", () => {
     // adjusted_rand_score with column 13: 0.8803997758776985.
     const out = await fitJson(
       sklearn('wine_data.csv'),
-      '-k',
-      '3',
-      '--seed',
-      '0',
+      ...seeded(3),
       '--label-column',
       '13',
       '--standardize',
@@ -218,17 +178,14 @@ describe("scikit-learn's own data files", () => {
   it('--stream reads the sniffed layout too: the same fit as the layout given', async () => {
     const given = await fitJson(
       sklearn('wine_data.csv'),
-      '-k',
-      '3',
-      '--seed',
-      '0',
+      ...seeded(3),
       '--stream',
       '--delimiter',
       ',',
       '--skip-rows',
       '1',
     );
-    const streamed = await fitJson(sklearn('wine_data.csv'), '-k', '3', '--seed', '0', '--stream');
+    const streamed = await fitJson(sklearn('wine_data.csv'), ...seeded(3), '--stream');
     expect(streamed.labels).toHaveLength(178);
     expect(streamed.inertia).toBe(given.inertia);
     const refused = await lloyd(
@@ -253,10 +210,7 @@ describe("scikit-learn's own data files", () => {
     for (const stream of [[], ['--stream']]) {
       const out = await fitJson(
         path,
-        '-k',
-        '2',
-        '--seed',
-        '0',
+        ...seeded(2),
         '--skip-rows',
         '1',
         '--comment',
@@ -274,39 +228,13 @@ describe("scikit-learn's own data files", () => {
 
 describe('columns a user means', () => {
   it('warns of an id column, and --drop-id leaves it out', async () => {
-    const warned = await lloyd(
-      'fit',
-      customers,
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--label-column',
-      'city',
-    );
+    const warned = await lloyd('fit', customers, ...seeded(3), '--label-column', 'city');
     expect(warned.code).toBe(0);
     expect(warned.stderr).toBe(
       'lloyd: warning: column 1 (customer_id) looks like a row id (whole numbers, strictly increasing or decreasing) and is fitted as a feature; leave it out with --drop-id or --columns\n',
     );
-    const dropped = await fitJson(
-      customers,
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--label-column',
-      'city',
-      '--drop-id',
-    );
-    const chosen = await fitJson(
-      customers,
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--columns',
-      'age,income,spend',
-    );
+    const dropped = await fitJson(customers, ...seeded(3), '--label-column', 'city', '--drop-id');
+    const chosen = await fitJson(customers, ...seeded(3), '--columns', 'age,income,spend');
     expect(dropped.inertia).toBe(chosen.inertia);
     expect(dropped.labels).toEqual(chosen.labels);
   });
@@ -332,10 +260,7 @@ describe('columns a user means', () => {
     const fit = await lloyd(
       'fit',
       customers,
-      '-k',
-      '3',
-      '--seed',
-      '0',
+      ...seeded(3),
       '--label-column',
       'city',
       '--drop-id',
@@ -373,10 +298,7 @@ describe('evaluate', () => {
     await lloyd(
       'fit',
       customers,
-      '-k',
-      '3',
-      '--seed',
-      '0',
+      ...seeded(3),
       '--columns',
       'age,income,spend',
       '--labels-out',
@@ -427,7 +349,7 @@ describe('evaluate', () => {
   it("a dataset's classes print as their names", async () => {
     const dir = tmp();
     const labels = join(dir, 'labels.csv');
-    await lloyd('fit', 'dataset:iris', '-k', '3', '--seed', '0', '--labels-out', labels);
+    await lloyd('fit', 'dataset:iris', ...seeded(3), '--labels-out', labels);
     const r = await lloyd('evaluate', '--truth', 'dataset:iris', '--pred', labels);
     expect(r.stdout).toMatch(/\nsetosa +/);
     expect(r.stdout).toMatch(/\nvirginica +/);

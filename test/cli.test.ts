@@ -46,17 +46,8 @@ describe('lloyd command', () => {
   });
 
   it('--json prints one parseable object', async () => {
-    const r = await lloyd(
-      'fit',
-      'dataset:iris',
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--json',
-      '--metric',
-      'manhattan',
-    );
+    const args = ['fit', 'dataset:iris', '-k', '3', '--seed', '0', '--metric', 'manhattan'];
+    const r = await lloyd(...args, '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual([
@@ -83,16 +74,7 @@ describe('lloyd command', () => {
       ari: adjustedRandScore(truth, out.labels),
       nmi: normalizedMutualInfoScore(truth, out.labels),
     });
-    const text = await lloyd(
-      'fit',
-      'dataset:iris',
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--metric',
-      'manhattan',
-    );
+    const text = await lloyd(...args);
     expect(text.stdout).toContain(
       `purity ${out.scores.purity.toFixed(4)}   ARI ${out.scores.ari.toFixed(4)}   NMI ${out.scores.nmi.toFixed(4)}`,
     );
