@@ -289,6 +289,31 @@ describe('columns a user means', () => {
       `has no column "age", which ${model} was fitted on (its columns: age, income, spend)`,
     );
   });
+  it("refuses a model whose input block is broken, naming the model's file", async () => {
+    const dir = tmp();
+    const model = join(dir, 'm.json');
+    await lloyd('fit', customers, ...seeded(2), '--columns', 'age,income', '--model-out', model);
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    for (const [input, message] of [
+      [{ featureNames: [] }, 'its input block must list featureNames, the columns fitted on'],
+      [
+        { featureNames: ['age', 'income'], scaler: { scaling: 'minmax', offset: [0], scale: [1] } },
+        'its input block scaler has 1 columns; featureNames has 2',
+      ],
+      [
+        {
+          featureNames: ['age', 'income'],
+          scaler: { scaling: 'minmax', offset: [0, 0], scale: [1, -1] },
+        },
+        'not a lloyd scaler: scale must be a non-empty array of finite numbers > 0',
+      ],
+    ] as const) {
+      writeFileSync(model, JSON.stringify({ ...saved, input }));
+      const r = await lloyd('predict', '--model', model, customers);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(message);
+    }
+  });
 });
 
 describe('evaluate', () => {

@@ -1,6 +1,5 @@
 export {
   MinMaxScaler,
-  SCALINGS,
   Scaler,
   type ScalerJSON,
   type Scaling,
