@@ -1,4 +1,4 @@
-import { SNIFFED_DELIMITERS } from '../data/sniff.js';
+import { delimiterName, SNIFFED_DELIMITERS } from '../data/sniff.js';
 import { INIT_NAMES } from '../kmeans/init.js';
 import { METRIC_NAMES } from '../kmeans/metric-strategies.js';
 import type { FlagSpec } from './args.js';
@@ -35,7 +35,7 @@ export const READ_FLAGS = {
     type: 'string',
     value: 'C',
     help: "the field delimiter: one character, tab (or \\t), or whitespace (or ' ') for runs of blanks",
-    default: `sniffed from the first lines (${SNIFFED_DELIMITERS.map((d) => (d === ' ' ? 'whitespace' : d === '\t' ? 'tab' : d)).join(' ')})`,
+    default: `sniffed from the first lines: ${SNIFFED_DELIMITERS.map(delimiterName).join(', ')}`,
   },
   'skip-rows': {
     type: 'string',

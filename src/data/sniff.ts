@@ -141,8 +141,8 @@ function modeOf(values: number[]): number {
   return best;
 }
 
-/** How a layout reads, for a note: "comma-separated, 1 line skipped". */
-export function describeLayout(layout: TextLayout): string {
+/** A delimiter's name: comma, tab, semicolon, pipe, whitespace, or the character quoted. */
+export function delimiterName(delimiter: string): string {
   const names: Record<string, string> = {
     ',': 'comma',
     '\t': 'tab',
@@ -150,11 +150,15 @@ export function describeLayout(layout: TextLayout): string {
     '|': 'pipe',
     [WHITESPACE]: 'whitespace',
   };
-  const name = names[layout.delimiter] ?? JSON.stringify(layout.delimiter);
+  return names[delimiter] ?? JSON.stringify(delimiter);
+}
+
+/** How a layout reads, for a note: "comma-separated (sniffed), 1 line skipped before the table". */
+export function describeLayout(layout: TextLayout): string {
   const how = layout.sniffed ? 'sniffed' : 'given or implied by the file name';
   const skipped =
     layout.skipRows === 0
       ? ''
       : `, ${layout.skipRows} line${layout.skipRows === 1 ? '' : 's'} skipped before the table`;
-  return `${name}-separated (${how})${skipped}`;
+  return `${delimiterName(layout.delimiter)}-separated (${how})${skipped}`;
 }
