@@ -45,6 +45,7 @@ export {
 export * from './metrics/index.js';
 export * from './oned/index.js';
 export * from './plot/index.js';
+export * from './preprocessing/index.js';
 export { Random } from './random.js';
 export { isRowSource, matrixRows, type RowSource } from './row-source.js';
 export * from './selection/index.js';

@@ -43,7 +43,7 @@ describe('lloyd flags say what they accept (exit 2)', () => {
     const csv = await lloyd('fit', join(dir, 'hex.csv'), '-k', '2');
     expect(csv.code).toBe(1);
     expect(csv.stderr).toMatch(
-      /hex\.csv, line 1: column 2 \(1\) is "0x10", not a finite number\n$/,
+      /hex\.csv, line 1: column 2 \(1\) is "0x10", not a finite number\. Leave text out with columns \(--columns 0\)/,
     );
   });
 

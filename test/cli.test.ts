@@ -46,17 +46,8 @@ describe('lloyd command', () => {
   });
 
   it('--json prints one parseable object', async () => {
-    const r = await lloyd(
-      'fit',
-      'dataset:iris',
-      '-k',
-      '3',
-      '--seed',
-      '0',
-      '--json',
-      '--metric',
-      'manhattan',
-    );
+    const args = ['fit', 'dataset:iris', '-k', '3', '--seed', '0', '--metric', 'manhattan'];
+    const r = await lloyd(...args, '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual([
@@ -65,11 +56,28 @@ describe('lloyd command', () => {
       'inertia',
       'labels',
       'nIter',
+      'scores',
       'warnings',
     ]);
     expect(out.labels).toHaveLength(150);
     expect(out.centroids).toHaveLength(3);
     expect(Number.isFinite(out.inertia)).toBe(true);
+    // Every score the text prints, computed from the labels printed.
+    const { adjustedRandScore, normalizedMutualInfoScore, purityScore } = await import(
+      '../src/metrics/index.js'
+    );
+    const { loadDataset } = await import('../src/data/node/datasets.js');
+    const truth = (await loadDataset('iris')).y ?? [];
+    expect(out.scores).toEqual({
+      against: 'the true classes',
+      purity: purityScore(truth, out.labels),
+      ari: adjustedRandScore(truth, out.labels),
+      nmi: normalizedMutualInfoScore(truth, out.labels),
+    });
+    const text = await lloyd(...args);
+    expect(text.stdout).toContain(
+      `purity ${out.scores.purity.toFixed(4)}   ARI ${out.scores.ari.toFixed(4)}   NMI ${out.scores.nmi.toFixed(4)}`,
+    );
   });
 
   describe('--algorithm picks the bounds, with the same result as lloyd', () => {
@@ -103,7 +111,7 @@ describe('lloyd command', () => {
 
   it('--verbose draws progress on a piped stderr', async () => {
     const r = await lloyd('fit', 'dataset:iris', '-k', '3', '--seed', '0', '--verbose');
-    expect(r.stderr).toMatch(/restart 1\/1 {2}iteration 1 {2}inertia/);
+    expect(r.stderr).toMatch(/restart 1\/1 {2}iteration 1\/300 {2}inertia/);
   });
 
   it('round-trips a model through predict, and writes labels and centroids', async () => {
@@ -311,17 +319,21 @@ describe('fit progress', () => {
     const { FitProgress } = await import('../src/cli/progress.js');
     const written: string[] = [];
     const stderr = (isTTY: boolean) => ({ isTTY, write: (text: string) => written.push(text) });
-    expect(new FitProgress(stderr(false), 1, false).onIteration).toBeUndefined();
-    const verbose = new FitProgress(stderr(false), 1, true).onIteration;
-    const terminal = new FitProgress(stderr(true), 2, false).onIteration;
+    const shape = (restarts: number) => ({ restarts, maxIter: 6, rows: 100 });
+    expect(new FitProgress(stderr(false), false, shape(1)).onIteration).toBeUndefined();
+    const verbose = new FitProgress(stderr(false), true, shape(1)).onIteration;
+    const terminal = new FitProgress(stderr(true), false, shape(2)).onIteration;
     const info = { restart: 0, iteration: 3, inertia: 12.5, centerShift: 0.25, elapsedMs: 1 };
     verbose?.(info);
     terminal?.(info);
     expect(written[0]).toMatch(
-      /^restart 1\/1 {2}iteration 3 {2}inertia 12\.5 {2}shift 2\.50e-1 {2}\d+\.\ds\n$/,
+      /^restart 1\/1 {2}iteration 3\/6 {2}inertia 12\.5 {2}shift 2\.50e-1 {2}\d+\.\ds.*\n$/,
     );
+    // The bar fills with the iterations towards --max-iter, the restart its prefix: 3 of 6.
     expect(
-      written[1].startsWith(`\r\u001b[2K[${'#'.repeat(10)}${'.'.repeat(10)}] restart 1/2`),
+      written[1].startsWith(
+        `\r\u001b[2Krestart 1/2 [${'#'.repeat(10)}${'.'.repeat(10)}] iteration 3/6`,
+      ),
     ).toBe(true);
     // Overflow mid-fit is named, never drawn as NaN.
     verbose?.({ ...info, inertia: Number.NaN, centerShift: Number.POSITIVE_INFINITY });

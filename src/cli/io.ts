@@ -25,9 +25,12 @@ export interface CliData extends LoadedData {
 
 /** Options that shape how a file is read. */
 export interface ReadOptions {
-  columns?: string;
+  /** Feature columns by name or 0-based index. */
+  columns?: string[];
   labelColumn?: string;
   delimiter?: string;
+  skipRows?: number;
+  comment?: string;
   header?: boolean;
   dtype?: 'float64' | 'float32';
 }
@@ -51,9 +54,11 @@ export async function readInput(spec: string, options: ReadOptions = {}): Promis
     };
   }
   const loaded = await loadFile(spec, {
-    columns: options.columns?.split(',').map((c) => c.trim()),
+    columns: options.columns,
     labelColumn: options.labelColumn,
     delimiter: options.delimiter,
+    skipRows: options.skipRows,
+    comment: options.comment,
     header: options.header,
     dtype,
     scale: true,
@@ -107,9 +112,11 @@ export async function streamedInput(
     );
   const rows = await openRows(spec, {
     scale: true,
-    columns: options.columns?.split(',').map((c) => c.trim()),
+    columns: options.columns,
     labelColumn: options.labelColumn,
     delimiter: options.delimiter,
+    skipRows: options.skipRows,
+    comment: options.comment,
     header: options.header,
   });
   return { source: spec, rows };

@@ -25,8 +25,8 @@ commands:
   blocks, pass, merge, plan, update
                                    a fit over shards, driven by any engine (docs/distributed.md)
 
-options: --help (per command too), --version, --debug (show stack traces)
-files: CSV/TSV (header detected), .npy, .json (array of rows), IDX (MNIST format); each may be .gz`;
+options: --help (per command too: lloyd fit --help lists every flag), --version, --debug
+files: CSV/TSV (delimiter, header and metadata lines detected), .npy, .json (array of rows), IDX (MNIST format); each may be .gz`;
 
 const COMMANDS: Record<string, (args: string[], io: Streams) => Promise<void> | void> = {
   fit: fitCommand,
@@ -98,7 +98,8 @@ export async function main(argv: string[], io: Streams = process): Promise<numbe
   } catch (error) {
     if (debug) io.stderr.write(`${(error as Error).stack}\n`);
     if (error instanceof UsageError) {
-      io.stderr.write(`lloyd: ${error.message}\n${error.usage}\n`);
+      const more = COMMANDS[command] ? `\n(lloyd ${command} --help lists every flag)` : '';
+      io.stderr.write(`lloyd: ${error.message}\n${error.usage}${more}\n`);
       return 2;
     }
     const message =

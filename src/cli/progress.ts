@@ -13,19 +13,21 @@ export class FitProgress {
   private drawn = false;
   /** When the last iteration ended, to time a pass. */
   private lastAt = performance.now();
-  private readonly pass: { rows: number; maxIter: number } | undefined;
+  private readonly pass: { rows: number; maxIter: number };
 
-  /** `pass`: the rows a pass reads and the iterations a restart may run, for a rate and an ETA. */
+  /**
+   * `fit`: the restarts, the iterations a restart may run (what the bar fills towards) and the
+   * rows a pass reads (for a rate and an ETA).
+   */
   constructor(
     stderr: Streams['stderr'],
-    restarts: number,
     verbose: boolean,
-    pass?: { rows: number; maxIter: number },
+    fit: { restarts: number; maxIter: number; rows: number },
   ) {
     this.stderr = stderr;
-    this.restarts = restarts;
+    this.restarts = fit.restarts;
     this.mode = stderr.isTTY ? 'tty' : verbose ? 'lines' : 'off';
-    this.pass = pass;
+    this.pass = { rows: fit.rows, maxIter: fit.maxIter };
   }
 
   /**
@@ -36,7 +38,7 @@ export class FitProgress {
     const now = performance.now();
     const passMs = now - this.lastAt;
     this.lastAt = now;
-    if (!this.pass || passMs <= 0) return '';
+    if (passMs <= 0) return '';
     const rate = (this.pass.rows / passMs) * 1000;
     const left =
       (this.pass.maxIter -
@@ -58,13 +60,18 @@ export class FitProgress {
     const elapsed = ((performance.now() - this.started) / 1000).toFixed(1);
     // A non-finite value mid-fit is float64 overflow (the fit then fails saying so): never "NaN".
     const shown = (v: number, text: string) => (Number.isFinite(v) ? text : 'overflow');
-    const text = `restart ${info.restart + 1}/${this.restarts}  iteration ${info.iteration}  inertia ${shown(info.inertia, formatNumber(info.inertia))}  shift ${shown(info.centerShift, info.centerShift.toExponential(2))}  ${elapsed}s${this.pace(info)}`;
+    const text = `iteration ${info.iteration}/${this.pass.maxIter}  inertia ${shown(info.inertia, formatNumber(info.inertia))}  shift ${shown(info.centerShift, info.centerShift.toExponential(2))}  ${elapsed}s${this.pace(info)}`;
+    // The bar fills with the iterations of the restart under way (a converging fit ends early);
+    // the restarts are its prefix.
+    const restart = `restart ${info.restart + 1}/${this.restarts}`;
     if (this.mode === 'tty') {
-      const filled = Math.round(((info.restart + 1) / this.restarts) * 20);
-      this.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${text}`);
+      const filled = Math.min(20, Math.round((info.iteration / this.pass.maxIter) * 20));
+      this.stderr.write(
+        `\r\x1b[2K${restart} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${text}`,
+      );
       this.drawn = true;
     } else {
-      this.stderr.write(`${text}\n`);
+      this.stderr.write(`${restart}  ${text}\n`);
     }
   };
 

@@ -12,7 +12,9 @@ export {
 } from './bundled.js';
 export { type ParseCsvOptions, parseCsv } from './csv-text.js';
 export { type FetchDatasetOptions, fetchDataset } from './fetch.js';
+export { idLikeColumns } from './id-columns.js';
 export { type IdxArray, type IdxMatrixOptions, idxToMatrix, parseIdx } from './idx.js';
 export { encodeNpy, parseNpy } from './npy.js';
 export { gunzip, type LoadFileOptions, parseDataFile, parseJsonRows } from './parse-file.js';
+export { type SniffOptions, sniffLayout, type TextLayout } from './sniff.js';
 export type { CsvOptions, LoadedData } from './table.js';

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { allocateMatrix, type Matrix, type MatrixAllocator } from '../matrix.js';
+import type { TextLayout } from './sniff.js';
 
 /** Rows read from a file: features, the optional label column kept apart, and column names. */
 export interface LoadedData {
@@ -9,12 +10,25 @@ export interface LoadedData {
   /** Names of the feature columns (from the header, or "0", "1", ... without one). */
   columnNames: string[];
   labelName?: string;
+  /** Delimited text only: the delimiter read and the lines skipped before the table. */
+  layout?: TextLayout;
 }
 
 /** Options of the delimited-text readers. */
 export interface CsvOptions {
-  /** Field delimiter. Default: tab for .tsv files, otherwise comma. */
+  /**
+   * Field delimiter; a space means runs of spaces and tabs. Default: sniffed from the first lines
+   * (comma, tab, semicolon, pipe or whitespace, see `sniffLayout`), else tab for .tsv files and
+   * comma otherwise.
+   */
   delimiter?: string;
+  /**
+   * Lines before the table (its header or first row), skipped unread. Default: sniffed; a line
+   * or a few above the table that are not part of it (a title, a "rows,cols" line) are skipped.
+   */
+  skipRows?: number;
+  /** Lines that start with this text are skipped, e.g. '#'. Default: none. */
+  comment?: string;
   /** Whether the first line names the columns. 'auto' (default): yes when none of its fields is a number. */
   header?: boolean | 'auto';
   /** Feature columns, by name or 0-based index. Default: every column but the label column. */
@@ -68,6 +82,7 @@ export class TableBuilder {
   private labelIndex = -1;
   private width = -1;
   private names: string[] = [];
+  private header = false;
   private values = new Float64Array(1024);
   private count = 0;
   private rows = 0;
@@ -84,6 +99,7 @@ export class TableBuilder {
     if (record.length !== this.width) {
       throw this.error(line, `has ${record.length} fields; the first line has ${this.width}`);
     }
+    if (this.rows <= 1) this.checkEarlyRow(record, line);
     for (const j of this.featureIndex) {
       const v = parseNumber(record[j]);
       if (v === undefined) {
@@ -149,6 +165,7 @@ export class TableBuilder {
       headerOption === 'auto'
         ? record.every((field) => parseNumber(field) === undefined)
         : headerOption;
+    this.header = header;
     this.names = header ? record.map((f) => f.trim()) : record.map((_, j) => String(j));
     const resolve = (column: string | number, parameter: string): number => {
       if (typeof column === 'number') {
@@ -174,6 +191,31 @@ export class TableBuilder {
     if (this.featureIndex.length === 0)
       throw new ValidationError('columns', `${this.source}: no feature columns are left`);
     return header;
+  }
+
+  /**
+   * The first data row's text in feature columns, all named at once with the option that leaves
+   * them out; a second row of names under a first line read as data hints at lines to skip.
+   */
+  private checkEarlyRow(record: string[], line: number): void {
+    const text = this.featureIndex.filter(
+      (j) => record[j].trim() !== '' && parseNumber(record[j]) === undefined,
+    );
+    if (text.length === 0) return;
+    const named = text.map((j) => `${j + 1} (${this.names[j]}) is ${shortField(record[j])}`);
+    if (this.rows === 1 && !this.header && text.length === this.featureIndex.length)
+      throw this.error(
+        line,
+        `holds names (${record.slice(0, 3).map(shortField).join(', ')}...) under a first line read as data: if the lines above it are not the table's, skip them with skipRows (--skip-rows N)`,
+      );
+    if (this.rows === 1) return;
+    if (this.options.columns !== undefined)
+      throw this.error(line, `column ${named[0]}, not a finite number`);
+    const numeric = this.featureIndex.filter((j) => !text.includes(j)).map((j) => this.names[j]);
+    throw this.error(
+      line,
+      `${text.length === 1 ? 'column' : 'columns'} ${named.join(', ')}, not ${text.length === 1 ? 'a finite number' : 'finite numbers'}. Leave text out with columns (--columns ${numeric.join(',') || 'A,B'}), or keep one apart as labelColumn (--label-column ${this.names[text[0]]})`,
+    );
   }
 
   private error(line: number, message: string): ValidationError {

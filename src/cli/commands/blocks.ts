@@ -1,9 +1,21 @@
 import { sumBlockRows } from '../../kernels/blocks.js';
-import { integerFlag, parseCommand } from '../args.js';
+import { commandHelp, type FlagTable, integerFlag, parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
+import { COMMON_FLAGS } from '../flags.js';
 import type { Streams } from '../io.js';
 
 export const BLOCKS_USAGE = 'usage: lloyd blocks --total-rows N [--shards S]';
+
+/** Every flag of `lloyd blocks`. */
+export const BLOCKS_FLAGS = {
+  'total-rows': { type: 'string', value: 'N', help: 'the rows of the whole matrix (required)' },
+  shards: {
+    type: 'string',
+    value: 'S',
+    help: 'also print the first row of each of S shards of whole blocks',
+  },
+  ...COMMON_FLAGS,
+} as const satisfies FlagTable;
 
 /**
  * `lloyd blocks`: where shards of an N-row matrix may start. Prints one line of JSON: the rows
@@ -11,18 +23,15 @@ export const BLOCKS_USAGE = 'usage: lloyd blocks --total-rows N [--shards S]';
  * as even as whole blocks allow (a shard's first row for `lloyd pass --first-row`).
  */
 export function blocksCommand(args: string[], io: Streams): void {
-  const { values } = parseCommand(
-    args,
-    {
-      'total-rows': { type: 'string' },
-      shards: { type: 'string' },
-      debug: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    BLOCKS_USAGE,
-  );
+  const { values } = parseCommand(args, BLOCKS_FLAGS, BLOCKS_USAGE);
   if (values.help) {
-    io.stdout.write(`${BLOCKS_USAGE}\n`);
+    io.stdout.write(
+      commandHelp(
+        BLOCKS_USAGE,
+        'Where the shards of a distributed fit may start (whole blocks of rows), as one line of JSON.',
+        BLOCKS_FLAGS,
+      ),
+    );
     return;
   }
   const totalRows = integerFlag(values['total-rows'], '--total-rows', BLOCKS_USAGE);

@@ -1,40 +1,49 @@
 import { INIT_NAMES } from '../../kmeans/init.js';
+import { METRIC_NAMES } from '../../kmeans/metric-strategies.js';
 import { renderPlotFile } from '../../plot/render.js';
 import { elbowSpec } from '../../plot/specs.js';
 import { elbow } from '../../selection/elbow.js';
 import {
   choiceFlag,
+  commandHelp,
+  type FlagTable,
   integerFlag,
   parseCommand,
-  READ_FLAGS,
   readOptionsFrom,
   singleInput,
 } from '../args.js';
+import { CLUSTER_FLAGS, PREPARE_FLAGS, READ_FLAGS } from '../flags.js';
 import { readInput, type Streams } from '../io.js';
+import { noteWriter } from '../notes.js';
 import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
+import { prepareColumns, prepareFlags } from '../prepare.js';
 import { formatNumber } from '../progress.js';
 
-export const ELBOW_USAGE =
-  "usage: lloyd elbow <file|dataset:NAME> [--k-min 1] [--k-max 10] [--init k-means++|'k-means||'|random] [--metric euclidean|manhattan|cosine] [--n-init N] [--seed N] [--plot FILE.png|svg] [--json]";
+export const ELBOW_USAGE = 'usage: lloyd elbow <file|dataset:NAME> [flags]';
+
+const ELBOW_ABOUT =
+  'Fits k = --k-min..--k-max clusters and prints the inertia of each, and the knee of the curve (Kneedle).';
+
+/** Every flag of `lloyd elbow`. */
+export const ELBOW_FLAGS = {
+  'k-min': { type: 'string', value: 'K', help: 'the smallest k fitted', default: '1' },
+  'k-max': {
+    type: 'string',
+    value: 'K',
+    help: 'the largest k fitted',
+    default: '10, or the rows when fewer',
+  },
+  ...CLUSTER_FLAGS,
+  init: { ...CLUSTER_FLAGS.init, choices: CLUSTER_FLAGS.init.choices.slice(0, -1) },
+  ...READ_FLAGS,
+  ...PREPARE_FLAGS,
+} as const satisfies FlagTable;
 
 /** `lloyd elbow`: inertia for each k and the knee (Kneedle). */
 export async function elbowCommand(args: string[], io: Streams): Promise<void> {
-  const { values, positionals } = parseCommand(
-    args,
-    {
-      ...READ_FLAGS,
-      'k-min': { type: 'string' },
-      'k-max': { type: 'string' },
-      init: { type: 'string' },
-      metric: { type: 'string' },
-      'n-init': { type: 'string' },
-      seed: { type: 'string' },
-      plot: { type: 'string' },
-    },
-    ELBOW_USAGE,
-  );
+  const { values, positionals } = parseCommand(args, ELBOW_FLAGS, ELBOW_USAGE);
   if (values.help) {
-    io.stdout.write(`${ELBOW_USAGE}\n`);
+    io.stdout.write(commandHelp(ELBOW_USAGE, ELBOW_ABOUT, ELBOW_FLAGS));
     return;
   }
   const input = singleInput(positionals, ELBOW_USAGE);
@@ -45,16 +54,16 @@ export async function elbowCommand(args: string[], io: Streams): Promise<void> {
   const kMaxFlag = integerFlag(values['k-max'], '--k-max', ELBOW_USAGE);
   const fitOptions = {
     init: choiceFlag(values.init, '--init', INIT_NAMES, ELBOW_USAGE),
-    metric: choiceFlag(
-      values.metric,
-      '--metric',
-      ['euclidean', 'manhattan', 'cosine'] as const,
-      ELBOW_USAGE,
-    ),
+    metric: choiceFlag(values.metric, '--metric', METRIC_NAMES, ELBOW_USAGE),
     nInit: integerFlag(values['n-init'], '--n-init', ELBOW_USAGE),
     randomState: integerFlag(values.seed, '--seed', ELBOW_USAGE, 0),
   };
-  const data = await readInput(input, readOptions);
+  const prepare = prepareFlags(values, readOptions, ELBOW_USAGE);
+  const loaded = await readInput(input, readOptions);
+  if (loaded.layout) noteWriter(io, values.verbose === true).layout(input, loaded.layout);
+  const prepared = prepareColumns(loaded, prepare);
+  for (const warning of prepared.warnings) io.stderr.write(`lloyd: warning: ${warning}\n`);
+  const data = { ...prepared.data, X: prepared.X };
   const kMax = kMaxFlag ?? Math.max(kMin, Math.min(10, data.X.rows));
   const progressive = io.stderr.isTTY || values.verbose === true;
   const result = elbow(data.X, {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { records, SNIFF_BYTES } from '../../data/csv-text.js';
 import { isGzip } from '../../data/parse-file.js';
+import { sniffLayout } from '../../data/sniff.js';
 import { parseNumber } from '../../data/table.js';
 import { ValidationError } from '../../errors.js';
 import {
@@ -11,14 +13,45 @@ import {
   normalizedMutualInfoScore,
   purityScore,
 } from '../../metrics/index.js';
-import { headerFlag, parseCommand } from '../args.js';
+import { commandHelp, type FlagTable, headerFlag, parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
+import { COMMON_FLAGS } from '../flags.js';
 import { readInput, type Streams } from '../io.js';
 
 export const EVALUATE_USAGE =
-  'usage: lloyd evaluate --truth FILE|dataset:NAME --pred FILE [--header|--no-header] [--json]';
+  'usage: lloyd evaluate --truth FILE|dataset:NAME [--truth-column NAME] --pred FILE [flags]';
 
-/** Labels read from a file or dataset. */
+const EVALUATE_ABOUT =
+  'Compares predicted clusters with true classes: the contingency table, purity, ARI, NMI, homogeneity, completeness and V-measure.';
+
+/** Every flag of `lloyd evaluate`. */
+export const EVALUATE_FLAGS = {
+  truth: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the true classes: a file of labels (one a line, or id,label lines), a table with --truth-column, or dataset:NAME (required)',
+  },
+  'truth-column': {
+    type: 'string',
+    value: 'NAME',
+    help: 'read the true classes from this column of the --truth table (by header name or 0-based index)',
+  },
+  pred: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the predicted clusters, as lloyd fit --labels-out writes them (required)',
+  },
+  json: { type: 'boolean', help: 'print the scores as one line of JSON instead of text' },
+  header: { type: 'boolean', help: 'the label files start with a header line' },
+  'no-header': {
+    type: 'boolean',
+    help: 'the label files have no header line',
+    default: 'detected: a first line that is not a label like the others',
+  },
+  ...COMMON_FLAGS,
+} as const satisfies FlagTable;
+
+/** Labels read from a file or dataset; a dataset's classes by their names. */
 async function readLabels(
   spec: string,
   flag: string,
@@ -27,8 +60,17 @@ async function readLabels(
   if (spec.startsWith('dataset:')) {
     const data = await readInput(spec);
     if (!data.labels) throw new ValidationError(flag, `${spec} has no labels`);
-    return data.labels;
+    const names = data.targetNames;
+    return names ? data.labels.map((v) => names[Number(v)] ?? v) : data.labels;
   }
+  const text = await readText(spec, flag);
+  const labels = parseLabels(text, header);
+  if (labels.length === 0) throw new ValidationError(flag, `${spec}: holds no labels`);
+  return labels;
+}
+
+/** A file's text, gunzipped when it is gzip data; errors name the flag and file. */
+async function readText(spec: string, flag: string): Promise<string> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(spec);
@@ -39,9 +81,43 @@ async function readLabels(
       `${spec}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
-  const labels = parseLabels(new TextDecoder().decode(bytes), header);
-  if (labels.length === 0) throw new ValidationError(flag, `${spec}: holds no labels`);
-  return labels;
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * One column of a table (a header line naming its columns; delimiter and metadata lines
+ * sniffed as lloyd fit reads them), by name or 0-based index: numbers when all are.
+ */
+async function readLabelColumn(spec: string, flag: string, column: string): Promise<Label[]> {
+  if (spec.startsWith('dataset:'))
+    throw new ValidationError(
+      `${flag}-column`,
+      `applies to a table file; ${spec} has its own labels (drop ${flag}-column)`,
+    );
+  const text = await readText(spec, flag);
+  const layout = sniffLayout(text.slice(0, SNIFF_BYTES), spec, { header: true });
+  const rows = records(text, layout.delimiter, spec, { skipRows: layout.skipRows });
+  const first = rows.next();
+  if (first.done) throw new ValidationError(flag, `${spec}: holds no lines`);
+  const names = first.value.record.map((name) => name.trim());
+  let at = names.indexOf(column);
+  if (at < 0 && /^\d+$/.test(column) && Number(column) < names.length) at = Number(column);
+  if (at < 0)
+    throw new ValidationError(
+      `${flag}-column`,
+      `${spec} has no column ${JSON.stringify(column)}; its columns are ${names.join(', ')}`,
+    );
+  const fields: string[] = [];
+  for (const { record, line } of rows) {
+    if (record.length !== names.length)
+      throw new ValidationError(
+        flag,
+        `${spec}, line ${line}: has ${record.length} fields; the header has ${names.length}`,
+      );
+    fields.push(record[at].trim());
+  }
+  if (fields.length === 0) throw new ValidationError(flag, `${spec}: holds no labels`);
+  return fields.every(isNumber) ? fields.map(Number) : fields;
 }
 
 const isNumber = (field: string) => parseNumber(field) !== undefined;
@@ -73,27 +149,19 @@ export function parseLabels(text: string, header: boolean | undefined): Label[] 
 
 /** `lloyd evaluate`: compares predicted clusters with true classes. */
 export async function evaluateCommand(args: string[], io: Streams): Promise<void> {
-  const { values } = parseCommand(
-    args,
-    {
-      truth: { type: 'string' },
-      pred: { type: 'string' },
-      json: { type: 'boolean' },
-      header: { type: 'boolean' },
-      'no-header': { type: 'boolean' },
-      debug: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    EVALUATE_USAGE,
-  );
+  const { values } = parseCommand(args, EVALUATE_FLAGS, EVALUATE_USAGE);
   if (values.help) {
-    io.stdout.write(`${EVALUATE_USAGE}\n`);
+    io.stdout.write(commandHelp(EVALUATE_USAGE, EVALUATE_ABOUT, EVALUATE_FLAGS));
     return;
   }
   if (!values.truth || !values.pred)
     throw new UsageError('--truth and --pred are both required', EVALUATE_USAGE);
   const header = headerFlag(values, EVALUATE_USAGE);
-  const truth = await readLabels(values.truth as string, '--truth', header);
+  const truthColumn = values['truth-column'] as string | undefined;
+  const truth =
+    truthColumn === undefined
+      ? await readLabels(values.truth as string, '--truth', header)
+      : await readLabelColumn(values.truth as string, '--truth', truthColumn);
   const pred = await readLabels(values.pred as string, '--pred', header);
   if (truth.length !== pred.length)
     throw new ValidationError(

@@ -3,7 +3,7 @@ import { BISECTING_STRATEGIES, type BisectingStrategy } from '../../kmeans/bisec
 import { MiniBatchKMeans } from '../../kmeans/minibatch/minibatch-kmeans.js';
 import type { KMeansOptions } from '../../kmeans/options.js';
 import type { Matrix } from '../../matrix.js';
-import { choiceFlag, integerFlag } from '../args.js';
+import { choiceFlag, type FlagTable, integerFlag } from '../args.js';
 import { UsageError } from '../errors.js';
 import { formatNumber } from '../progress.js';
 
@@ -15,10 +15,27 @@ export type FitMethod = (typeof FIT_METHODS)[number];
 
 /** The flags only one method reads. */
 export const FAMILY_FLAGS = {
-  method: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'bisecting-strategy': { type: 'string' },
-} as const;
+  method: {
+    type: 'string',
+    value: 'NAME',
+    choices: FIT_METHODS,
+    help: 'kmeans (Lloyd), minibatch (MiniBatchKMeans: batches of rows, for large data) or bisecting (BisectingKMeans: splits one cluster at a time)',
+    default: 'kmeans',
+  },
+  'batch-size': {
+    type: 'string',
+    value: 'N',
+    help: 'rows per batch (--method minibatch)',
+    default: '1024',
+  },
+  'bisecting-strategy': {
+    type: 'string',
+    value: 'NAME',
+    choices: BISECTING_STRATEGIES,
+    help: 'which cluster is split next (--method bisecting)',
+    default: 'biggest_inertia',
+  },
+} as const satisfies FlagTable;
 
 /** What `lloyd fit` reports and writes of a fitted MiniBatchKMeans or BisectingKMeans. */
 export interface FamilyFit {

@@ -2,7 +2,8 @@ import { readBytes } from '../../data/node/files.js';
 import { ValidationError } from '../../errors.js';
 import { clusterPoints } from '../../geo/clusters-kmeans.js';
 import type { GeoPointCollection } from '../../geo/types.js';
-import { integerFlag, parseCommand, singleInput } from '../args.js';
+import { commandHelp, type FlagTable, integerFlag, parseCommand, singleInput } from '../args.js';
+import { COMMON_FLAGS } from '../flags.js';
 import type { Streams } from '../io.js';
 import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 import { formatNumber } from '../progress.js';
@@ -10,16 +11,38 @@ import { formatNumber } from '../progress.js';
 export const FIT_GEOJSON_USAGE =
   'usage: lloyd fit <points.geojson> [-k K] [--geodesic] [--seed N] [--max-iter N] [--out FILE.geojson|-] [--json]';
 
-const FLAGS = {
-  clusters: { type: 'string', short: 'k' },
-  geodesic: { type: 'boolean' },
-  seed: { type: 'string' },
-  'max-iter': { type: 'string' },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const FIT_GEOJSON_ABOUT =
+  "Clusters a GeoJSON FeatureCollection of Points as Turf's clustersKmeans does, and writes it back with each feature's cluster and centroid in its properties.";
+
+/** Every flag of `lloyd fit points.geojson`. */
+export const FIT_GEOJSON_FLAGS = {
+  clusters: {
+    type: 'string',
+    short: 'k',
+    value: 'K',
+    help: 'the number of clusters',
+    default: "round(sqrt(points / 2)), as Turf's",
+  },
+  geodesic: {
+    type: 'boolean',
+    help: 'cluster by distance on the globe (points on a sphere) instead of on flat longitude/latitude',
+  },
+  seed: {
+    type: 'string',
+    value: 'N',
+    help: 'the random seed (an integer >= 0): the same seed gives the same answer',
+    default: 'a new seed each run',
+  },
+  'max-iter': { type: 'string', value: 'N', help: 'iterations at most', default: '300' },
+  out: {
+    type: 'string',
+    value: 'FILE',
+    help: 'write the clustered collection to FILE.geojson (- for stdout)',
+    default: '-',
+  },
+  json: { type: 'boolean', help: 'print the summary as one line of JSON' },
+  ...COMMON_FLAGS,
+} as const satisfies FlagTable;
 
 /** Flags of either form of `lloyd fit` whose value is a file name, not the input. */
 const FILE_VALUED_FLAGS = new Set([
@@ -48,9 +71,9 @@ export function hasGeoJsonInput(args: readonly string[]): boolean {
  * standard output, the summary then going to stderr.
  */
 export async function fitGeoJsonCommand(args: string[], io: Streams): Promise<void> {
-  const { values, positionals } = parseCommand(args, FLAGS, FIT_GEOJSON_USAGE);
+  const { values, positionals } = parseCommand(args, FIT_GEOJSON_FLAGS, FIT_GEOJSON_USAGE);
   if (values.help) {
-    io.stdout.write(`${FIT_GEOJSON_USAGE}\n`);
+    io.stdout.write(commandHelp(FIT_GEOJSON_USAGE, FIT_GEOJSON_ABOUT, FIT_GEOJSON_FLAGS));
     return;
   }
   const input = singleInput(positionals, FIT_GEOJSON_USAGE);

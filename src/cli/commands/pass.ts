@@ -1,7 +1,14 @@
 import { encodePartial } from '../../distributed/format.js';
 import { partialPass, relocationPass } from '../../distributed/pass.js';
 import { ValidationError } from '../../errors.js';
-import { choiceFlag, integerFlag, parseCommand, singleInput } from '../args.js';
+import {
+  choiceFlag,
+  commandHelp,
+  type FlagTable,
+  integerFlag,
+  parseCommand,
+  singleInput,
+} from '../args.js';
 import {
   encodeLabelsNpy,
   readCentres,
@@ -10,25 +17,55 @@ import {
   readPlan,
 } from '../distributed-files.js';
 import { UsageError } from '../errors.js';
+import { COMMON_FLAGS, READ_FLAGS } from '../flags.js';
 import type { Streams } from '../io.js';
 import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 
 export const PASS_USAGE =
   'usage: lloyd pass <shard.npy> --first-row R --total-rows N (--centroids C.npy [--labels-in L.npy] [--labels-out L.npy] | --relocate plan.json --labels-in L.npy) [--out part.bin] [--dtype float64|float32] [--threads N]';
 
-const FLAGS = {
-  centroids: { type: 'string' },
-  relocate: { type: 'string' },
-  'first-row': { type: 'string' },
-  'total-rows': { type: 'string' },
-  'labels-in': { type: 'string' },
-  'labels-out': { type: 'string' },
-  out: { type: 'string' },
-  dtype: { type: 'string' },
-  threads: { type: 'string' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** Every flag of `lloyd pass`. */
+export const PASS_FLAGS = {
+  centroids: {
+    type: 'string',
+    value: 'FILE',
+    help: "the centroids to assign the shard's rows to (.npy or CSV)",
+  },
+  relocate: {
+    type: 'string',
+    value: 'FILE',
+    help: 'a plan from lloyd plan: write the relocation partial instead',
+  },
+  'first-row': {
+    type: 'string',
+    value: 'R',
+    help: "the shard's first row in the whole matrix (from lloyd blocks; required)",
+  },
+  'total-rows': {
+    type: 'string',
+    value: 'N',
+    help: 'the rows of the whole matrix (required)',
+  },
+  'labels-in': {
+    type: 'string',
+    value: 'FILE',
+    help: "the shard's labels from the pass before (.npy), to count changed labels",
+  },
+  'labels-out': {
+    type: 'string',
+    value: 'FILE',
+    help: "write the shard's labels to FILE (.npy) for the next pass",
+  },
+  out: { type: 'string', value: 'FILE', help: 'write the partial to FILE', default: '-' },
+  dtype: READ_FLAGS.dtype,
+  threads: {
+    type: 'string',
+    value: 'N',
+    help: 'threads to assign with, this one included',
+    default: 'every core',
+  },
+  ...COMMON_FLAGS,
+} as const satisfies FlagTable;
 
 /** The parameters of the distributed API, by the flags that set them. */
 const FLAG_OF: Readonly<Record<string, string>> = {
@@ -47,9 +84,15 @@ const FLAG_OF: Readonly<Record<string, string>> = {
  * writes the relocation partial of a plan from `lloyd plan`.
  */
 export async function passCommand(args: string[], io: Streams): Promise<void> {
-  const { values, positionals } = parseCommand(args, FLAGS, PASS_USAGE);
+  const { values, positionals } = parseCommand(args, PASS_FLAGS, PASS_USAGE);
   if (values.help) {
-    io.stdout.write(`${PASS_USAGE}\n`);
+    io.stdout.write(
+      commandHelp(
+        PASS_USAGE,
+        'The map of a distributed fit over one shard of rows (docs/distributed.md): assign and sum, or relocate.',
+        PASS_FLAGS,
+      ),
+    );
     return;
   }
   const input = singleInput(positionals, PASS_USAGE);

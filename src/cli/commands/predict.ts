@@ -1,31 +1,59 @@
 import { readFile } from 'node:fs/promises';
 import { labelsCsvChunks, labelsNpyChunks } from '../../data/node/writers.js';
+import { dataFileKind } from '../../data/parse-file.js';
 import { ValidationError } from '../../errors.js';
+import { sharedMatrix } from '../../kernels/wasm/backend.js';
 import { BisectingKMeans } from '../../kmeans/bisecting/bisecting-kmeans.js';
 import { type FitInput, KMeans } from '../../kmeans/kmeans.js';
 import { MiniBatchKMeans } from '../../kmeans/minibatch/minibatch-kmeans.js';
-import { parseCommand, READ_FLAGS, readOptionsFrom, singleInput } from '../args.js';
+import { Scaler } from '../../preprocessing/scalers.js';
+import {
+  commandHelp,
+  type FlagTable,
+  parseCommand,
+  readOptionsFrom,
+  singleInput,
+} from '../args.js';
 import { UsageError } from '../errors.js';
+import { READ_FLAGS } from '../flags.js';
 import { readInput, type Streams, streamedInput } from '../io.js';
+import { type ModelInput, modelInputFromJSON } from '../model-input.js';
+import { noteWriter } from '../notes.js';
 import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 
-export const PREDICT_USAGE =
-  'usage: lloyd predict --model model.json <file|dataset:NAME> [--stream] [--labels-out FILE.csv|npy] [--json] [--columns A,B]';
+export const PREDICT_USAGE = 'usage: lloyd predict --model model.json <file|dataset:NAME> [flags]';
+
+const PREDICT_ABOUT =
+  'Labels rows with the nearest cluster of a model saved by lloyd fit --model-out. The model reads the columns it was fitted on (by name) and scales them as the fit did: no flag needs repeating.';
+
+/** Every flag of `lloyd predict`. */
+export const PREDICT_FLAGS = {
+  model: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the model, as lloyd fit --model-out saved it (required)',
+  },
+  ...READ_FLAGS,
+  columns: {
+    ...READ_FLAGS.columns,
+    default: 'the columns the model was fitted on, by name',
+  },
+  'labels-out': {
+    type: 'string',
+    value: 'FILE',
+    help: "write each row's cluster to FILE (.csv, or .npy for int32; - for stdout) instead of printing them",
+  },
+  stream: {
+    type: 'boolean',
+    help: 'read the file pass by pass instead of loading it (NPY, IDX, CSV); on by itself for a file larger than half the free memory',
+  },
+} as const satisfies FlagTable;
 
 /** `lloyd predict`: labels new rows with a saved model. */
 export async function predictCommand(args: string[], io: Streams): Promise<void> {
-  const { values, positionals } = parseCommand(
-    args,
-    {
-      ...READ_FLAGS,
-      model: { type: 'string' },
-      'labels-out': { type: 'string' },
-      stream: { type: 'boolean' },
-    },
-    PREDICT_USAGE,
-  );
+  const { values, positionals } = parseCommand(args, PREDICT_FLAGS, PREDICT_USAGE);
   if (values.help) {
-    io.stdout.write(`${PREDICT_USAGE}\n`);
+    io.stdout.write(commandHelp(PREDICT_USAGE, PREDICT_ABOUT, PREDICT_FLAGS));
     return;
   }
   const input = singleInput(positionals, PREDICT_USAGE);
@@ -48,12 +76,44 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
   }
   // Errors name the file they are about: the model's, or the input's (X to the model).
   const model = named(() => modelFromJSON(text), 'json', `--model: ${modelPath}`);
+  const recorded = modelInputFromJSON(JSON.parse(text), `--model: ${modelPath}`);
+  // A text file is read by the columns the model was fitted on, unless --columns says otherwise.
+  const byModel = recorded !== undefined && readOptions.columns === undefined && textInput(input);
+  if (byModel) readOptions.columns = recorded.featureNames;
+  const scaler = recorded?.scaler ? Scaler.fromJSON(recorded.scaler) : undefined;
+  if (scaler && values.stream)
+    throw new UsageError(
+      `${modelPath} scales its input (${scaler.scaling}), which needs the rows loaded: drop --stream`,
+      PREDICT_USAGE,
+    );
+  const notes = noteWriter(io, values.verbose === true);
   const streamed = await streamedInput(input, values.stream === true, readOptions, (note) =>
     io.stderr.write(note),
-  );
+  ).catch((error: unknown) => {
+    throw byModel ? lacking(error, input, modelPath, recorded) : error;
+  });
   try {
-    const X = streamed ? streamed.rows : (await readInput(input, readOptions)).X;
-    const labels = named(() => model.predict(X), 'X', `${input} (for --model ${modelPath})`);
+    if (scaler && streamed)
+      throw new ValidationError(
+        '--model',
+        `${modelPath} scales its input (${scaler.scaling}), which needs the rows loaded, and ${input} is too large to load: scale it first, then fit and predict without --standardize or --minmax`,
+      );
+    let X: FitInput;
+    if (streamed) {
+      if (streamed.rows.textLayout) notes.layout(input, streamed.rows.textLayout);
+      X = streamed.rows;
+    } else {
+      const data = await readInput(input, readOptions).catch((error: unknown) => {
+        throw byModel ? lacking(error, input, modelPath, recorded) : error;
+      });
+      if (data.layout) notes.layout(input, data.layout);
+      const rows = data.X;
+      X = scaler
+        ? named(() => scaler.transform(rows, { allocate: sharedMatrix }), 'X', input)
+        : rows;
+    }
+    const scaled = X;
+    const labels = named(() => model.predict(scaled), 'X', `${input} (for --model ${modelPath})`);
     const target = targets.get('labels-out');
     // Labels are written from their own array, never copied whole (as text or bytes).
     const file = (path: string) =>
@@ -71,6 +131,27 @@ export async function predictCommand(args: string[], io: Streams): Promise<void>
   } finally {
     streamed?.rows.close();
   }
+}
+
+/** Whether the input is a delimited text file, whose columns are picked by name. */
+function textInput(input: string): boolean {
+  return !input.startsWith('dataset:') && dataFileKind(input) === 'csv';
+}
+
+/** A missing column's error, said as the model's: the file lacks a column the model needs. */
+function lacking(
+  error: unknown,
+  input: string,
+  modelPath: string,
+  recorded: ModelInput | undefined,
+): unknown {
+  if (!(error instanceof ValidationError) || error.parameter !== 'columns' || !recorded)
+    return error;
+  const missing = /no column ("[^"]*")/.exec(error.message)?.[1] ?? 'a column';
+  return new ValidationError(
+    input,
+    `has no column ${missing}, which ${modelPath} was fitted on (its columns: ${recorded.featureNames.join(', ')}); give a file with them, or pick columns with --columns`,
+  );
 }
 
 /**

@@ -3,20 +3,34 @@ import { dirname, join, resolve } from 'node:path';
 import { planOutput } from '../../data/node/output.js';
 import { ValidationError } from '../../errors.js';
 import { writeReport } from '../../report/report.js';
-import { parseCommand } from '../args.js';
+import { commandHelp, type FlagTable, parseCommand } from '../args.js';
+import { COMMON_FLAGS } from '../flags.js';
 import type { Streams } from '../io.js';
 
 export const REPORT_USAGE = 'usage: lloyd report [--out report/]';
 
+/** Every flag of `lloyd report`. */
+export const REPORT_COMMAND_FLAGS = {
+  out: {
+    type: 'string',
+    value: 'DIR',
+    help: 'the folder the report is written to',
+    default: 'report',
+  },
+  ...COMMON_FLAGS,
+} as const satisfies FlagTable;
+
 /** `lloyd report` (also `npm start`): the tutorial's experiments, end to end, checked against scikit-learn. */
 export async function reportCommand(args: string[], io: Streams): Promise<void> {
-  const { values } = parseCommand(
-    args,
-    { out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } },
-    REPORT_USAGE,
-  );
+  const { values } = parseCommand(args, REPORT_COMMAND_FLAGS, REPORT_USAGE);
   if (values.help) {
-    io.stdout.write(`${REPORT_USAGE}\n`);
+    io.stdout.write(
+      commandHelp(
+        REPORT_USAGE,
+        "Runs the k-means tutorial's experiments on the bundled data, beside scikit-learn's answers, and writes them as a web page.",
+        REPORT_COMMAND_FLAGS,
+      ),
+    );
     return;
   }
   const directory = (values.out as string | undefined) ?? 'report';

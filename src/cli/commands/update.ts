@@ -2,15 +2,48 @@ import { centroidsFileData } from '../../data/node/writers.js';
 import { relocationPlan, updateCentres } from '../../distributed/update.js';
 import { ValidationError } from '../../errors.js';
 import { flatToRows } from '../../matrix.js';
-import { numberFlag, parseCommand, singleInput } from '../args.js';
+import { commandHelp, type FlagTable, numberFlag, parseCommand, singleInput } from '../args.js';
 import { readCentres, readPartial } from '../distributed-files.js';
 import { UsageError } from '../errors.js';
+import { COMMON_FLAGS } from '../flags.js';
 import type { Streams } from '../io.js';
 import { planCommandOutputs, writeCommandOutputs, writesToStdout } from '../outputs.js';
 
 export const PLAN_USAGE = 'usage: lloyd plan <merged.bin> [--out plan.json]';
 export const UPDATE_USAGE =
   'usage: lloyd update <merged.bin> --centroids C.npy --out next.npy [--relocated relocated.bin] [--tol-abs X]';
+
+/** Every flag of `lloyd plan`. */
+export const PLAN_FLAGS = {
+  out: { type: 'string', value: 'FILE', help: 'write the plan (JSON) to FILE', default: '-' },
+  ...COMMON_FLAGS,
+} as const satisfies FlagTable;
+
+/** Every flag of `lloyd update`. */
+export const UPDATE_FLAGS = {
+  centroids: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the centroids the pass assigned to (.npy or CSV; required)',
+  },
+  relocated: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the merged relocation pass, when lloyd plan moved rows into empty clusters',
+  },
+  out: {
+    type: 'string',
+    value: 'FILE',
+    help: 'write the next centroids to FILE (.npy, else CSV; required)',
+  },
+  'tol-abs': {
+    type: 'string',
+    value: 'X',
+    help: 'converged when the centroids move (summed squared shift) at most X',
+    default: '0',
+  },
+  ...COMMON_FLAGS,
+} as const satisfies FlagTable;
 
 /** A ValidationError of the update's API parameters, named by the flag or file that set them. */
 function renamed(error: unknown, names: Record<string, string>): unknown {
@@ -28,13 +61,15 @@ function renamed(error: unknown, names: Record<string, string>): unknown {
  * shards, merge those partials, and give them to `lloyd update --relocated`.
  */
 export async function planCommand(args: string[], io: Streams): Promise<void> {
-  const { values, positionals } = parseCommand(
-    args,
-    { out: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    PLAN_USAGE,
-  );
+  const { values, positionals } = parseCommand(args, PLAN_FLAGS, PLAN_USAGE);
   if (values.help) {
-    io.stdout.write(`${PLAN_USAGE}\n`);
+    io.stdout.write(
+      commandHelp(
+        PLAN_USAGE,
+        'The relocation plan of a merged pass for its empty clusters (docs/distributed.md).',
+        PLAN_FLAGS,
+      ),
+    );
     return;
   }
   const input = singleInput(positionals, PLAN_USAGE);
@@ -57,20 +92,15 @@ export async function planCommand(args: string[], io: Streams): Promise<void> {
  * (no label changed), "tolerance" (shift <= --tol-abs, default 0) or false.
  */
 export async function updateCommand(args: string[], io: Streams): Promise<void> {
-  const { values, positionals } = parseCommand(
-    args,
-    {
-      centroids: { type: 'string' },
-      relocated: { type: 'string' },
-      out: { type: 'string' },
-      'tol-abs': { type: 'string' },
-      debug: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    UPDATE_USAGE,
-  );
+  const { values, positionals } = parseCommand(args, UPDATE_FLAGS, UPDATE_USAGE);
   if (values.help) {
-    io.stdout.write(`${UPDATE_USAGE}\n`);
+    io.stdout.write(
+      commandHelp(
+        UPDATE_USAGE,
+        'The next centroids from a merged pass, and whether the fit converged (docs/distributed.md).',
+        UPDATE_FLAGS,
+      ),
+    );
     return;
   }
   const input = singleInput(positionals, UPDATE_USAGE);

@@ -4,6 +4,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { ValidationError } from '../../errors.js';
 import type { Matrix, MatrixAllocator } from '../../matrix.js';
+import { SNIFF_BYTES } from '../csv-text.js';
 import { type IdxMatrixOptions, idxToMatrix, parseIdx } from '../idx.js';
 import { parseNpy } from '../npy.js';
 import {
@@ -13,9 +14,9 @@ import {
   parseDataFile,
   parseJsonRows,
 } from '../parse-file.js';
+import { sniffLayout, type TextLayout, WHITESPACE } from '../sniff.js';
 import {
   type CsvOptions,
-  csvDelimiter,
   DEFAULT_MAX_RECORD_SIZE,
   type LoadedData,
   TableBuilder,
@@ -43,26 +44,54 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 /** Streams a delimited text file (optionally .gz) into a matrix, with an optional label column. */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<LoadedData> {
   const builder = new TableBuilder(path, options);
-  await forEachCsvRecord(path, options, (record, line) => builder.add(record, line));
-  return builder.finish();
+  const layout = await forEachCsvRecord(path, options, (record, line) => builder.add(record, line));
+  return { ...builder.finish(), layout };
+}
+
+/** The file's first text (gunzipped), up to `bytes` bytes, for sniffing its layout. */
+async function readHeadText(path: string, bytes: number): Promise<string> {
+  const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ValidationError('file', `${path}: cannot be read (${error.code ?? error.message})`);
+  });
+  const file = handle.createReadStream({ end: /\.gz$/i.test(path) ? undefined : bytes - 1 });
+  const input: Readable = /\.gz$/i.test(path) ? file.pipe(createGunzip()) : file;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= bytes) break;
+    }
+  } catch {
+    // A file that cannot be read or gunzipped fails with its line when it is parsed.
+  } finally {
+    file.destroy();
+    await handle.close().catch(() => undefined);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, bytes));
 }
 
 /**
  * Streams the records of a delimited text file (optionally .gz) to `visit`, with each record's
- * 1-based line; errors name the file and line.
+ * 1-based line; errors name the file and line. Returns the layout read (see `sniffLayout`).
  */
 export async function forEachCsvRecord(
   path: string,
   options: CsvOptions,
   visit: (record: string[], line: number) => void,
-): Promise<void> {
-  const delimiter = options.delimiter ?? csvDelimiter(path);
+): Promise<TextLayout> {
+  const layout = sniffLayout(await readHeadText(path, SNIFF_BYTES), path, options);
+  const whitespace = layout.delimiter === WHITESPACE;
   const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
     throw new ValidationError('file', `${path}: cannot be read (${error.code ?? error.message})`);
   });
   const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
   const parser = parse({
-    delimiter,
+    // Runs of blanks: each blank splits, and the empty fields between them are dropped below.
+    delimiter: whitespace ? [' ', '\t'] : layout.delimiter,
+    from_line: layout.skipRows + 1,
+    ...(options.comment === undefined ? {} : { comment: options.comment, comment_no_infix: true }),
     max_record_size: maxRecordSize,
     skip_empty_lines: true,
     relax_column_count: true,
@@ -80,7 +109,8 @@ export async function forEachCsvRecord(
       record: string[];
       info: { lines: number };
     }>) {
-      visit(record, info.lines);
+      const fields = whitespace ? record.filter((field) => field !== '') : record;
+      if (fields.length > 0) visit(fields, info.lines);
     }
   } catch (error) {
     if (error instanceof ValidationError) throw error;
@@ -94,6 +124,7 @@ export async function forEachCsvRecord(
     file.destroy();
     await handle.close().catch(() => undefined);
   }
+  return layout;
 }
 
 /** Reads an IDX file (plain or gzipped) as a matrix; `scale` divides bytes by 255. */

@@ -20,6 +20,7 @@ import { type FileRowsLayout, fileRowsFrom, openForReading } from '../file-rows.
 import { parseIdxHeader } from '../idx.js';
 import { parseNpyHeader } from '../npy.js';
 import { dataFileKind } from '../parse-file.js';
+import type { TextLayout } from '../sniff.js';
 import { type CsvOptions, TableBuilder } from '../table.js';
 import { forEachCsvRecord } from './files.js';
 
@@ -28,7 +29,10 @@ const HEADER_BYTES = 1 << 16;
 
 /** Options of {@link openRows} (the CSV ones for CSV and TSV files). */
 export interface OpenRowsOptions
-  extends Pick<CsvOptions, 'delimiter' | 'header' | 'columns' | 'labelColumn' | 'maxRecordSize'> {
+  extends Pick<
+    CsvOptions,
+    'delimiter' | 'skipRows' | 'comment' | 'header' | 'columns' | 'labelColumn' | 'maxRecordSize'
+  > {
   /** IDX files: divide byte values by 255, so pixels land in [0, 1] (as the datasets load them). */
   scale?: boolean;
   /**
@@ -45,6 +49,10 @@ export interface FileRows extends RowSource {
   readonly layout: FileRowsLayout;
   /** Removes the decompressed copy of a gzipped file, if any; the source must not be read after. */
   close(): void;
+  /** CSV and TSV files: the delimiter read and the lines skipped before the table. */
+  readonly textLayout?: TextLayout;
+  /** CSV and TSV files: the feature columns' names (from the header, or "0", "1", ...). */
+  readonly columnNames?: string[];
 }
 
 const GZIP = [0x1f, 0x8b];
@@ -116,9 +124,10 @@ async function openCsvRows(path: string, options: OpenRowsOptions): Promise<File
       for (let at = 0; at < view.length; ) at += writeSync(fd, view, at, view.length - at);
       bytes += view.length;
     };
+    let textLayout: TextLayout;
     try {
       let pending = 0;
-      await forEachCsvRecord(path, options, (record, line) => {
+      textLayout = await forEachCsvRecord(path, options, (record, line) => {
         builder.add(record, line);
         pending += record.length;
         if (pending >= CSV_BATCH_VALUES) {
@@ -130,7 +139,7 @@ async function openCsvRows(path: string, options: OpenRowsOptions): Promise<File
     } finally {
       closeSync(fd);
     }
-    const { rows, cols } = builder.shape();
+    const { rows, cols, columnNames } = builder.shape();
     const layout: FileRowsLayout = {
       name: path,
       readPath,
@@ -144,7 +153,13 @@ async function openCsvRows(path: string, options: OpenRowsOptions): Promise<File
       factor: 1,
       bytes,
     };
-    return { ...fileRowsFrom(layout), layout, close: () => removeTemporary(folder) };
+    return {
+      ...fileRowsFrom(layout),
+      layout,
+      textLayout,
+      columnNames,
+      close: () => removeTemporary(folder),
+    };
   } catch (error) {
     removeTemporary(folder);
     throw error;

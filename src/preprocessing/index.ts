@@ -1,0 +1,8 @@
+export {
+  MinMaxScaler,
+  Scaler,
+  type ScalerJSON,
+  type Scaling,
+  StandardScaler,
+  type TransformOptions,
+} from './scalers.js';
