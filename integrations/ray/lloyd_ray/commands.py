@@ -29,7 +29,8 @@ KILL_ONCE_ENV = "LLOYD_RAY_TEST_KILL_ONCE"
 
 
 def lloyd_argv() -> list:
-    """How to run lloyd: $LLOYD_BIN (a command line, e.g. "node /opt/lloyd/dist/cli/bin.js"), else `lloyd`."""
+    """How to run lloyd: $LLOYD_BIN, a command line (e.g. "node /opt/lloyd/dist/cli/bin.js"),
+    else `lloyd`."""
     return shlex.split(os.environ.get("LLOYD_BIN", "lloyd"))
 
 
@@ -66,7 +67,7 @@ def _kill_once_for_test(process: subprocess.Popen, args: list) -> None:
 
 
 def with_files(contents: dict, run):
-    """Runs `run(paths)` with each {name: bytes} written to a temporary file, named by `paths[name]`."""
+    """Runs `run(paths)` with each {name: bytes} written to a temporary file, `paths[name]`."""
     with tempfile.TemporaryDirectory(prefix="lloyd-ray-") as folder:
         paths = {}
         for name, data in contents.items():
@@ -76,10 +77,13 @@ def with_files(contents: dict, run):
         return run(paths)
 
 
-def shard_pass(lloyd, shard, first_row, total_rows, centres, labels_in, labels_out):
-    """The map: `lloyd pass` over one shard to `centres` (NPY bytes); returns the partial's bytes."""
+# Each task function takes `flags`: the flags every pass of a fit shares (--dtype, --threads).
+
+
+def shard_pass(lloyd, shard, flags, first_row, total_rows, centres, labels_in, labels_out):
+    """The map: `lloyd pass` over one shard to `centres` (NPY bytes); returns the partial."""
     def run(paths):
-        args = ["pass", shard, "--centroids", paths["centres.npy"],
+        args = ["pass", shard, *flags, "--centroids", paths["centres.npy"],
                 "--first-row", str(first_row), "--total-rows", str(total_rows),
                 "--labels-out", labels_out, "--out", "-"]
         if labels_in is not None:
@@ -88,21 +92,22 @@ def shard_pass(lloyd, shard, first_row, total_rows, centres, labels_in, labels_o
     return with_files({"centres.npy": centres}, run)
 
 
-def relocation_pass(lloyd, shard, first_row, total_rows, plan, labels_in):
-    """`lloyd pass --relocate` over one shard for a plan (JSON bytes); returns the partial's bytes."""
+def relocation_pass(lloyd, shard, flags, first_row, total_rows, plan, labels_in):
+    """`lloyd pass --relocate` over one shard for a plan (JSON bytes); returns the partial."""
     def run(paths):
-        return run_lloyd(lloyd, ["pass", shard, "--relocate", paths["plan.json"],
+        return run_lloyd(lloyd, ["pass", shard, *flags, "--relocate", paths["plan.json"],
                                  "--labels-in", labels_in, "--first-row", str(first_row),
                                  "--total-rows", str(total_rows), "--out", "-"])
     return with_files({"plan.json": plan}, run)
 
 
-def label_shard(lloyd, shard, rows, centres):
+def label_shard(lloyd, shard, flags, rows, centres):
     """A shard's labels (int32 NPY bytes) against `centres`: a pass over the shard as a whole."""
     def run(paths):
         folder = os.path.dirname(paths["centres.npy"])
         labels = os.path.join(folder, "labels.npy")
-        run_lloyd(lloyd, ["pass", shard, "--centroids", paths["centres.npy"], "--first-row", "0",
+        run_lloyd(lloyd, ["pass", shard, *flags, "--centroids", paths["centres.npy"],
+                          "--first-row", "0",
                           "--total-rows", str(rows), "--labels-out", labels,
                           "--out", os.path.join(folder, "part.bin")])
         with open(labels, "rb") as f:

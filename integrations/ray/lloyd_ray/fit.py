@@ -21,9 +21,9 @@ from . import commands, npy
 # only LloydProcessKilled: a command lloyd refused fails the same way on every try.
 TASK_OPTIONS = {"max_retries": 3, "retry_exceptions": [commands.LloydProcessKilled]}
 
-_shard_pass = ray.remote(commands.shard_pass).options(**TASK_OPTIONS)
-_relocation_pass = ray.remote(commands.relocation_pass).options(**TASK_OPTIONS)
-_label_shard = ray.remote(commands.label_shard).options(**TASK_OPTIONS)
+_shard_pass = ray.remote(**TASK_OPTIONS)(commands.shard_pass)
+_relocation_pass = ray.remote(**TASK_OPTIONS)(commands.relocation_pass)
+_label_shard = ray.remote(**TASK_OPTIONS)(commands.label_shard)
 
 
 @dataclass
@@ -71,7 +71,7 @@ def place_shards(paths: list, lloyd: list) -> tuple:
     cols = None
     for path in paths:
         if not isinstance(path, str) or not path.endswith(".npy"):
-            raise ValueError(f"shards: {path!r} is not an .npy file (lloyd's passes read NPY shards)")
+            raise ValueError(f"shards: {path!r} is not an .npy file (lloyd's passes read NPY)")
         rows, width = npy.shape_of(path)
         if cols is not None and width != cols:
             raise ValueError(f"shards: {path} has {width} columns; {paths[0]} has {cols}")
@@ -90,6 +90,16 @@ def place_shards(paths: list, lloyd: list) -> tuple:
     return shards, first, cols
 
 
+def _pass_options(dtype, threads) -> tuple:
+    """The flags every pass takes, and the task functions asking for a CPU per thread."""
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype: must be one of float64, float32; got {dtype!r}")
+    if not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads: must be a whole number >= 1; got {threads!r}")
+    flags = ["--dtype", dtype, "--threads", str(threads)]
+    return flags, lambda task: task.options(num_cpus=threads)
+
+
 def _centres_bytes(init, k: int, cols: int) -> bytes:
     if isinstance(init, str):
         with open(init, "rb") as f:
@@ -104,7 +114,8 @@ def _centres_bytes(init, k: int, cols: int) -> bytes:
 
 
 def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
-        work_dir: str = None, lloyd: list = None) -> FitResult:
+        dtype: str = "float64", threads: int = 1, work_dir: str = None,
+        lloyd: list = None) -> FitResult:
     """k-means over NPY shards (consecutive rows of one matrix, in order), on the Ray cluster
     `ray.init` connected to.
 
@@ -112,6 +123,9 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
     max_iter: the most iterations (default 300, as `lloyd fit`).
     tol_abs: stop when the centres moved by at most this much (sum of squared shifts); 0 (the
         default) runs to strict convergence, and equals `lloyd fit --tol 0` bit for bit.
+    dtype: "float64" (the default) or "float32", the precision rows are computed in, as
+        `lloyd fit --dtype`; a float32 shard read as float32 takes half the memory.
+    threads: the threads each pass runs, and the CPUs its Ray task asks for (default 1).
     work_dir: where each iteration's centres and labels files go; every task must read and write
         it (a shared file system on a multi-node cluster). Default: a new temporary directory.
     lloyd: the command line that runs lloyd on the driver and in tasks (default: $LLOYD_BIN,
@@ -124,6 +138,7 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
         raise ValueError(f"max_iter: must be a whole number >= 1; got {max_iter!r}")
     if not tol_abs >= 0:
         raise ValueError(f"tol_abs: must be >= 0; got {tol_abs!r}")
+    flags, tasks = _pass_options(dtype, threads)
     placed, total_rows, cols = place_shards(shards, lloyd)
     centres = _centres_bytes(init, k, cols)
     work = work_dir or tempfile.mkdtemp(prefix="lloyd-ray-fit-")
@@ -148,9 +163,10 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
 
     def assignment(centres_bytes, it, labels_in_it):
         refs = [
-            _shard_pass.remote(lloyd, s.path, s.first_row, total_rows, centres_bytes,
-                               None if labels_in_it is None else labels_file(i, labels_in_it),
-                               labels_file(i, it))
+            tasks(_shard_pass).remote(
+                lloyd, s.path, flags, s.first_row, total_rows, centres_bytes,
+                None if labels_in_it is None else labels_file(i, labels_in_it),
+                labels_file(i, it))
             for i, s in enumerate(placed)
         ]
         return merged_pass(refs, f"pass-{it}")
@@ -174,8 +190,8 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
         relocated = None
         if json.loads(plan)["relocations"]:
             plan_ref = ray.put(plan)
-            refs = [_relocation_pass.remote(lloyd, s.path, s.first_row, total_rows, plan_ref,
-                                            labels_file(i, it))
+            refs = [tasks(_relocation_pass).remote(lloyd, s.path, flags, s.first_row,
+                                                   total_rows, plan_ref, labels_file(i, it))
                     for i, s in enumerate(placed)]
             relocated = merged_pass(refs, f"moved-{it}")
         report = update(merged, it, relocated)
@@ -212,10 +228,12 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
     )
 
 
-def predict(shards: list, model, lloyd: list = None) -> array:
+def predict(shards: list, model, dtype: str = "float64", threads: int = 1,
+            lloyd: list = None) -> array:
     """Every row's label (int32, shard after shard) against `model`: a FitResult, k x d rows of
     numbers, or an NPY file of centres. One Ray task per shard; shards need no block alignment."""
     lloyd = lloyd or commands.lloyd_argv()
+    flags, tasks = _pass_options(dtype, threads)
     if isinstance(model, FitResult):
         model = model.centroids_file
     if isinstance(model, str):
@@ -228,7 +246,7 @@ def predict(shards: list, model, lloyd: list = None) -> array:
     refs = []
     for path in shards:
         rows, _ = npy.shape_of(path)
-        refs.append(_label_shard.remote(lloyd, path, rows, centres_ref))
+        refs.append(tasks(_label_shard).remote(lloyd, path, flags, rows, centres_ref))
     labels = array("i")
     for path, data in zip(shards, ray.get(refs)):
         labels.extend(npy.read_int32(data, path))

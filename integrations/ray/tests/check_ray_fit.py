@@ -34,7 +34,7 @@ def main(config_path: str, out_path: str) -> None:
         for spec in config["fits"]:
             if spec.get("kill"):
                 os.remove(marker)
-            fitted = lloyd_ray.fit(config["shards"], config["k"], init=spec["init"],
+            fitted = lloyd_ray.fit(config["shards"], config["k"], init=spec["init"], dtype="float64",
                                    max_iter=spec["maxIter"],
                                    work_dir=tempfile.mkdtemp(prefix="lloyd-ray-work-"))
             predicted = lloyd_ray.predict(config["shards"], fitted)
