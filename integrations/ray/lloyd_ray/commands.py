@@ -7,6 +7,7 @@ command is deterministic and writes its outputs whole or not at all, so a retry 
 bytes.
 """
 
+import json
 import os
 import shlex
 import signal
@@ -80,12 +81,15 @@ def with_files(contents: dict, run):
 # Each task function takes `flags`: the flags every pass of a fit shares (--dtype, --threads).
 
 
-def shard_pass(lloyd, shard, flags, first_row, total_rows, centres, labels_in, labels_out):
-    """The map: `lloyd pass` over one shard to `centres` (NPY bytes); returns the partial."""
+def shard_pass(lloyd, shard, flags, first_row, total_rows, centres, labels_in, outputs):
+    """The map: `lloyd pass` over one shard to `centres` (NPY bytes), writing its labels and
+    distances to `outputs` (two paths); returns the partial."""
+    labels_out, distances_out = outputs
+
     def run(paths):
         args = ["pass", shard, *flags, "--centroids", paths["centres.npy"],
                 "--first-row", str(first_row), "--total-rows", str(total_rows),
-                "--labels-out", labels_out, "--out", "-"]
+                "--labels-out", labels_out, "--distances-out", distances_out, "--out", "-"]
         if labels_in is not None:
             args[-2:-2] = ["--labels-in", labels_in]
         return run_lloyd(lloyd, args)
@@ -113,3 +117,10 @@ def label_shard(lloyd, shard, flags, rows, centres):
         with open(labels, "rb") as f:
             return f.read()
     return with_files({"centres.npy": centres}, run)
+
+
+def inertia_step(lloyd, distances, carry):
+    """`lloyd inertia` over one shard's distances, continuing the previous shard's `carry` (its
+    printed state; None for the first shard); returns this shard's state."""
+    more = [] if carry is None else ["--carry", f"{carry['sum']!r},{carry['compensation']!r}"]
+    return json.loads(run_lloyd(lloyd, ["inertia", distances, *more]))

@@ -24,6 +24,7 @@ TASK_OPTIONS = {"max_retries": 3, "retry_exceptions": [commands.LloydProcessKill
 _shard_pass = ray.remote(**TASK_OPTIONS)(commands.shard_pass)
 _relocation_pass = ray.remote(**TASK_OPTIONS)(commands.relocation_pass)
 _label_shard = ray.remote(**TASK_OPTIONS)(commands.label_shard)
+_inertia_step = ray.remote(**TASK_OPTIONS)(commands.inertia_step)
 
 
 @dataclass
@@ -44,7 +45,7 @@ class FitResult:
     n_iter: int
     converged: bool
     inertia: float
-    """The distributed inertia of the final centres (docs/distributed.md, "Inertia")."""
+    """The final labels' inertia: `lloyd fit`'s, bit for bit (a `lloyd inertia` chain)."""
     labels_files: list
     """Per shard, in order, the NPY file (int32) of its rows' labels."""
     centroids_file: str
@@ -150,6 +151,9 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
     def labels_file(s, it):
         return local(f"labels-{s}-{it}.npy")
 
+    def distances_file(s, it):
+        return local(f"distances-{s}-{it}.npy")
+
     def merged_pass(part_refs, name):
         # ray.get returns the partials in shard order; lloyd merge takes them in that order.
         parts = ray.get(part_refs)
@@ -166,7 +170,7 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
             tasks(_shard_pass).remote(
                 lloyd, s.path, flags, s.first_row, total_rows, centres_bytes,
                 None if labels_in_it is None else labels_file(i, labels_in_it),
-                labels_file(i, it))
+                (labels_file(i, it), distances_file(i, it)))
             for i, s in enumerate(placed)
         ]
         return merged_pass(refs, f"pass-{it}")
@@ -205,14 +209,16 @@ def fit(shards: list, k: int, init, max_iter: int = 300, tol_abs: float = 0.0,
     if converged == "strict":
         # No label changed: the last pass's labels are the fit's, its centres equal the next.
         labels_it = it - 1
-        inertia = history[-1]["inertia"]
     else:
-        # As a single fit: one more pass gives the labels (and inertia) of the final centres.
+        # As a single fit: one more pass gives the labels of the final centres.
         labels_it = it
-        final = assignment(centres_ref, it, None)
-        args = ["update", final, "--centroids", local(f"centres-{it}.npy"),
-                "--out", local("final-unused.npy")]
-        inertia = json.loads(commands.run_lloyd(lloyd, args))["inertia"]
+        assignment(centres_ref, it, None)
+    # A single fit's inertia is one sum over the rows in order: a chain of tasks, shard after
+    # shard, each continuing the sum where the previous left it.
+    carry = None
+    for i in range(len(placed)):
+        carry = _inertia_step.remote(lloyd, distances_file(i, labels_it), carry)
+    inertia = ray.get(carry)["inertia"]
     final_file = local(f"centres-{it}.npy")
     with open(final_file, "rb") as f:
         rows, width, values = npy.read_float64(f.read(), final_file)
