@@ -148,6 +148,7 @@ describe('the entries export the decided names', () => {
     'TableBuilder',
     'availableCores',
     'closePools',
+    'continueCompensatedSum',
     'csvDelimiter',
     'dataFileKind',
     'decodePartial',
