@@ -90,6 +90,10 @@ describe.skipIf(!haveRay)('lloyd_ray on a local Ray instance', () => {
     const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {
       fits: Record<string, RayFit>;
       misaligned: string;
+      initShape: string;
+      dtype: string;
+      notNpy: string;
+      maxIter: string;
     };
 
     for (const { name, maxIter } of fits) {
@@ -135,5 +139,9 @@ describe.skipIf(!haveRay)('lloyd_ray on a local Ray instance', () => {
         `^shards: .*misaligned0\\.npy holds 5000 rows; every shard but the last must hold a multiple of ${blockRows} `,
       ),
     );
+    expect(out.initShape).toBe(`init: must be k x d = 7 x ${d} centres; got 6 x ${d}`);
+    expect(out.dtype).toBe("dtype: must be one of float64, float32; got 'int8'");
+    expect(out.notNpy).toBe("shards: 'rows.csv' is not an .npy file (lloyd's passes read NPY)");
+    expect(out.maxIter).toBe('max_iter: must be a whole number >= 1; got 0');
   }, 300_000);
 });

@@ -5,7 +5,8 @@ usage: check_ray_fit.py CONFIG.json OUT.json
 CONFIG: {"shards": [...], "k": K, "fits": [{"name", "init", "maxIter", "kill"}...],
 "misaligned": [...]} (paths). For each fit: its centres file, labels files, nIter, inertia,
 converged, whether predict() gives the fit's labels, and, for "kill", what the killed task's
-marker says. "misaligned": the error fit() raises on shards that break the block rule.
+marker says. "misaligned": shards that break the block rule. For it and other bad input, the error fit()
+raises.
 """
 
 import json
@@ -51,11 +52,23 @@ def main(config_path: str, out_path: str) -> None:
                 "predictEqualsLabels": predicted == fitted.labels(),
                 "killed": killed,
             }
-        try:
-            lloyd_ray.fit(config["misaligned"], config["k"], init=config["fits"][0]["init"])
-            results["misaligned"] = "no error"
-        except ValueError as error:
-            results["misaligned"] = str(error)
+        # Bad input: refused before any task runs, naming the parameter.
+        init = config["fits"][0]["init"]
+        bad = {
+            "misaligned": lambda: lloyd_ray.fit(config["misaligned"], config["k"], init=init),
+            "initShape": lambda: lloyd_ray.fit(config["shards"], config["k"] + 1, init=init),
+            "dtype": lambda: lloyd_ray.fit(config["shards"], config["k"], init=init,
+                                           dtype="int8"),
+            "notNpy": lambda: lloyd_ray.fit(["rows.csv"], config["k"], init=init),
+            "maxIter": lambda: lloyd_ray.fit(config["shards"], config["k"], init=init,
+                                             max_iter=0),
+        }
+        for name, call in bad.items():
+            try:
+                call()
+                results[name] = "no error"
+            except ValueError as error:
+                results[name] = str(error)
     finally:
         ray.shutdown()
     with open(out_path, "w") as f:
