@@ -30,7 +30,7 @@ describe('npm run bench', () => {
       'lloyd',
       'simple-statistics',
     ]);
-    expect(peers.map((line) => line.split('|')[6].trim())).toEqual(['yes', 'yes', 'yes', 'yes']);
+    expect(peers.map((line) => line.split('|')[8].trim())).toEqual(['yes', 'yes', 'yes', 'yes']);
   }, 150_000);
 
   it('runs the family smoke case: both estimators give a row', () => {
