@@ -39,6 +39,7 @@ export {
 } from './distributed/update.js';
 export { referenceBackend } from './kernels/reference/index.js';
 export { type BackendOption, resolveBackend } from './kernels/select.js';
+export { continueCompensatedSum, type NeumaierState } from './kernels/summation.js';
 export type {
   AllocatedMatrix,
   BindOptions,

@@ -153,6 +153,7 @@ describe('the entries export the decided names', () => {
     'TableBuilder',
     'availableCores',
     'closePools',
+    'continueCompensatedSum',
     'csvDelimiter',
     'dataFileKind',
     'decodePartial',

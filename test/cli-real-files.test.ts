@@ -8,6 +8,7 @@ import { ELBOW_FLAGS } from '../src/cli/commands/elbow.js';
 import { EVALUATE_FLAGS } from '../src/cli/commands/evaluate.js';
 import { FIT_FLAGS } from '../src/cli/commands/fit.js';
 import { FIT_GEOJSON_FLAGS } from '../src/cli/commands/fit-geojson.js';
+import { INERTIA_FLAGS } from '../src/cli/commands/inertia.js';
 import { MERGE_FLAGS } from '../src/cli/commands/merge.js';
 import { PASS_FLAGS } from '../src/cli/commands/pass.js';
 import { PREDICT_FLAGS } from '../src/cli/commands/predict.js';
@@ -48,6 +49,7 @@ describe('help: every flag the parser accepts is described', () => {
     [['merge'], MERGE_FLAGS],
     [['plan'], PLAN_FLAGS],
     [['update'], UPDATE_FLAGS],
+    [['inertia'], INERTIA_FLAGS],
   ];
   for (const [command, flags] of commands)
     it(`lloyd ${command.join(' ')} --help`, async () => {

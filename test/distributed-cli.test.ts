@@ -174,6 +174,8 @@ describe('a fit driven by lloyd pass / merge / plan / update over file shards', 
           String(s.first),
           '--total-rows',
           String(n),
+          '--distances-out',
+          `distances${i}.npy`,
           '--out',
           `final${i}.bin`,
         ),
@@ -192,6 +194,17 @@ describe('a fit driven by lloyd pass / merge / plan / update over file shards', 
     expect(report.inertia).toBe(distributedInertia(whole.partial));
     expect(report.inertia).toBeCloseTo(km.inertia, 6);
     expect(report.shift).toBe(0);
+
+    // A single fit's inertia, bit for bit: lloyd inertia over the shards' distances in order,
+    // each continuing from the carry the previous printed.
+    let carry: { sum: number; compensation: number; inertia: number } | undefined;
+    for (let i = 0; i < shards.length; i++) {
+      const from = carry ? ['--carry', `${carry.sum},${carry.compensation}`] : [];
+      carry = JSON.parse(await ok(dir, 'inertia', `distances${i}.npy`, ...from));
+    }
+    expect(carry?.inertia).toBe(km.inertia);
+    const all = JSON.parse(await ok(dir, 'inertia', ...shards.map((_, i) => `distances${i}.npy`)));
+    expect(all).toEqual(carry);
   }, 120_000);
 
   it('names the flag or file at fault', async () => {
@@ -248,6 +261,11 @@ describe('a fit driven by lloyd pass / merge / plan / update over file shards', 
       firstRows: [0, 5056, 10112, 15168],
     });
     writeFileSync(join(dir, 'junk.bin'), 'not a partial '.repeat(8));
+    const badCarry = await lloyd(dir, 'inertia', 'x.npy', '--carry', '1,x');
+    expect(badCarry.code).toBe(2);
+    expect(badCarry.stderr).toContain('--carry must be SUM,COMPENSATION');
+    const notDistances = await lloyd(dir, 'inertia', 'x.npy');
+    expect(notDistances.stderr).toMatch(/^lloyd: error: x\.npy: must be one column of distances/);
     const junk = await lloyd(dir, 'merge', 'junk.bin');
     expect(junk.stderr).toMatch(/^lloyd: error: junk\.bin: not a lloyd partial/);
   }, 60_000);

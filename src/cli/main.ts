@@ -5,6 +5,7 @@ import { datasetsCommand } from './commands/datasets.js';
 import { elbowCommand } from './commands/elbow.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { fitCommand } from './commands/fit.js';
+import { inertiaCommand } from './commands/inertia.js';
 import { mergeCommand } from './commands/merge.js';
 import { passCommand } from './commands/pass.js';
 import { predictCommand } from './commands/predict.js';
@@ -22,7 +23,7 @@ commands:
   evaluate --truth F --pred F      contingency matrix, purity, ARI, NMI, V-measure
   datasets                         the bundled datasets (dataset:iris, dataset:mnist, ...)
   report [--out report/]           the k-means tutorial on bundled data, beside scikit-learn
-  blocks, pass, merge, plan, update
+  blocks, pass, merge, plan, update, inertia
                                    a fit over shards, driven by any engine (docs/distributed.md)
 
 options: --help (per command too: lloyd fit --help lists every flag), --version, --debug
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, (args: string[], io: Streams) => Promise<void> | 
   merge: mergeCommand,
   plan: planCommand,
   update: updateCommand,
+  inertia: inertiaCommand,
 };
 
 function version(): string {

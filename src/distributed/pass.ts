@@ -7,6 +7,7 @@ import { ValidationError } from '../errors.js';
 import { sumBlockRows } from '../kernels/blocks.js';
 import { referenceBackend } from '../kernels/reference/index.js';
 import { resolveBackend } from '../kernels/select.js';
+import { continueCompensatedSum } from '../kernels/summation.js';
 import type { BoundKernels, KernelBackend } from '../kernels/types.js';
 import type { Matrix } from '../matrix.js';
 import {
@@ -41,10 +42,14 @@ export interface PassOptions extends ShardOptions {
   previousLabels?: Int32Array;
 }
 
-/** A shard's pass: its partial, and its rows' labels (for the next pass's changed count). */
+/**
+ * A shard's pass: its partial, its rows' labels (for the next pass's changed count), and each
+ * row's squared distance to its centre (the terms of a single fit's inertia, in row order).
+ */
 export interface PassResult {
   partial: PassPartial;
   labels: Int32Array;
+  distances: Float64Array;
 }
 
 /**
@@ -149,18 +154,14 @@ export function partialPass(X: Matrix, options: PassOptions): PassResult {
   // Each block's Neumaier state over its rows in row order, as compensatedWeightedSum runs.
   const inertia = new Float64Array(2 * blocks);
   for (let b = 0; b < blocks; b++) {
-    let sum = 0;
-    let compensation = 0;
-    const end = Math.min(rows, (b + 1) * blockRows);
-    for (let i = b * blockRows; i < end; i++) {
-      const term = distances[i] * weights[i];
-      const t = sum + term;
-      if (Math.abs(sum) >= Math.abs(term)) compensation += sum - t + term;
-      else compensation += term - t + sum;
-      sum = t;
-    }
-    inertia[2 * b] = sum;
-    inertia[2 * b + 1] = compensation;
+    const start = b * blockRows;
+    const end = Math.min(rows, start + blockRows);
+    const block = continueCompensatedSum(
+      distances.subarray(start, end),
+      weights.subarray(start, end),
+    );
+    inertia[2 * b] = block.sum;
+    inertia[2 * b + 1] = block.compensation;
   }
   let changed = rows;
   if (previousLabels) {
@@ -182,7 +183,7 @@ export function partialPass(X: Matrix, options: PassOptions): PassResult {
     farthest: farthestRows(distances, labels, k, options.firstRow),
     relocations: [],
   };
-  return { partial, labels };
+  return { partial, labels, distances };
 }
 
 /** The `count` rows farthest from their centres, farthest first, ties to the lower row. */

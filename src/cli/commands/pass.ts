@@ -1,3 +1,4 @@
+import { encodeNpy } from '../../data/npy.js';
 import { encodePartial } from '../../distributed/format.js';
 import { partialPass, relocationPass } from '../../distributed/pass.js';
 import { ValidationError } from '../../errors.js';
@@ -22,7 +23,7 @@ import type { Streams } from '../io.js';
 import { planCommandOutputs, writeCommandOutputs } from '../outputs.js';
 
 export const PASS_USAGE =
-  'usage: lloyd pass <shard.npy> --first-row R --total-rows N (--centroids C.npy [--labels-in L.npy] [--labels-out L.npy] | --relocate plan.json --labels-in L.npy) [--out part.bin] [--dtype float64|float32] [--threads N]';
+  'usage: lloyd pass <shard.npy> --first-row R --total-rows N (--centroids C.npy [--labels-in L.npy] [--labels-out L.npy] [--distances-out D.npy] | --relocate plan.json --labels-in L.npy) [--out part.bin] [--dtype float64|float32] [--threads N]';
 
 /** Every flag of `lloyd pass`. */
 export const PASS_FLAGS = {
@@ -55,6 +56,11 @@ export const PASS_FLAGS = {
     type: 'string',
     value: 'FILE',
     help: "write the shard's labels to FILE (.npy) for the next pass",
+  },
+  'distances-out': {
+    type: 'string',
+    value: 'FILE',
+    help: "write each row's squared distance to its centre to FILE (.npy), for lloyd inertia",
   },
   out: { type: 'string', value: 'FILE', help: 'write the partial to FILE', default: '-' },
   dtype: READ_FLAGS.dtype,
@@ -116,13 +122,18 @@ export async function passCommand(args: string[], io: Streams): Promise<void> {
       '--relocate needs --labels-in: the labels of the pass planned from',
       PASS_USAGE,
     );
-  if (relocate !== undefined && values['labels-out'] !== undefined)
-    throw new UsageError('--labels-out is for a pass with --centroids', PASS_USAGE);
+  for (const flag of ['labels-out', 'distances-out'] as const)
+    if (relocate !== undefined && values[flag] !== undefined)
+      throw new UsageError(`--${flag} is for a pass with --centroids`, PASS_USAGE);
   const dtype = choiceFlag(values.dtype, '--dtype', ['float64', 'float32'] as const, PASS_USAGE);
   const threads = integerFlag(values.threads, '--threads', PASS_USAGE);
   const targets = planCommandOutputs(
-    { out: values.out ?? '-', 'labels-out': values['labels-out'] },
-    ['out', 'labels-out'],
+    {
+      out: values.out ?? '-',
+      'labels-out': values['labels-out'],
+      'distances-out': values['distances-out'],
+    },
+    ['out', 'labels-out', 'distances-out'],
     [input, centroids, relocate, labelsIn],
     PASS_USAGE,
   );
@@ -144,9 +155,19 @@ export async function passCommand(args: string[], io: Streams): Promise<void> {
         );
       const previousLabels =
         labelsIn === undefined ? undefined : await readLabels(labelsIn, '--labels-in', X.rows);
-      const { partial, labels } = partialPass(X, { ...shard, centres, k, previousLabels });
+      const { partial, labels, distances } = partialPass(X, {
+        ...shard,
+        centres,
+        k,
+        previousLabels,
+      });
       outputs.push({ target: targets.get('out'), data: encodePartial(partial) });
       outputs.push({ target: targets.get('labels-out'), data: encodeLabelsNpy(labels) });
+      // A column of float64: `lloyd inertia` sums them, shard after shard, as a single fit does.
+      outputs.push({
+        target: targets.get('distances-out'),
+        data: encodeNpy({ data: distances, rows: X.rows, cols: 1 }),
+      });
     }
   } catch (error) {
     if (error instanceof ValidationError && FLAG_OF[error.parameter])
