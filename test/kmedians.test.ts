@@ -251,3 +251,103 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
     }
   });
 });
+
+describe.runIf(wasmSimdSupported())("k-medians with Hamerly's L1 bounds", () => {
+  /** Centres in pairs and rows near their midpoints: ties only exact distances can settle. */
+  function nearTies(rows: number, d: number, k: number, seed: number) {
+    let state = seed;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
+    const data = new Float64Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const a = centres[i % k];
+      const b = centres[(i + 1) % k];
+      const nudge = ((i % 5) - 2) * 1e-12;
+      for (let t = 0; t < d; t++) data[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
+    }
+    return { data, centres: Float64Array.from(centres.flat()), next };
+  }
+
+  it('bounded passes give the reference labels pass after pass as centres move, stay and return (near ties, both dtypes, 1 and 2 threads)', () => {
+    const d = 37;
+    const k = 6;
+    const rows = 3000;
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const threads of [1, 2]) {
+        const { data: values, centres, next } = nearTies(rows, d, k, 11);
+        const data = dtype === 'float32' ? Float32Array.from(values) : values;
+        const X: Matrix = { data, rows, cols: d };
+        const ref = referenceBackend.bind(X);
+        const kernels = wasmBackend.bind(X, { threads });
+        const run = kernels.startBounded?.('hamerly', 'manhattan');
+        if (!run) throw new Error('the WebAssembly kernels keep L1 bounds');
+        // Moves: none, tiny, large, one centre alone, and back to the first centres exactly.
+        const steps = [0, 1e-13, 1e-6, 0.5, 0, 3, -1, 1e-9, 0];
+        const labels = new Int32Array(rows).fill(-1);
+        let centers = centres.slice();
+        for (const [pass, step] of steps.entries()) {
+          if (step === -1) centers = centres.slice();
+          else if (pass === 3) centers[2 * d + 5] += step;
+          else centers = centers.map((v) => v + step * (next() - 0.5));
+          const expected = new Int32Array(rows);
+          ref.assign('manhattan', centers, k, expected, new Float64Array(rows));
+          const before = labels.slice();
+          const changes = run.assign(centers, k, labels);
+          const what = `${dtype} ${threads} threads, pass ${pass}`;
+          expect(Array.from(labels), what).toEqual(Array.from(expected));
+          expect(changes, what).toBe(before.filter((l, i) => l !== expected[i]).length);
+        }
+        kernels.release();
+      }
+    }
+  });
+
+  it("Elkan's bounds are refused for L1 distances by the kernels", () => {
+    const X: Matrix = { data: new Float64Array(8), rows: 4, cols: 2 };
+    const kernels = wasmBackend.bind(X);
+    expect(() => kernels.startBounded?.('elkan', 'manhattan')).toThrow(/euclidean distances only/);
+    kernels.release();
+  });
+
+  it('whole fits, property: bounded manhattan is plain manhattan and the reference (dtypes, ties, weights, threads)', () => {
+    fc.assert(
+      fc.property(
+        casesOf(80, 20, 12),
+        fc.constantFrom('none', 'integers', 'tenths' as const),
+        fc.constantFrom(1, 2),
+        fc.nat(),
+        ({ X, k, dtype }, weighting, threads, seed) => {
+          fc.pre(X.rows >= k);
+          const sampleWeight =
+            weighting === 'none'
+              ? undefined
+              : Array.from({ length: X.rows }, (_, i) =>
+                  weighting === 'integers' ? 1 + (i % 3) : 0.1 * (1 + (i % 4)),
+                );
+          const options = {
+            nClusters: k,
+            metric: 'manhattan',
+            randomState: seed,
+            dtype,
+            threads,
+            tol: 0,
+            maxIter: 20,
+          } as const;
+          const a = new KMeans({ ...options, backend: 'reference' }).fit(X, { sampleWeight });
+          const plain = new KMeans({ ...options, backend: 'wasm', algorithm: 'lloyd' });
+          const bounded = new KMeans({ ...options, backend: 'wasm', algorithm: 'hamerly' });
+          for (const b of [plain.fit(X, { sampleWeight }), bounded.fit(X, { sampleWeight })]) {
+            expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+            expect(b.centroids).toEqual(a.centroids);
+            expect(b.inertia).toBe(a.inertia);
+            expect(b.nIter).toBe(a.nIter);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
