@@ -26,6 +26,28 @@ function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64A
   return out;
 }
 
+/**
+ * Each cluster's column values one rank off the middle when sorted (below for even columns,
+ * above for odd ones); clusters without rows keep `start`'s rows.
+ */
+function neighbourGuesses(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
+  const out = start.slice();
+  for (let j = 0; j < k; j++) {
+    const rows: number[] = [];
+    labels.forEach((l, i) => {
+      if (l === j) rows.push(i);
+    });
+    if (rows.length === 0) continue;
+    for (let t = 0; t < X.cols; t++) {
+      const sorted = Float64Array.from(rows.map((i) => X.data[i * X.cols + t])).sort();
+      const mid = sorted.length >> 1;
+      const rank = t % 2 === 0 ? Math.max(0, mid - 1) : Math.min(sorted.length - 1, mid + 1);
+      out[j * X.cols + t] = sorted[rank];
+    }
+  }
+  return out;
+}
+
 /** Values with many ties and both zeros; continuous values beside them. */
 const valueArb = fc.oneof(
   fc.constantFrom(0, -0, 1, -1, 2.5, 3),
@@ -56,8 +78,9 @@ const casesOf = (maxRows: number, maxCols: number, maxK: number) =>
         labels: fc
           .array(fc.integer({ min: 0, max: k - 1 }), { minLength: rows, maxLength: rows })
           .map((l) => Int32Array.from(l)),
-        // Guesses: sometimes the true medians (the counting check's path), else values or noise.
-        guess: fc.constantFrom('medians', 'values', 'noise' as const),
+        // Guesses: sometimes the true medians (the counting check's path), their sorted
+        // neighbours one rank off (the neighbour check's path), else values or noise.
+        guess: fc.constantFrom('medians', 'neighbours', 'values', 'noise' as const),
       }),
     );
 
@@ -78,9 +101,11 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
           const start =
             guess === 'medians'
               ? expected.slice()
-              : guess === 'values'
-                ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
-                : noise.slice();
+              : guess === 'neighbours'
+                ? neighbourGuesses(X, labels, k, noise)
+                : guess === 'values'
+                  ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
+                  : noise.slice();
           const kernels = wasmBackend.bind(X);
           try {
             const got = start.slice();

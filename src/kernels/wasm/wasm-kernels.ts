@@ -373,10 +373,10 @@ export class WasmKernels implements BoundKernels {
     const outAt = offsetsAt + align((k + 1) * 4);
     const workAt = outAt + align(k * cols * 8);
     // Bands of 64 bytes a row (assembly/medians.ts): a row's band, then two columns of n values,
-    // 64 bytes of lanes and 256 of a pivot's sample, a thread.
+    // 96 bytes of lanes and 256 of a pivot's sample, a thread.
     const threads = this.runtime.threads;
     const bandCols = 64 / valueBytes;
-    const stride = align(rows * 64 + 2 * align(rows * valueBytes) + 64 + 256);
+    const stride = align(rows * 64 + 2 * align(rows * valueBytes) + 96 + 256);
     this.runtime.reserve(workAt + threads * stride);
     const offsets = new Int32Array(k + 1);
     for (let i = 0; i < rows; i++) offsets[labels[i] + 1]++;
