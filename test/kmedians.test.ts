@@ -330,6 +330,26 @@ describe.runIf(wasmSimdSupported())("k-medians with Hamerly's L1 bounds", () => 
     }
   });
 
+  it('a centre as near as the nearest bounds the others by 0, so it can take the row later (both dtypes)', () => {
+    // Rows on two equal centres: the first takes them, the second's score bounds nothing (its
+    // lower bound is 0, not left out), and once the first moves off the second takes them.
+    for (const dtype of ['float64', 'float32'] as const) {
+      const values = [1, 2, 3, 1, 2, 3, 5, 5, 5, 1, 2, 4];
+      const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+      const X: Matrix = { data, rows: 4, cols: 3 };
+      const kernels = wasmBackend.bind(X);
+      const run = kernels.startBounded?.('hamerly', 'manhattan');
+      if (!run) throw new Error('the WebAssembly kernels keep L1 bounds');
+      const labels = new Int32Array(4);
+      run.assign(Float64Array.from([1, 2, 3, 1, 2, 3, 5, 5, 5]), 3, labels);
+      expect(Array.from(labels), dtype).toEqual([0, 0, 2, 0]);
+      const changes = run.assign(Float64Array.from([1.5, 2, 3, 1, 2, 3, 5, 5, 5]), 3, labels);
+      expect(Array.from(labels), dtype).toEqual([1, 1, 2, 1]);
+      expect(changes, dtype).toBe(3);
+      kernels.release();
+    }
+  });
+
   it("Elkan's bounds are refused for L1 distances by the kernels", () => {
     const X: Matrix = { data: new Float64Array(8), rows: 4, cols: 2 };
     const kernels = wasmBackend.bind(X);

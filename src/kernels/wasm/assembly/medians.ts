@@ -124,14 +124,15 @@ const SAMPLE_MARGIN = 3;
  * The value of rank `rank` among a column's values sorted, where the counts against a guess tell
  * it: `below` values are less than the guess, `equal` equal to it (`minus` of all are -0),
  * `belowMax` the greatest below it and `aboveMin` the least above it; NaN where they do not.
+ * WebAssembly's min and max order -0 below +0, as sorting does, so a zero next to the guess has
+ * its sorted sign: the greatest of the zeros below is +0 if there is one, the least above -0.
  */
 @inline function rankValue(rank: i32, guess: f64, below: i32, equal: i32, minus: i32, belowMax: f64, aboveMin: f64): f64 {
   if (rank >= below && rank < below + equal) {
     if (guess != 0) return guess;
     return rank < below + minus ? -0.0 : 0.0;
   }
-  const value = rank == below - 1 ? belowMax : rank == below + equal ? aboveMin : NaN;
-  return value != 0 ? value : NaN;
+  return rank == below - 1 ? belowMax : rank == below + equal ? aboveMin : NaN;
 }
 
 /** Bytes of a band of one row in a thread's work area: 16 float32 or 8 float64 values. */
@@ -246,8 +247,7 @@ const BAND_BYTES: usize = 64;
           // The middle values where the counts tell them: the guess for ranks in its equal part
           // (zeros signed from the counts: sorted, the negatives, -0, +0), the greatest value
           // below it for the rank just before, the least above it for the rank just after.
-          // Anything else (and a zero next to the guess, whose sign the counts cannot tell) NaN:
-          // selected instead.
+          // Anything else NaN: selected instead.
           const a = rankValue(first, guess, below, equal, minus, belowMax, aboveMin);
           const b = odd ? a : rankValue(mid, guess, below, equal, minus, belowMax, aboveMin);
           if (a == a && b == b) {
