@@ -115,6 +115,15 @@ export const CASES: BenchCase[] = [
     load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
   },
   {
+    name: 'fashion-60k k=256 manhattan',
+    k: 256,
+    cols: 784,
+    iterations: 3,
+    peers: false,
+    metric: 'manhattan',
+    load: async (dtype, allocate) => (await loadDataset('fashion-mnist', { dtype, allocate })).X,
+  },
+  {
     name: 'blobs-1M x16 k=64',
     k: 64,
     cols: 16,

@@ -180,7 +180,9 @@ for (const bench of cases) {
     // X read from its file on every pass instead of held (openRows), beside the fits of X in memory.
     if (bench.file) lloyd('lloyd-streamed', cores);
     if (bench.metric !== undefined && bench.metric !== 'euclidean') {
-      // k-medians and spherical k-means: lloyd's plain rows, beside the euclidean case's.
+      // k-medians and spherical k-means: lloyd's plain rows, beside the euclidean case's, and
+      // k-medians with Hamerly's L1 bounds.
+      if (bench.metric === 'manhattan') lloyd('lloyd-hamerly', cores);
       runRounds(jobs, (job, result) => record(bench.name, dtype, job, result));
       continue;
     }

@@ -110,4 +110,16 @@ describe("'auto' algorithm", () => {
     expect(boundsForFit('auto', 32, 10_000_000, 64, 'float32')).toBe('hamerly');
     expect(boundsForFit('auto', 32, 1_000_000, 64, 'float32')).toBe('elkan');
   });
+
+  it("keeps Hamerly's L1 bounds for manhattan from k = 8, for 'hamerly' and 'elkan' too, none for 'lloyd'", () => {
+    const l1 = (algorithm: 'auto' | 'lloyd' | 'hamerly' | 'elkan', k: number) =>
+      boundsForFit(algorithm, k, 60_000, 784, 'float32', 'wasm', 'manhattan');
+    expect(l1('auto', 7)).toBeUndefined();
+    expect(l1('auto', 8)).toBe('hamerly');
+    expect(l1('auto', 256)).toBe('hamerly');
+    expect(l1('elkan', 256)).toBe('hamerly');
+    expect(l1('hamerly', 2)).toBe('hamerly');
+    expect(l1('lloyd', 256)).toBeUndefined();
+    expect(boundsForFit('auto', 64, 60_000, 784, 'float32', 'native', 'manhattan')).toBe('hamerly');
+  });
 });

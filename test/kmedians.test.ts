@@ -26,6 +26,28 @@ function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64A
   return out;
 }
 
+/**
+ * Each cluster's column values one rank off the middle when sorted (below for even columns,
+ * above for odd ones); clusters without rows keep `start`'s rows.
+ */
+function neighbourGuesses(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
+  const out = start.slice();
+  for (let j = 0; j < k; j++) {
+    const rows: number[] = [];
+    labels.forEach((l, i) => {
+      if (l === j) rows.push(i);
+    });
+    if (rows.length === 0) continue;
+    for (let t = 0; t < X.cols; t++) {
+      const sorted = Float64Array.from(rows.map((i) => X.data[i * X.cols + t])).sort();
+      const mid = sorted.length >> 1;
+      const rank = t % 2 === 0 ? Math.max(0, mid - 1) : Math.min(sorted.length - 1, mid + 1);
+      out[j * X.cols + t] = sorted[rank];
+    }
+  }
+  return out;
+}
+
 /** Values with many ties and both zeros; continuous values beside them. */
 const valueArb = fc.oneof(
   fc.constantFrom(0, -0, 1, -1, 2.5, 3),
@@ -56,8 +78,9 @@ const casesOf = (maxRows: number, maxCols: number, maxK: number) =>
         labels: fc
           .array(fc.integer({ min: 0, max: k - 1 }), { minLength: rows, maxLength: rows })
           .map((l) => Int32Array.from(l)),
-        // Guesses: sometimes the true medians (the counting check's path), else values or noise.
-        guess: fc.constantFrom('medians', 'values', 'noise' as const),
+        // Guesses: sometimes the true medians (the counting check's path), their sorted
+        // neighbours one rank off (the neighbour check's path), else values or noise.
+        guess: fc.constantFrom('medians', 'neighbours', 'values', 'noise' as const),
       }),
     );
 
@@ -78,9 +101,11 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
           const start =
             guess === 'medians'
               ? expected.slice()
-              : guess === 'values'
-                ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
-                : noise.slice();
+              : guess === 'neighbours'
+                ? neighbourGuesses(X, labels, k, noise)
+                : guess === 'values'
+                  ? Float64Array.from({ length: k * d }, (_, i) => X.data[i % X.data.length])
+                  : noise.slice();
           const kernels = wasmBackend.bind(X);
           try {
             const got = start.slice();
@@ -249,5 +274,125 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
         kernels.release();
       }
     }
+  });
+});
+
+describe.runIf(wasmSimdSupported())("k-medians with Hamerly's L1 bounds", () => {
+  /** Centres in pairs and rows near their midpoints: ties only exact distances can settle. */
+  function nearTies(rows: number, d: number, k: number, seed: number) {
+    let state = seed;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
+    const data = new Float64Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const a = centres[i % k];
+      const b = centres[(i + 1) % k];
+      const nudge = ((i % 5) - 2) * 1e-12;
+      for (let t = 0; t < d; t++) data[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
+    }
+    return { data, centres: Float64Array.from(centres.flat()), next };
+  }
+
+  it('bounded passes give the reference labels pass after pass as centres move, stay and return (near ties, both dtypes, 1 and 2 threads)', () => {
+    const d = 37;
+    const k = 6;
+    const rows = 3000;
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const threads of [1, 2]) {
+        const { data: values, centres, next } = nearTies(rows, d, k, 11);
+        const data = dtype === 'float32' ? Float32Array.from(values) : values;
+        const X: Matrix = { data, rows, cols: d };
+        const ref = referenceBackend.bind(X);
+        const kernels = wasmBackend.bind(X, { threads });
+        const run = kernels.startBounded?.('hamerly', 'manhattan');
+        if (!run) throw new Error('the WebAssembly kernels keep L1 bounds');
+        // Moves: none, tiny, large, one centre alone, and back to the first centres exactly.
+        const steps = [0, 1e-13, 1e-6, 0.5, 0, 3, -1, 1e-9, 0];
+        const labels = new Int32Array(rows).fill(-1);
+        let centers = centres.slice();
+        for (const [pass, step] of steps.entries()) {
+          if (step === -1) centers = centres.slice();
+          else if (pass === 3) centers[2 * d + 5] += step;
+          else centers = centers.map((v) => v + step * (next() - 0.5));
+          const expected = new Int32Array(rows);
+          ref.assign('manhattan', centers, k, expected, new Float64Array(rows));
+          const before = labels.slice();
+          const changes = run.assign(centers, k, labels);
+          const what = `${dtype} ${threads} threads, pass ${pass}`;
+          expect(Array.from(labels), what).toEqual(Array.from(expected));
+          expect(changes, what).toBe(before.filter((l, i) => l !== expected[i]).length);
+        }
+        kernels.release();
+      }
+    }
+  });
+
+  it('a centre as near as the nearest bounds the others by 0, so it can take the row later (both dtypes)', () => {
+    // Rows on two equal centres: the first takes them, the second's score bounds nothing (its
+    // lower bound is 0, not left out), and once the first moves off the second takes them.
+    for (const dtype of ['float64', 'float32'] as const) {
+      const values = [1, 2, 3, 1, 2, 3, 5, 5, 5, 1, 2, 4];
+      const data = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+      const X: Matrix = { data, rows: 4, cols: 3 };
+      const kernels = wasmBackend.bind(X);
+      const run = kernels.startBounded?.('hamerly', 'manhattan');
+      if (!run) throw new Error('the WebAssembly kernels keep L1 bounds');
+      const labels = new Int32Array(4);
+      run.assign(Float64Array.from([1, 2, 3, 1, 2, 3, 5, 5, 5]), 3, labels);
+      expect(Array.from(labels), dtype).toEqual([0, 0, 2, 0]);
+      const changes = run.assign(Float64Array.from([1.5, 2, 3, 1, 2, 3, 5, 5, 5]), 3, labels);
+      expect(Array.from(labels), dtype).toEqual([1, 1, 2, 1]);
+      expect(changes, dtype).toBe(3);
+      kernels.release();
+    }
+  });
+
+  it("Elkan's bounds are refused for L1 distances by the kernels", () => {
+    const X: Matrix = { data: new Float64Array(8), rows: 4, cols: 2 };
+    const kernels = wasmBackend.bind(X);
+    expect(() => kernels.startBounded?.('elkan', 'manhattan')).toThrow(/euclidean distances only/);
+    kernels.release();
+  });
+
+  it('whole fits, property: bounded manhattan is plain manhattan and the reference (dtypes, ties, weights, threads)', () => {
+    fc.assert(
+      fc.property(
+        casesOf(80, 20, 12),
+        fc.constantFrom('none', 'integers', 'tenths' as const),
+        fc.constantFrom(1, 2),
+        fc.nat(),
+        ({ X, k, dtype }, weighting, threads, seed) => {
+          fc.pre(X.rows >= k);
+          const sampleWeight =
+            weighting === 'none'
+              ? undefined
+              : Array.from({ length: X.rows }, (_, i) =>
+                  weighting === 'integers' ? 1 + (i % 3) : 0.1 * (1 + (i % 4)),
+                );
+          const options = {
+            nClusters: k,
+            metric: 'manhattan',
+            randomState: seed,
+            dtype,
+            threads,
+            tol: 0,
+            maxIter: 20,
+          } as const;
+          const a = new KMeans({ ...options, backend: 'reference' }).fit(X, { sampleWeight });
+          const plain = new KMeans({ ...options, backend: 'wasm', algorithm: 'lloyd' });
+          const bounded = new KMeans({ ...options, backend: 'wasm', algorithm: 'hamerly' });
+          for (const b of [plain.fit(X, { sampleWeight }), bounded.fit(X, { sampleWeight })]) {
+            expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+            expect(b.centroids).toEqual(a.centroids);
+            expect(b.inertia).toBe(a.inertia);
+            expect(b.nIter).toBe(a.nIter);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -165,9 +165,11 @@ export interface BoundKernels {
   /**
    * Optional: starts a run of bounded passes (Hamerly's or Elkan's bounds), `assignAndSum` that
    * skips most rows or distances with exactly a full scan's labels. Starting a run ends the one
-   * before it on these kernels (the bounds live in the backend).
+   * before it on these kernels (the bounds live in the backend). `kind` (default 'sqeuclidean'):
+   * the distance the bounds are on; 'manhattan' runs Hamerly's bounds only, and only `assign`
+   * and `finalAssign` (k-medians' passes need labels alone).
    */
-  startBounded?(method: BoundsMethod): BoundedRun;
+  startBounded?(method: BoundsMethod, kind?: DistanceKind): BoundedRun;
   /** Frees what `bind` took; the bound object must not be used afterwards. */
   release(): void;
 }
@@ -198,4 +200,10 @@ export interface BoundedRun {
    * the sums: a run's final assignment. The bounds still hold, so most rows are skipped.
    */
   finalAssign(centers: Float64Array, k: number, labels: Int32Array): void;
+  /**
+   * The labels of a full assignment to `centers` into `labels`, without the sums (a pass of a
+   * run whose update reads no sums: k-medians'). Returns how many labels changed (against the
+   * `labels` passed in; the first pass's too).
+   */
+  assign(centers: Float64Array, k: number, labels: Int32Array): number;
 }

@@ -145,7 +145,15 @@ export class KMeans {
     // Bounds only where the bound kernels keep them (the small-data kernels do not): asking
     // the backend's name would otherwise resolve what 'auto' keeps for large data.
     const bounds = kernels.startBounded
-      ? boundsForFit(opts.algorithm, k, data.rows, data.cols, opts.dtype, opts.backend.name)
+      ? boundsForFit(
+          opts.algorithm,
+          k,
+          data.rows,
+          data.cols,
+          opts.dtype,
+          opts.backend.name,
+          opts.metric.distance,
+        )
       : undefined;
     const restarts = restartsFor(opts);
     let best: LloydResult | undefined;

@@ -1,5 +1,5 @@
 import { compensatedWeightedSum } from '../kernels/summation.js';
-import type { BoundKernels, BoundsMethod } from '../kernels/types.js';
+import type { BoundedRun, BoundKernels, BoundsMethod } from '../kernels/types.js';
 import type { Matrix } from '../matrix.js';
 import type { RowSource } from '../row-source.js';
 import type { MetricStrategy } from './metric-strategies.js';
@@ -70,9 +70,9 @@ export function runLloyd(run: LloydRun): LloydResult {
     metric.usesSums && metric.distance === 'sqeuclidean' && kernels.assignAndSum !== undefined;
   const sums = fused ? new Float64Array(k * cols) : undefined;
   const clusterWeights = fused ? new Float64Array(k) : undefined;
-  // Every pass keeps bounds (Hamerly's or Elkan's) for the next one, in a run of its own.
-  const bounded =
-    sums !== undefined && run.bounds !== undefined ? kernels.startBounded?.(run.bounds) : undefined;
+  // Every pass keeps bounds (Hamerly's or Elkan's) for the next one, in a run of its own: with
+  // the sums for squared euclidean distances, labels alone for L1 (whose update reads no sums).
+  const bounded = run.bounds !== undefined ? startBounds(run, sums !== undefined) : undefined;
   // Strict convergence: a pass changed no label. Bounded passes count their changes; otherwise
   // the labels are compared with the last pass's.
   const previousLabels = bounded ? undefined : new Int32Array(n).fill(-1);
@@ -87,6 +87,9 @@ export function runLloyd(run: LloydRun): LloydResult {
     if (bounded && sums && clusterWeights) {
       haveDistances = false;
       changes = bounded.pass(centers, k, weights, labels, sums, clusterWeights);
+    } else if (bounded) {
+      haveDistances = false;
+      changes = bounded.assign(centers, k, labels);
     } else if (sums && clusterWeights && kernels.assignAndSum) {
       haveDistances = onIteration !== undefined;
       kernels.assignAndSum(
@@ -166,6 +169,19 @@ export function runLloyd(run: LloydRun): LloydResult {
   };
   const inertia = inertiaOf(run, centers, labels, finalRowDistances, finalDistances);
   return { labels, centers, inertia, nIter: iteration, converged, stopped };
+}
+
+/**
+ * The bounded run a Lloyd run keeps, where its kernels can: squared euclidean bounds for a fused
+ * run (`fused`: its passes make the sums), L1 bounds for a manhattan run (Hamerly's only).
+ */
+function startBounds(run: LloydRun, fused: boolean): BoundedRun | undefined {
+  const { kernels, metric, bounds } = run;
+  if (bounds === undefined) return undefined;
+  if (fused) return kernels.startBounded?.(bounds);
+  if (metric.distance === 'manhattan' && bounds === 'hamerly')
+    return kernels.startBounded?.(bounds, 'manhattan');
+  return undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describeValue, positiveInteger, ValidationError } from '../errors.js';
 import { paddedClusters } from '../kernels/blocks.js';
 import { type BackendOption, resolveBackend } from '../kernels/select.js';
-import type { BoundsMethod, KernelBackend } from '../kernels/types.js';
+import type { BoundsMethod, DistanceKind, KernelBackend } from '../kernels/types.js';
 import { checkDType, type DType } from '../matrix.js';
 import { availableCores } from '../parallel/pool.js';
 import { checkSeed } from '../random.js';
@@ -70,7 +70,8 @@ export interface KMeansOptions {
    * 'elkan' Elkan's (n x k float32 lower bounds: more memory, fewer distances) to skip most of
    * them, with exactly the same result. 'auto' (default) uses Hamerly's bounds from k >= 8, and
    * Elkan's from k >= 32 where they take at most half of X's bytes (k <= d / 2 in float32, k <= d
-   * in float64); pass 'hamerly' to keep the working memory O(n + k·d). 'optimal-1d' (X of one
+   * in float64); pass 'hamerly' to keep the working memory O(n + k·d). With metric 'manhattan'
+   * the bounds are Hamerly's on L1 distances ('elkan' keeps them too; 'auto' from k >= 8). 'optimal-1d' (X of one
    * column, euclidean) solves k-means exactly by dynamic programming (Ckmeans.1d.dp) instead of
    * iterating: the least inertia of any clustering, clusters numbered by ascending centre.
    */
@@ -195,7 +196,10 @@ const ELKAN_AUTO_MAX_BYTES = 2.5 * 2 ** 30;
  * and Elkan's from k >= 32 where their n x k float32 lower bounds (k padded to four) take at most
  * half of X's bytes, X being `rows` x `cols` values in `dtype`, and X and the bounds together fit
  * in ELKAN_AUTO_MAX_BYTES (else Hamerly's, whose bounds are O(n)); none for 'auto' on the
- * `backend` named 'native' from k x d = NATIVE_PLAIN_FROM_WORK.
+ * `backend` named 'native' from k x d = NATIVE_PLAIN_FROM_WORK. For L1 distances (`distance`
+ * 'manhattan') the kernels keep Hamerly's bounds only: 'hamerly' and 'elkan' keep them, and
+ * 'auto' from k >= 8 (a bounded L1 pass costs a plain one at most, plus one exact distance a
+ * row: see docs/performance.md).
  */
 export function boundsForFit(
   algorithm: AlgorithmName,
@@ -204,7 +208,14 @@ export function boundsForFit(
   cols: number,
   dtype: DType,
   backend?: string,
+  distance: DistanceKind = 'sqeuclidean',
 ): BoundsMethod | undefined {
+  if (distance === 'manhattan')
+    return algorithm === 'hamerly' ||
+      algorithm === 'elkan' ||
+      (algorithm === 'auto' && k >= HAMERLY_FROM_K)
+      ? 'hamerly'
+      : undefined;
   if (algorithm === 'hamerly' || algorithm === 'elkan') return algorithm;
   if (algorithm !== 'auto' || k < HAMERLY_FROM_K) return undefined;
   // The bounded passes stay WebAssembly on the native backend, whose plain pass outruns them

@@ -1,13 +1,14 @@
 /**
  * A run of bounded passes on the WebAssembly kernels (BoundedRun in types.ts): Hamerly's or
- * Elkan's bounds, kept in the kernels memory between passes. Each pass measures how far each
+ * Elkan's bounds on euclidean distances, or Hamerly's on L1 distances (k-medians: labels only),
+ * kept in the kernels memory between passes. Each pass measures how far each
  * centre moved since the last one (the bounds are lowered by it), lays out the centre gaps the
  * bounds are tested against, and chooses how the block sums are made: late in a run few labels
  * change, and a pass then redoes only the sums of the blocks and clusters that changed.
  */
 
 import { paddedClusters } from '../blocks.js';
-import type { BoundedRun, BoundsMethod } from '../types.js';
+import type { BoundedRun, BoundsMethod, DistanceKind } from '../types.js';
 import { nearListLength } from './layout.js';
 import type { WasmKernels } from './wasm-kernels.js';
 import { WORK_PER_CALL } from './wasm-matrix.js';
@@ -35,6 +36,22 @@ function squaredGap(A: Float64Array, a: number, B: Float64Array, b: number, d: n
   return s;
 }
 
+/** L1 distance between centre a of `A` and centre b of `B`. */
+function l1Gap(A: Float64Array, a: number, B: Float64Array, b: number, d: number): number {
+  let s = 0;
+  for (let t = 0; t < d; t++) s += Math.abs(A[a * d + t] - B[b * d + t]);
+  return s;
+}
+
+/**
+ * The L1 bounds' rounding allowance, relative to the values compared (assembly/l1-bounds.ts):
+ * each is a float64 sum of non-negative terms, within (d + passes) · 2^-52 of its size; 1e-9
+ * covers a million columns over thousands of passes, and wider rows get their own.
+ */
+function l1BoundSlack(d: number): number {
+  return Math.max(1e-9, (d + 16) * 2 ** -44);
+}
+
 /** Where the sums of a pass go: the caller's arrays, for these weights. */
 interface SumsTarget {
   weights: Float64Array;
@@ -56,10 +73,15 @@ export class WasmBoundedRun implements BoundedRun {
   /** How many labels the previous pass changed. */
   private lastChanges = Number.POSITIVE_INFINITY;
 
+  /** `distance`: the bounds' distance; 'manhattan' keeps Hamerly's bounds only (labels only). */
   constructor(
     private readonly kernels: WasmKernels,
     readonly method: BoundsMethod,
-  ) {}
+    readonly distance: DistanceKind = 'sqeuclidean',
+  ) {
+    if (distance === 'manhattan' && method !== 'hamerly')
+      throw new Error(`lloyd: ${method}'s bounds are kept for euclidean distances only`);
+  }
 
   pass(
     centers: Float64Array,
@@ -73,7 +95,52 @@ export class WasmBoundedRun implements BoundedRun {
   }
 
   finalAssign(centers: Float64Array, k: number, labels: Int32Array): void {
-    this.boundedPass(centers, k, labels, undefined);
+    this.assign(centers, k, labels);
+  }
+
+  assign(centers: Float64Array, k: number, labels: Int32Array): number {
+    if (this.distance === 'manhattan') return this.l1Pass(centers, k, labels);
+    return this.boundedPass(centers, k, labels, undefined);
+  }
+
+  /**
+   * A pass with Hamerly's bounds on L1 distances: the labels of a full L1 scan, ties included
+   * (assembly/l1-bounds.ts). Returns how many labels changed.
+   */
+  private l1Pass(centers: Float64Array, k: number, labels: Int32Array): number {
+    const { kernels } = this;
+    if (!kernels.isCurrentRun(this))
+      throw new Error('lloyd: this bounded run was ended by a newer one on the same kernels');
+    const d = kernels.cols;
+    const previous = this.previousCenters;
+    const restart = !previous || previous.length !== k * d;
+    const scan = kernels.loadL1Scan(centers, k);
+    const room = kernels.room();
+    const buffers = kernels.matrix.buffers;
+    const moves = this.measureMoves(centers, k, restart ? undefined : previous);
+    kernels.runtime.run('l1NearCentresF64', k, Math.max(1, Math.floor(WORK_PER_CALL / (k * d))), {
+      centres64: room.centres64,
+      d,
+      k,
+      half: room.half,
+    });
+    kernels.view(Int32Array, buffers.labels, kernels.rows).set(labels);
+    const changes = kernels.run(kernels.f32 ? 'l1HamerlyF32' : 'l1HamerlyF64', k * d, {
+      ...scan,
+      labels: buffers.labels,
+      upper: buffers.upper,
+      lower: buffers.lower,
+      half: room.half,
+      move: room.move,
+      largestMove: moves.largest,
+      secondMove: moves.second,
+      mostMoved: moves.most,
+      boundSlack: l1BoundSlack(d),
+      reset: restart ? 1 : 0,
+    });
+    labels.set(kernels.view(Int32Array, buffers.labels, kernels.rows));
+    this.previousCenters = centers.slice(0, k * d);
+    return changes;
   }
 
   /**
@@ -176,7 +243,11 @@ export class WasmBoundedRun implements BoundedRun {
     const move = kernels.view(Float64Array, kernels.room().move, k);
     const moves: Moves = { largest: 0, second: 0, most: -1 };
     for (let j = 0; j < k; j++) {
-      const moved = previous ? Math.sqrt(squaredGap(centers, j, previous, j, d)) : 0;
+      const moved = !previous
+        ? 0
+        : this.distance === 'manhattan'
+          ? l1Gap(centers, j, previous, j, d)
+          : Math.sqrt(squaredGap(centers, j, previous, j, d));
       move[j] = moved;
       if (moved > moves.largest) {
         moves.second = moves.largest;

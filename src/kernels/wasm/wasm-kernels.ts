@@ -54,6 +54,12 @@ export type ScanFrame = Pick<
   | 'panelK'
 >;
 
+/** The frame fields every L1 scan reads: X, the centres as last loaded, their L1 norms. */
+export type L1ScanFrame = Pick<
+  FrameArgs<'l1AssignF32'>,
+  'x' | 'd' | 'centres32' | 'centres64' | 'centreNorms' | 'k' | 'margin'
+>;
+
 /**
  * The passes over a matrix bound in a kernels memory: it loads centres, lays out the buffers
  * that depend on k, writes each pass's frame and runs it; the kernels compute. Bounded passes
@@ -193,12 +199,12 @@ export class WasmKernels implements BoundKernels {
     this.reduceSums(blocks, k, sums, clusterWeights, continued);
   }
 
-  startBounded(method: BoundsMethod): BoundedRun {
+  startBounded(method: BoundsMethod, kind: DistanceKind = 'sqeuclidean'): BoundedRun {
     if (method === 'elkan' && !this.elkanRoom) {
       this.elkanRoom = true;
       this.centreRoom = undefined; // lay out again, with room for Elkan's bounds
     }
-    this.boundedRun = new WasmBoundedRun(this, method);
+    this.boundedRun = new WasmBoundedRun(this, method, kind);
     return this.boundedRun;
   }
 
@@ -258,21 +264,32 @@ export class WasmKernels implements BoundKernels {
     distances: Float64Array,
   ): void {
     const rows = this.matrix.buffers;
+    this.run(this.f32 ? 'l1AssignF32' : 'l1AssignF64', k * this.cols, {
+      ...this.loadL1Scan(centers, k),
+      labels: rows.labels,
+      distances: rows.distances,
+    });
+    labels.set(this.view(Int32Array, rows.labels, this.rows));
+    distances.set(this.view(Float64Array, rows.distances, this.rows));
+  }
+
+  /**
+   * Copies centres in for the float32 L1 scan (loadCentresL1) and returns the frame fields every
+   * L1 scan reads: X, d, the centres (float32 and float64), their L1 norms, k and the scan's
+   * rounding margin (assembly/l1.ts: l1ScanRow).
+   */
+  loadL1Scan(centers: Float64Array, k: number): L1ScanFrame {
     this.loadCentresL1(centers, k);
     const room = this.room();
-    this.run(this.f32 ? 'l1AssignF32' : 'l1AssignF64', k * this.cols, {
-      x: rows.x,
+    return {
+      x: this.matrix.buffers.x,
       d: this.cols,
       centres32: room.centres32,
       centres64: room.centres64,
       centreNorms: room.centreNorms,
       k,
       margin: (this.cols + 16) * 2 ** -22,
-      labels: rows.labels,
-      distances: rows.distances,
-    });
-    labels.set(this.view(Int32Array, rows.labels, this.rows));
-    distances.set(this.view(Float64Array, rows.distances, this.rows));
+    };
   }
 
   /**
@@ -356,10 +373,10 @@ export class WasmKernels implements BoundKernels {
     const outAt = offsetsAt + align((k + 1) * 4);
     const workAt = outAt + align(k * cols * 8);
     // Bands of 64 bytes a row (assembly/medians.ts): a row's band, then two columns of n values,
-    // 64 bytes of lanes and 256 of a pivot's sample, a thread.
+    // 96 bytes of lanes and 256 of a pivot's sample, a thread.
     const threads = this.runtime.threads;
     const bandCols = 64 / valueBytes;
-    const stride = align(rows * 64 + 2 * align(rows * valueBytes) + 64 + 256);
+    const stride = align(rows * 64 + 2 * align(rows * valueBytes) + 96 + 256);
     this.runtime.reserve(workAt + threads * stride);
     const offsets = new Int32Array(k + 1);
     for (let i = 0; i < rows; i++) offsets[labels[i] + 1]++;
@@ -599,13 +616,17 @@ export class WasmKernels implements BoundKernels {
     return this.runtime.run(kernel, this.rows, this.blockRows, frame, callRows);
   }
 
-  private run<K extends Parameters<KernelRuntime['run']>[0]>(
+  /**
+   * Runs a kernel over every row in chunks of about WORK_PER_CALL; returns what the chunks
+   * return, summed (a bounded pass's label changes).
+   */
+  run<K extends Parameters<KernelRuntime['run']>[0]>(
     kernel: K,
     workPerRow: number,
     frame: FrameArgs<K>,
-  ): void {
+  ): number {
     const chunkRows = Math.max(16, Math.floor(WORK_PER_CALL / Math.max(1, workPerRow)));
-    this.runtime.run(kernel, this.rows, chunkRows, frame);
+    return this.runtime.run(kernel, this.rows, chunkRows, frame);
   }
 
   /**

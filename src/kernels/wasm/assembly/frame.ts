@@ -20,6 +20,8 @@ export const FRAME_ADDRESS: usize = 1024;
   largestMove: f64;
   /** The second largest move. */
   secondMove: f64;
+  /** L1 bounds' rounding allowance, relative to the bounds compared (l1-bounds.ts). */
+  boundSlack: f64;
 
   // pointers and 32-bit integers
   /** X: rows x d values of the pass's type. */

@@ -1,6 +1,7 @@
 // Distances between centres, for the bounds: Elkan's every pair, Hamerly's nearest others.
 
 import { squaredDistance } from './distances';
+import { l1Distance } from './l1';
 
 /**
  * Centre-to-centre half distances for Elkan's bounds: for the centres a in [start, end),
@@ -38,11 +39,12 @@ import { squaredDistance } from './distances';
  * `m` nearest other centres (m < k; 0: none), nearest first: their indices into
  * order[a * m + q] (i32) and their half gaps into sortedHalf[a * m + q]. Hamerly's passes read a
  * row's centre's list to find the few centres that can be nearer than it (see scanNear).
- * `scratch` holds the k − 1 gaps and their indices, as a heap the m are taken from.
+ * `scratch` holds the k − 1 gaps and their indices, as a heap the m are taken from. With `l1`
+ * the gaps are L1 distances (k-medians' bounds), else euclidean.
  */
 @inline export function nearCentres(
   c64: usize, start: i32, end: i32, d: i32, k: i32, m: i32,
-  order: usize, sortedHalf: usize, half: usize, scratch: usize,
+  order: usize, sortedHalf: usize, half: usize, scratch: usize, l1: bool = false,
 ): void {
   const rowBytes = <usize>d * 8;
   const values = scratch;
@@ -53,7 +55,8 @@ import { squaredDistance } from './distances';
     let nearest = Infinity;
     for (let b = 0; b < k; b++) {
       if (b == a) continue;
-      const gap = Math.sqrt(squaredDistance<f64>(ca, c64 + <usize>b * rowBytes, d)) / 2;
+      const cb = c64 + <usize>b * rowBytes;
+      const gap = (l1 ? l1Distance<f64>(ca, cb, d) : Math.sqrt(squaredDistance<f64>(ca, cb, d))) / 2;
       store<f64>(values + <usize>count * 8, gap);
       store<i32>(ids + <usize>count * 4, b);
       count++;

@@ -17,6 +17,7 @@
 //   hamerly.ts    Hamerly's bounded pass
 //   elkan.ts      Elkan's bounded pass
 //   l1.ts         L1 distances (k-medians): assignment, assigned distances, every distance
+//   l1-bounds.ts  Hamerly's bounded pass for L1 distances
 //   medians.ts    k-medians' update: the clusters' column medians by selection
 //   gaps.ts       distances between centres, for the bounds
 //   checks.ts     checks over values computed anyway
@@ -36,6 +37,7 @@ import { Frame } from './frame';
 import { centreGaps, nearCentres, nearestGaps } from './gaps';
 import { hamerly } from './hamerly';
 import { l1AssignedDistances, l1AssignScan, l1Pairwise } from './l1';
+import { l1Hamerly } from './l1-bounds';
 import { clusterMedians } from './medians';
 import { assignedDistances, assignSum, pairwise, pairwiseFast } from './lloyd';
 import { reduceBlocks, refreshSums, sumBlocks, weightedSum } from './sums';
@@ -151,6 +153,24 @@ export function nearCentresF64(frame: Frame, start: i32, end: i32, scratch: usiz
     scratch,
   );
 }
+
+/** Hamerly's L1 half gaps: half the L1 distance from each centre to its nearest other (gaps.ts: nearCentres). */
+export function l1NearCentresF64(frame: Frame, start: i32, end: i32, scratch: usize): void {
+  nearCentres(frame.centres64, start, end, frame.d, frame.k, 0, 0, 0, frame.half, scratch, true);
+}
+
+/** Hamerly's L1 pass (l1-bounds.ts), labels only; returns how many labels it changed. */
+@inline function l1HamerlyPass<T>(frame: Frame, start: i32, end: i32, scratch: usize): i32 {
+  startCount();
+  l1Hamerly<T>(
+    frame.x, start, end, frame.d, frame.centres32, frame.centres64, frame.centreNorms, frame.k, frame.margin,
+    frame.labels, frame.upper, frame.lower, frame.half, frame.move, frame.largestMove, frame.secondMove,
+    frame.mostMoved, frame.boundSlack, frame.reset, scratch,
+  );
+  return changedCount();
+}
+export function l1HamerlyF32(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return l1HamerlyPass<f32>(frame, start, end, scratch); }
+export function l1HamerlyF64(frame: Frame, start: i32, end: i32, scratch: usize): i32 { return l1HamerlyPass<f64>(frame, start, end, scratch); }
 
 /** Elkan's pass (elkan.ts); returns how many labels it changed. */
 @inline function elkanPass<T>(frame: Frame, start: i32, end: i32, scratch: usize): i32 {

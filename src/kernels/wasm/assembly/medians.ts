@@ -120,6 +120,21 @@ const SAMPLE_MARGIN = 3;
   return 0; // not reached: the loop returns once the range's equal part holds `rank`
 }
 
+/**
+ * The value of rank `rank` among a column's values sorted, where the counts against a guess tell
+ * it: `below` values are less than the guess, `equal` equal to it (`minus` of all are -0),
+ * `belowMax` the greatest below it and `aboveMin` the least above it; NaN where they do not.
+ * WebAssembly's min and max order -0 below +0, as sorting does, so a zero next to the guess has
+ * its sorted sign: the greatest of the zeros below is +0 if there is one, the least above -0.
+ */
+@inline function rankValue(rank: i32, guess: f64, below: i32, equal: i32, minus: i32, belowMax: f64, aboveMin: f64): f64 {
+  if (rank >= below && rank < below + equal) {
+    if (guess != 0) return guess;
+    return rank < below + minus ? -0.0 : 0.0;
+  }
+  return rank == below - 1 ? belowMax : rank == below + equal ? aboveMin : NaN;
+}
+
 /** Bytes of a band of one row in a thread's work area: 16 float32 or 8 float64 values. */
 const BAND_BYTES: usize = 64;
 
@@ -131,13 +146,16 @@ const BAND_BYTES: usize = 64;
  * out[j · d + t] (float64); a cluster without rows is skipped.
  *
  * A band of every row is first copied, four vectors a row, to its place in the thread's work
- * area (n x 64 bytes, then room for two columns of n values and 320 bytes more): X streams
+ * area (n x 64 bytes, then room for two columns of n values and 352 bytes more): X streams
  * through in row order, and each cluster's rows end up together. Then, for each cluster and
  * vector of columns, one SIMD pass over the cluster's rows counts the values below the column's
- * guess (guesses[j · d + t], the centre's last value), equal to it, and -0 (by their bits). Where
- * the middle rank or ranks hold values equal to the guess, the guess is the median (once a fit
- * settles, most medians stay where they were), with the sign of zero from the counts (sorted:
- * the negatives, -0, +0). Only other columns are selected (selectMedian).
+ * guess (guesses[j · d + t], the centre's last value, as a value of T), equal to it, and -0 (by
+ * their bits), and finds the greatest value below it and the least above. Where the middle rank
+ * or ranks hold values equal to the guess or next to its equal part, the counts tell the median
+ * (once a fit settles, most medians stay where they were or move to a neighbouring value; an
+ * even count's mean of two values is not a value, but its two middle values are the neighbours
+ * of the guess), with the sign of zero from the counts (sorted: the negatives, -0, +0). Only
+ * other columns are selected (selectMedian).
  */
 @inline export function clusterMedians<T>(
   x: usize, start: i32, end: i32, d: i32, k: i32,
@@ -148,7 +166,8 @@ const BAND_BYTES: usize = 64;
   const n = load<i32>(offsets + <usize>k * 4);
   const rowBytes = <usize>d * S;
   // Two buffers of n values of T for the selection, then 16 bytes of guesses of T, 16 of each
-  // count's lanes, and a pivot's sample (256 bytes).
+  // count's lanes, 16 of each neighbour's (the greatest below the guess, the least above), and a
+  // pivot's sample (256 bytes).
   const column = scratch + <usize>n * BAND_BYTES;
   const spareAt = (<usize>n * S + 15) & ~15;
   const lanesAt = column + 2 * spareAt;
@@ -186,44 +205,57 @@ const BAND_BYTES: usize = 64;
         let lessV = i32x4.splat(0);
         let equalV = i32x4.splat(0);
         let minusV = i32x4.splat(0);
+        let belowMaxV = v128.splat<T>(-Infinity);
+        let aboveMinV = v128.splat<T>(Infinity);
         let at = block + <usize>v * S;
         // Comparisons give -1 (all bits) in each lane where they hold.
         for (let p = 0; p < count; p++, at += BAND_BYTES) {
           const value = v128.load(at);
           if (S == 4) {
-            lessV = i32x4.sub(lessV, f32x4.lt(value, g));
+            const less = f32x4.lt(value, g);
+            const more = f32x4.gt(value, g);
+            lessV = i32x4.sub(lessV, less);
             equalV = i32x4.sub(equalV, f32x4.eq(value, g));
             minusV = i32x4.sub(minusV, i32x4.eq(value, minusZero));
+            belowMaxV = f32x4.max(belowMaxV, v128.bitselect(value, f32x4.splat(-Infinity), less));
+            aboveMinV = f32x4.min(aboveMinV, v128.bitselect(value, f32x4.splat(Infinity), more));
           } else {
-            lessV = i64x2.sub(lessV, f64x2.lt(value, g));
+            const less = f64x2.lt(value, g);
+            const more = f64x2.gt(value, g);
+            lessV = i64x2.sub(lessV, less);
             equalV = i64x2.sub(equalV, f64x2.eq(value, g));
             minusV = i64x2.sub(minusV, i64x2.eq(value, minusZero));
+            belowMaxV = f64x2.max(belowMaxV, v128.bitselect(value, f64x2.splat(-Infinity), less));
+            aboveMinV = f64x2.min(aboveMinV, v128.bitselect(value, f64x2.splat(Infinity), more));
           }
         }
         v128.store(lanesAt, lessV, 16);
         v128.store(lanesAt, equalV, 32);
         v128.store(lanesAt, minusV, 48);
+        v128.store(lanesAt, belowMaxV, 64);
+        v128.store(lanesAt, aboveMinV, 80);
         for (let l = 0; l < lanes && v + l < cols; l++) {
-          const guess = load<f64>(centre + <usize>l * 8);
+          // The guess as a value of T: the counts are against it.
+          const guess = <f64>load<T>(lanesAt + <usize>l * S);
           // Lane l's counts: int32 lanes for float32 values, int64 for float64.
           const below = S == 4 ? load<i32>(lanesAt + 16 + <usize>l * 4) : <i32>load<i64>(lanesAt + 16 + <usize>l * 8);
           const equal = S == 4 ? load<i32>(lanesAt + 32 + <usize>l * 4) : <i32>load<i64>(lanesAt + 32 + <usize>l * 8);
           const minus = S == 4 ? load<i32>(lanesAt + 48 + <usize>l * 4) : <i32>load<i64>(lanesAt + 48 + <usize>l * 8);
+          const belowMax = <f64>load<T>(lanesAt + 64 + <usize>l * S);
+          const aboveMin = <f64>load<T>(lanesAt + 80 + <usize>l * S);
           const target = out + (<usize>j * <usize>d + <usize>(t0 + v + l)) * 8;
-          // The guess counts only where a value of T can equal it (a float64 centre value may
-          // not be a float32 value: then `equal` counted its rounding).
-          if (<f64><T>guess == guess && below <= first && mid < below + equal) {
-            if (guess != 0) {
-              // Both middle values equal the guess for an even count: their mean as sorting computes it.
-              store<f64>(target, odd ? guess : (guess + guess) / 2);
-            } else {
-              const a: f64 = first < below + minus ? -0.0 : 0.0;
-              const b: f64 = mid < below + minus ? -0.0 : 0.0;
-              store<f64>(target, odd ? a : (a + b) / 2);
-            }
+          // The middle values where the counts tell them: the guess for ranks in its equal part
+          // (zeros signed from the counts: sorted, the negatives, -0, +0), the greatest value
+          // below it for the rank just before, the least above it for the rank just after.
+          // Anything else NaN: selected instead.
+          const a = rankValue(first, guess, below, equal, minus, belowMax, aboveMin);
+          const b = odd ? a : rankValue(mid, guess, below, equal, minus, belowMax, aboveMin);
+          if (a == a && b == b) {
+            // As sorting computes it: the middle value, or the mean of the two.
+            store<f64>(target, odd ? a : (a + b) / 2);
             continue;
           }
-          store<f64>(target, selectMedian<T>(block + <usize>(v + l) * S, BAND_BYTES, count, column, column + spareAt, lanesAt + 64));
+          store<f64>(target, selectMedian<T>(block + <usize>(v + l) * S, BAND_BYTES, count, column, column + spareAt, lanesAt + 96));
         }
       }
     }
