@@ -1,9 +1,9 @@
 /**
- * lloyd for browsers (and any runtime): everything but Node's file readers, writers and PNG
- * rendering. This module only re-exports; nothing runs at import.
+ * lloyd for browsers (and any runtime): everything but Node's file readers and writers.
+ * Plots are in `lloyd/plot`. This module only re-exports; nothing runs at import.
  *
  * It holds what a user calls: the estimator and its types, errors, matrices, datasets and file
- * parsers, scores, choosing k, plots, and the thread set-up a page needs. The machinery under
+ * parsers, scores, choosing k, and the thread set-up a page needs. The machinery under
  * them (kernel backends, worker pools, the parsers' building blocks) is in `lloyd/advanced`.
  */
 
@@ -44,7 +44,6 @@ export {
 } from './matrix.js';
 export * from './metrics/index.js';
 export * from './oned/index.js';
-export * from './plot/index.js';
 export { Random } from './random.js';
 export { isRowSource, matrixRows, type RowSource } from './row-source.js';
 export * from './selection/index.js';
