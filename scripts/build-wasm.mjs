@@ -58,7 +58,7 @@ for (const [name, [file, extra]] of Object.entries(variants)) {
   const bytes = readFileSync(wasmPath);
   plain ??= bytes;
   lines.push(`/** ${file}, base64 (${bytes.length} bytes). */`);
-  lines.push(`export const ${name} =\n  '${bytes.toString('base64')}';`);
+  lines.push(`export const ${name}: string =\n  '${bytes.toString('base64')}';`);
   console.log(`${file}: ${bytes.length} bytes`);
 }
 writeFileSync(join(root, 'src/kernels/wasm/kernels-binary.generated.ts'), `${lines.join('\n')}\n`);
