@@ -17,6 +17,7 @@ export type {
   BisectingInit,
   BisectingKMeansOptions,
   BisectingStrategy,
+  ResolvedBisectingOptions,
 } from './kmeans/bisecting/options.js';
 export type { BisectingNode } from './kmeans/bisecting/tree.js';
 export type { InitFunction, InitOption } from './kmeans/init.js';
@@ -30,9 +31,12 @@ export type { IterationCallback, IterationInfo } from './kmeans/lloyd.js';
 export type { MetricName } from './kmeans/metric-strategies.js';
 export { MiniBatchKMeans } from './kmeans/minibatch/minibatch-kmeans.js';
 export type { MiniBatchKMeansJSON } from './kmeans/minibatch/model-json.js';
-export type { MiniBatchKMeansOptions } from './kmeans/minibatch/options.js';
+export type {
+  MiniBatchKMeansOptions,
+  ResolvedMiniBatchOptions,
+} from './kmeans/minibatch/options.js';
 export type { KMeansJSON } from './kmeans/model-json.js';
-export type { KMeansOptions } from './kmeans/options.js';
+export type { KMeansOptions, ResolvedOptions } from './kmeans/options.js';
 export {
   type DType,
   type FloatArray,
@@ -40,6 +44,7 @@ export {
   type Matrix,
   type MatrixAllocator,
   type MatrixLike,
+  type ToMatrixOptions,
   toMatrix,
 } from './matrix.js';
 export * from './metrics/index.js';
