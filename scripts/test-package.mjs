@@ -114,29 +114,25 @@ await step('types for every resolution (@arethetypeswrong/cli)', () => {
   run(process.execPath, [attw, tarball, '--profile', 'node16', '--format', 'ascii'], app);
 });
 
-await step('ES modules: import', () => {
+/** A project of one module type that fits with fit and fitAsync and must print EXPECTED. */
+function fitInProject(folder, type, load) {
   writeTree(app, {
-    'esm/package.json': { type: 'module' },
-    'esm/fit.js': fitScript("import { KMeans } from 'lloyd';").replace(
+    [`${folder}/package.json`]: { type },
+    [`${folder}/fit.js`]: fitScript(load).replace(
       'KMEANS_ASYNC',
       'new KMeans({ nClusters: 2, randomState: 0, nInit: 1 }).fitAsync(X)',
     ),
   });
-  const out = run(process.execPath, ['esm/fit.js'], app).trim();
+  const out = run(process.execPath, [`${folder}/fit.js`], app).trim();
   if (out !== EXPECTED) throw new Error(`printed ${out}`);
-});
+}
 
-await step('CommonJS: require', () => {
-  writeTree(app, {
-    'cjs/package.json': { type: 'commonjs' },
-    'cjs/fit.js': fitScript("const { KMeans } = require('lloyd');").replace(
-      'KMEANS_ASYNC',
-      'new KMeans({ nClusters: 2, randomState: 0, nInit: 1 }).fitAsync(X)',
-    ),
-  });
-  const out = run(process.execPath, ['cjs/fit.js'], app).trim();
-  if (out !== EXPECTED) throw new Error(`printed ${out}`);
-});
+await step('ES modules: import', () =>
+  fitInProject('esm', 'module', "import { KMeans } from 'lloyd';"),
+);
+await step('CommonJS: require', () =>
+  fitInProject('cjs', 'commonjs', "const { KMeans } = require('lloyd');"),
+);
 
 await step('plotting without its optional peers: an error naming the install command', async () => {
   writeTree(app, {
@@ -229,27 +225,14 @@ await step('a Node bundle (esbuild), run where no node_modules is', async () => 
   return readdirSync(out).join(', ');
 });
 
-await step(
-  'an esbuild browser bundle in Chromium: isolated, plain, and under a strict CSP',
-  async () => {
-    let chromium;
-    try {
-      statSync(CHROMIUM);
-      ({ chromium } = await import('playwright-core'));
-    } catch {
-      if (process.env.LLOYD_REQUIRE_BROWSER === '1') throw new Error(`no Chromium at ${CHROMIUM}`);
-      return 'skipped: no Chromium';
-    }
-    const out = join(work, 'web');
-    writeTree(app, {
-      'web/main.js': `import { KMeans } from 'lloyd';
+/** The page's script: fit and fitAsync (with `workerOption`), and a worker URL that is not there. */
+const pageScript = (workerOption) => `import { KMeans } from 'lloyd';
 const X = ${DATA};
 const report = (result) => { document.title = 'done'; document.body.dataset.result = JSON.stringify(result); };
 try {
   const sync = new KMeans({ nClusters: 2, randomState: 0, nInit: 1 }).fit(X);
   const fitStarted = performance.now();
-  const km = await new KMeans({ nClusters: 2, randomState: 0, nInit: 1 })
-    .fitAsync(X, { workerUrl: new URL('./fit-worker.js', import.meta.url) });
+  const km = await new KMeans({ nClusters: 2, randomState: 0, nInit: 1 }).fitAsync(X, ${workerOption});
   const fitMs = performance.now() - fitStarted;
   let missing = '';
   const started = performance.now();
@@ -258,90 +241,139 @@ try {
   report({ labels: Array.from(sync.labels).join(','), inertia: sync.inertia, same: km.inertia === sync.inertia,
     warnings: km.warnings, fitMs, missing, missingMs: performance.now() - started, isolated: crossOriginIsolated });
 } catch (error) { report({ error: String(error) }); }
-`,
-      'web/index.html': '<!doctype html><script type="module" src="./main.js"></script>',
-    });
-    const result = await build({
-      entryPoints: { main: join(app, 'web/main.js'), 'fit-worker': 'lloyd/fit-worker' },
-      absWorkingDir: app,
-      bundle: true,
-      minify: true,
-      platform: 'browser',
-      format: 'esm',
-      outdir: out,
-      metafile: true,
-      logLevel: 'error',
-    });
-    cpSync(join(app, 'web/index.html'), join(out, 'index.html'));
-    const mainBytes = readFileSync(join(out, 'main.js'));
-    const headers = {
-      isolated: {
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-      },
-      plain: {},
-      // Isolated, so the pool would start, but its blob: workers are refused: fits run on fewer
-      // threads at once (no start-up timeout), and the model's warnings say so.
-      'strict CSP': {
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-        'Content-Security-Policy':
-          "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'",
-      },
-    };
-    let mode = 'plain';
-    const server = createServer((request, response) => {
-      const file = join(out, new URL(request.url, 'http://x').pathname);
-      try {
-        const body = readFileSync(file);
-        const type = extname(file) === '.html' ? 'text/html' : 'text/javascript';
-        response.writeHead(200, { 'Content-Type': type, ...headers[mode] });
-        response.end(body);
-      } catch {
-        response.writeHead(404).end();
-      }
-    });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox'],
-    });
-    const notes = [];
+`;
+
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+/** The three ways a page is served. */
+const SERVED = {
+  isolated: ISOLATION,
+  plain: {},
+  // Isolated, so the pool would start, but its blob: workers are refused: fits run on fewer
+  // threads at once (no start-up timeout), and the model's warnings say so.
+  'strict CSP': {
+    ...ISOLATION,
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'",
+  },
+};
+
+/** Chromium through playwright-core, or undefined (a skip) where CI does not require it. */
+async function launchChromium() {
+  try {
+    statSync(CHROMIUM);
+  } catch {
+    if (process.env.LLOYD_REQUIRE_BROWSER === '1') throw new Error(`no Chromium at ${CHROMIUM}`);
+    return undefined;
+  }
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+}
+
+/** Serves the built page in `dir` each way in SERVED and checks what it fitted; returns notes. */
+async function checkPage(browser, dir) {
+  let mode = 'plain';
+  const server = createServer((request, response) => {
+    const file = join(dir, new URL(request.url, 'http://x').pathname);
     try {
-      for (mode of Object.keys(headers)) {
-        const page = await browser.newPage();
-        await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-        await page.waitForFunction(() => document.title === 'done', undefined, { timeout: 30_000 });
-        const got = JSON.parse(await page.evaluate(() => document.body.dataset.result));
-        await page.close();
-        const [labels, inertia] = EXPECTED.split(' ');
-        if (got.error || got.labels !== labels || String(got.inertia) !== inertia || !got.same)
-          throw new Error(`${mode}: ${JSON.stringify(got)}`);
-        if (!got.missing.includes('no-such-worker.js') || got.missingMs > 1000)
-          throw new Error(
-            `${mode}: a missing worker gave ${JSON.stringify(got.missing)} after ${got.missingMs} ms`,
-          );
-        if (got.isolated !== (mode !== 'plain'))
-          throw new Error(`${mode}: crossOriginIsolated is ${got.isolated}`);
-        if (got.fitMs > 5000) throw new Error(`${mode}: fitAsync took ${got.fitMs} ms`);
-        if (got.warnings.length > 0 !== (mode !== 'isolated'))
-          throw new Error(`${mode}: warnings ${JSON.stringify(got.warnings)}`);
-        notes.push(
-          `${mode}: ${got.warnings.length ? 'fewer threads, said in warnings' : 'all threads'}, fitAsync ${got.fitMs.toFixed(0)} ms`,
-        );
-      }
-    } finally {
-      await browser.close();
-      server.close();
+      const body = readFileSync(file);
+      const type = { '.html': 'text/html', '.wasm': 'application/wasm' }[extname(file)];
+      response.writeHead(200, { 'Content-Type': type ?? 'text/javascript', ...SERVED[mode] });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
     }
-    const inputs = Object.keys(
-      result.metafile.outputs[join(out, 'main.js').slice(app.length + 1)]?.inputs ?? {},
-    ).length;
-    return `main.js ${(mainBytes.length / 1e3).toFixed(0)} KB minified, ${(gzipSync(mainBytes).length / 1e3).toFixed(0)} KB gzipped${inputs ? ` (${inputs} modules)` : ''}; ${notes.join('; ')}`;
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const notes = [];
+  try {
+    for (mode of Object.keys(SERVED)) {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+      await page.waitForFunction(() => document.title === 'done', undefined, { timeout: 30_000 });
+      const got = JSON.parse(await page.evaluate(() => document.body.dataset.result));
+      await page.close();
+      const [labels, inertia] = EXPECTED.split(' ');
+      if (got.error || got.labels !== labels || String(got.inertia) !== inertia || !got.same)
+        throw new Error(`${mode}: ${JSON.stringify(got)}`);
+      if (!got.missing.includes('no-such-worker.js') || got.missingMs > 1000)
+        throw new Error(
+          `${mode}: a missing worker gave ${JSON.stringify(got.missing)} after ${got.missingMs} ms`,
+        );
+      if (got.isolated !== (mode !== 'plain'))
+        throw new Error(`${mode}: crossOriginIsolated is ${got.isolated}`);
+      if (got.fitMs > 5000) throw new Error(`${mode}: fitAsync took ${got.fitMs} ms`);
+      if (got.warnings.length > 0 !== (mode !== 'isolated'))
+        throw new Error(`${mode}: warnings ${JSON.stringify(got.warnings)}`);
+      notes.push(
+        `${mode}: ${got.warnings.length ? 'fewer threads, said in warnings' : 'all threads'}, fitAsync ${got.fitMs.toFixed(0)} ms`,
+      );
+    }
+  } finally {
+    server.close();
+  }
+  return notes.join('; ');
+}
+
+/** Size of a built file, minified and gzipped. */
+function sizeOf(file) {
+  const bytes = readFileSync(file);
+  return `${(bytes.length / 1e3).toFixed(0)} KB minified, ${(gzipSync(bytes).length / 1e3).toFixed(0)} KB gzipped`;
+}
+
+const browser = await launchChromium();
+const INDEX_HTML = '<!doctype html><script type="module" src="./main.js"></script>';
+
+await step('an esbuild page in Chromium: isolated, plain, and under a strict CSP', async () => {
+  if (!browser) return 'skipped: no Chromium';
+  const out = join(work, 'esbuild-page');
+  writeTree(app, {
+    'esbuild-page/main.js': pageScript(
+      "{ workerUrl: new URL('./fit-worker.js', import.meta.url) }",
+    ),
+  });
+  await build({
+    entryPoints: { main: join(app, 'esbuild-page/main.js'), 'fit-worker': 'lloyd/fit-worker' },
+    absWorkingDir: app,
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    outdir: out,
+    logLevel: 'error',
+  });
+  writeFileSync(join(out, 'index.html'), INDEX_HTML);
+  return `main.js ${sizeOf(join(out, 'main.js'))}; ${await checkPage(browser, out)}`;
+});
+
+await step(
+  'a Vite page in Chromium (its own worker bundling): isolated, plain, strict CSP',
+  async () => {
+    if (!browser) return 'skipped: no Chromium';
+    const { build: viteBuild } = await import('vite');
+    const source = join(app, 'vite-page');
+    const out = join(work, 'vite-page');
+    writeTree(source, { 'main.js': pageScript('{}'), 'index.html': INDEX_HTML });
+    await viteBuild({
+      root: source,
+      base: './',
+      logLevel: 'error',
+      configFile: false,
+      worker: { format: 'es' },
+      build: { outDir: out, target: 'es2022', assetsInlineLimit: 0 },
+    });
+    const assets = readdirSync(join(out, 'assets'));
+    // How many of the built files carry the kernels (their base64 starts with wasm's magic number).
+    const withKernels = assets.filter((f) =>
+      readFileSync(join(out, 'assets', f), 'utf8').includes('AGFzbQ'),
+    );
+    return `${assets.length} assets, kernels in ${withKernels.length} (${withKernels.join(', ')}); ${await checkPage(browser, out)}`;
   },
 );
 
+await browser?.close();
 rmSync(work, { recursive: true, force: true });
 if (failures.length) {
   console.log(`\n${failures.length} consumer check(s) failed: ${failures.join('; ')}`);
