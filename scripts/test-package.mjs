@@ -27,7 +27,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** The core install (lloyd and what npm brings with it), in bytes: no plotting stack. */
-const MAX_INSTALL_BYTES = 6_000_000;
+const MAX_INSTALL_BYTES = 5_500_000;
 const MAX_INSTALL_PACKAGES = 5;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
