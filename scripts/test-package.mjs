@@ -216,7 +216,7 @@ await step('a Node bundle (esbuild), run where no node_modules is', async () => 
     outdir: out,
     logLevel: 'error',
   });
-  const native = readdirSync(join(lloyd, 'build', 'native'))[0];
+  const native = `lloyd-${process.platform}-${process.arch}.node`;
   cpSync(join(lloyd, 'build', 'native', native), join(out, native));
   const output = run(process.execPath, ['main.mjs'], out, {
     LLOYD_NATIVE_PATH: join(out, native),
