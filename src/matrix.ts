@@ -46,7 +46,7 @@ export function dtypeOf(m: Matrix): DType {
 }
 
 /**
- * Makes the zeroed matrix a loader fills: {@link zerosMatrix} by default, or `sharedMatrix`, so
+ * Makes the zeroed matrix a loader fills: `zerosMatrix` by default, or `sharedMatrix`, so
  * that fits use the loaded X where it lies (no copy).
  */
 export type MatrixAllocator = (rows: number, cols: number, dtype: DType) => Matrix;
@@ -55,7 +55,7 @@ export type MatrixAllocator = (rows: number, cols: number, dtype: DType) => Matr
 export const MAX_MATRIX_VALUES = 2 ** 32 - 1;
 
 /**
- * A zeroed rows x cols matrix of `dtype` from `allocate` (default {@link zerosMatrix}), checked to
+ * A zeroed rows x cols matrix of `dtype` from `allocate` (default `zerosMatrix`), checked to
  * be what was asked for, so a loader never fills a matrix of another shape or type.
  */
 export function allocateMatrix(

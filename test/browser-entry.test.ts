@@ -45,7 +45,12 @@ describe('the browser entries', () => {
   it('lloyd/browser reaches no Node built-in and no Node-only package', () => {
     const { modules, packages } = reach('browser.js');
     expect(modules).toBeGreaterThan(30);
-    expect(packages).toEqual(['vega', 'vega-lite']);
+    expect(packages).toEqual([]);
+  });
+
+  it("lloyd/plot's browser build reaches only its optional peers, no Node built-in", () => {
+    const { packages } = reach('plot-browser.js');
+    expect(packages).toEqual(['vega', 'vega-interpreter', 'vega-lite']);
   });
 
   it('lloyd/geo reaches no Node built-in and no package', () => {
@@ -83,15 +88,11 @@ describe('the entries export the decided names', () => {
     'adjustedRandScore',
     'bundledDataset',
     'calinskiHarabaszScore',
-    'centroidImagesSpec',
     'ckmeans',
-    'clusterScatterSpec',
     'completenessScore',
     'contingencyMatrix',
-    'contingencySpec',
     'daviesBouldinScore',
     'elbow',
-    'elbowSpec',
     'encodeNpy',
     'fetchDataset',
     'fowlkesMallowsScore',
@@ -113,15 +114,12 @@ describe('the entries export the decided names', () => {
     'parseIdx',
     'parseJsonRows',
     'parseNpy',
-    'pca2',
     'prepareThreads',
     'purityScore',
     'randScore',
-    'renderSvg',
     'sharedMatrix',
     'silhouetteSamples',
     'silhouetteScore',
-    'silhouetteSpec',
     'silhouetteSweep',
     'sniffLayout',
     'toMatrix',
@@ -141,12 +139,10 @@ describe('the entries export the decided names', () => {
     'readIdxValues',
     'readJsonRows',
     'readNpy',
-    'renderPng',
     'rowsToCsv',
     'writeCentroids',
     'writeLabels',
     'writeModel',
-    'writePlot',
   ];
   const advancedBrowserNames = [
     'PARTIAL_VERSION',
@@ -170,6 +166,15 @@ describe('the entries export the decided names', () => {
     'resolveBackend',
     'updateCentres',
     'wasmBackend',
+  ];
+  const plotBrowserNames = [
+    'centroidImagesSpec',
+    'clusterScatterSpec',
+    'contingencySpec',
+    'elbowSpec',
+    'pca2',
+    'renderSvg',
+    'silhouetteSpec',
   ];
   const advancedNodeOnlyNames = ['bundledDataDir', 'readBytes', 'writeFileAtomic'];
   const sorted = (names: string[]) => [...names].sort();
@@ -196,6 +201,18 @@ describe('the entries export the decided names', () => {
     );
   });
 
+  it("lloyd/plot's browser build", async () => {
+    expect(Object.keys(await import('../src/plot-browser.js')).sort()).toEqual(
+      sorted(plotBrowserNames),
+    );
+  });
+
+  it('lloyd/plot (Node)', async () => {
+    expect(Object.keys(await import('../src/plot.js')).sort()).toEqual(
+      sorted([...plotBrowserNames, 'renderPng', 'writePlot']),
+    );
+  });
+
   it('lloyd/geo (Node and browsers alike)', async () => {
     expect(Object.keys(await import('../src/geo.js')).sort()).toEqual([
       'EARTH_RADIUS_METRES',
@@ -207,29 +224,34 @@ describe('the entries export the decided names', () => {
     ]);
   });
 
-  it('package.json maps each subpath to its build, with types', async () => {
+  it('package.json maps each subpath to its builds, each with its own types', async () => {
     const manifest = JSON.parse(
       readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
     ) as { exports: Record<string, unknown> };
-    expect(manifest.exports['./advanced']).toEqual({
-      types: './dist/advanced.d.ts',
-      browser: './dist/advanced-browser.js',
-      import: './dist/advanced.js',
+    // A browser build first where one exists (bundlers take the first condition that matches),
+    // then the ES module and the CommonJS copy; types sit inside each condition, so each
+    // resolution reads the types of the file it runs.
+    const condition = (file: string, cjs = false) => ({
+      types: `./${cjs ? 'dist-cjs' : 'dist'}/${file}.d.ts`,
+      default: `./${cjs ? 'dist-cjs' : 'dist'}/${file}.js`,
     });
-    expect(manifest.exports['./geo']).toEqual({
-      types: './dist/geo.d.ts',
-      import: './dist/geo.js',
+    const builds = (node: string, browser?: string) => ({
+      ...(browser ? { browser: condition(browser) } : {}),
+      import: condition(node),
+      require: condition(node, true),
     });
-    const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-    for (const file of [
-      'advanced.js',
-      'advanced.d.ts',
-      'advanced-browser.js',
-      'geo.js',
-      'geo.d.ts',
-    ]) {
-      expect(readFileSync(join(dist, file), 'utf8').length, file).toBeGreaterThan(0);
-    }
+    expect(manifest.exports['.']).toEqual(builds('index', 'browser'));
+    expect(Object.keys(manifest.exports['.'] as object)).toEqual(['browser', 'import', 'require']);
+    expect(manifest.exports['./browser']).toEqual(builds('browser'));
+    expect(manifest.exports['./advanced']).toEqual(builds('advanced', 'advanced-browser'));
+    expect(manifest.exports['./geo']).toEqual(builds('geo'));
+    expect(manifest.exports['./plot']).toEqual(builds('plot', 'plot-browser'));
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    const files = JSON.stringify(manifest.exports).match(/\.\/dist[^"]*/g) ?? [];
+    expect(files).toHaveLength(28);
+    for (const file of files)
+      expect(readFileSync(join(root, file), 'utf8').length, file).toBeGreaterThan(0);
+    expect(readFileSync(join(root, 'dist-cjs/package.json'), 'utf8')).toContain('"commonjs"');
   });
 });
 

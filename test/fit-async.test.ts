@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // fitAsync starts its worker from the built module beside it, so this test uses the build.
 import { KMeans, makeBlobs, sharedMatrix, ValidationError } from '../dist/index.js';
@@ -166,6 +170,60 @@ describe('fitAsync never hangs and never throws past its caller', () => {
     expect(outcome).toEqual({
       rejected: new Error('fitAsync: the fit worker stopped (exit code 1) before it sent a result'),
     });
+  });
+});
+
+describe("fitAsync's workerUrl", () => {
+  const X = [[0], [1], [10], [11]];
+  const options = { nClusters: 2, randomState: 0 };
+
+  it('starts the worker from a file path or URL given, with the same model', async () => {
+    const path = fileURLToPath(new URL('../dist/kmeans/fit-worker.js', import.meta.url));
+    const expected = new KMeans(options).fit(X);
+    const fromPath = await new KMeans(options).fitAsync(X, { workerUrl: path });
+    expect(fromPath.centroids).toEqual(expected.centroids);
+    const fromUrl = await new KMeans(options).fitAsync(X, { workerUrl: pathToFileURL(path) });
+    expect(fromUrl.inertia).toBe(expected.inertia);
+  });
+
+  it('a worker file that is not there rejects at once, naming the file', async () => {
+    const missing = join(tmpdir(), 'lloyd-no-such-worker.js');
+    const started = performance.now();
+    const km = new KMeans(options);
+    await expect(km.fitAsync(X, { workerUrl: missing })).rejects.toThrow(
+      `fitAsync: the fit worker did not start from ${pathToFileURL(missing).href} (no such file). Where a bundler leaves lloyd's worker behind, serve or copy the 'lloyd/fit-worker' module and pass its URL as fitAsync's workerUrl option, or fit with fit`,
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(km.isFitted).toBe(false);
+  });
+
+  it('a worker script that fails to load rejects at once, naming it and why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lloyd-worker-'));
+    const broken = join(dir, 'broken-worker.mjs');
+    writeFileSync(broken, "import 'lloyd-no-such-package';\n");
+    try {
+      const started = performance.now();
+      const outcome = await settled(new KMeans(options).fitAsync(X, { workerUrl: broken }));
+      expect(performance.now() - started).toBeLessThan(1000);
+      const message = String((outcome as { rejected?: Error }).rejected?.message);
+      expect(message).toMatch(
+        new RegExp(
+          `^fitAsync: the fit worker did not start from ${pathToFileURL(broken).href} \\(Cannot find package 'lloyd-no-such-package'`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a workerUrl that is neither a string nor a URL, naming it', async () => {
+    const bad = { workerUrl: 42 } as unknown as { workerUrl: string };
+    await expect(new KMeans(options).fitAsync(X, bad)).rejects.toThrow(
+      new ValidationError(
+        'workerUrl',
+        "must be a URL or a string (the fit worker's URL or file path), got number",
+      ),
+    );
   });
 });
 

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KMeans, type Matrix, makeBlobs } from '../src/index.js';
+import { KMeans, type Matrix, makeBlobs, nativeKernelBuild } from '../src/index.js';
 import { loadNativeKernels } from '../src/kernels/native/loader.js';
 import { kmeansGolden } from './helpers/fixtures.js';
 import { seededUniform } from './helpers/seeded.js';
@@ -279,6 +281,32 @@ describe.runIf(native !== undefined)('the native backend', () => {
     expect(neon.startsWith('["neon",')).toBe(true);
     expect(neon.slice(neon.indexOf(','))).toBe(reference.slice(reference.indexOf(',')));
   }, 120_000);
+  it('LLOYD_NATIVE_PATH names the binary where a bundle left build/native behind', () => {
+    const built = nativeKernelBuild();
+    if (!built.loaded) return;
+    const dir = mkdtempSync(join(tmpdir(), 'lloyd-native-'));
+    const copy = join(dir, 'kernels.node');
+    copyFileSync(built.path, copy);
+    const script = `
+      import { nativeKernelBuild } from './dist/index.js';
+      console.log(JSON.stringify(nativeKernelBuild()));
+    `;
+    const run = (path: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+          cwd: new URL('..', import.meta.url),
+          env: { ...process.env, LLOYD_NATIVE_PATH: path },
+          encoding: 'utf8',
+        }),
+      ) as { loaded: boolean; path?: string; reason?: string };
+    try {
+      expect(run(copy)).toEqual({ loaded: true, isa: built.isa, path: copy });
+      const missing = join(dir, 'missing.node');
+      expect(run(missing).reason).toMatch(new RegExp(`^no native build loads from ${missing}: `));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("backend 'native' where it does not load is an error that says why; 'auto' is WebAssembly then", () => {
     const script = `

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { makeBlobs } from '../src/index.js';
+import { importPlotPackage, PLOT_INSTALL } from '../src/plot/spec.js';
 import {
   centroidImagesSpec,
   clusterScatterSpec,
   contingencySpec,
   elbowSpec,
-  makeBlobs,
   pca2,
   renderPng,
   renderSvg,
   silhouetteSpec,
-} from '../src/index.js';
+} from '../src/plot.js';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -73,5 +74,42 @@ describe('plots', () => {
     const first = Array.from({ length: 50 }, (_, i) => scores[i * 2]);
     const spread = Math.max(...first) - Math.min(...first);
     expect(spread).toBeCloseTo(Math.hypot(49, 98), 1);
+  });
+
+  it('a missing optional peer is an error that names it and the command that installs it', async () => {
+    const notFound = Object.assign(new Error("Cannot find package 'vega'"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    const failing = importPlotPackage('vega', () => Promise.reject(notFound), 'renderSvg');
+    await expect(failing).rejects.toThrow(
+      'renderSvg needs the package vega, an optional peer dependency of lloyd that is not installed: npm install vega vega-lite vega-interpreter @resvg/resvg-js',
+    );
+    expect(PLOT_INSTALL).toBe('npm install vega vega-lite vega-interpreter @resvg/resvg-js');
+    // Any other failure of the package passes through as it is.
+    const broken = new TypeError('vega broke');
+    await expect(importPlotPackage('vega', () => Promise.reject(broken), 'renderSvg')).rejects.toBe(
+      broken,
+    );
+  });
+
+  it('renders without eval, as a strict Content-Security-Policy requires', async () => {
+    const original = globalThis.Function;
+    const forbidden = new Proxy(original, {
+      construct() {
+        throw new EvalError('new Function is forbidden here');
+      },
+      apply() {
+        throw new EvalError('Function() is forbidden here');
+      },
+    });
+    globalThis.Function = forbidden;
+    try {
+      const svg = await renderSvg(
+        elbowSpec({ ks: [1, 2, 3, 4], inertias: [40, 12, 8, 7], knee: 2 }),
+      );
+      expect(svg).toContain('knee: k = 2');
+    } finally {
+      globalThis.Function = original;
+    }
   });
 });

@@ -23,6 +23,7 @@ export default defineConfig({
       { find: /^lloyd$/, replacement: here('../dist/browser.js') },
       { find: /^lloyd\/advanced$/, replacement: here('../dist/advanced-browser.js') },
       { find: /^lloyd\/geo$/, replacement: here('../dist/geo.js') },
+      { find: /^lloyd\/plot$/, replacement: here('../dist/plot-browser.js') },
     ],
   },
   server: { headers: ISOLATION_HEADERS, fs: { allow: [here('..')] } },

@@ -32,7 +32,7 @@ function fileSystem(): FileSystem {
 
 /**
  * Where a file's values are and how to read them: everything a reader in another thread needs
- * to read the same rows (see {@link fileRowsFrom}).
+ * to read the same rows (see `fileRowsFrom`).
  */
 export interface FileRowsLayout {
   /** The file named in errors: the one the caller gave. */

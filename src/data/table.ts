@@ -41,7 +41,7 @@ export interface CsvOptions {
   allocate?: MatrixAllocator;
   /**
    * The most characters one record (line) may hold when streamed by `readCsv`; a longer one is
-   * an error naming the file and line. Default {@link DEFAULT_MAX_RECORD_SIZE}.
+   * an error naming the file and line. Default `DEFAULT_MAX_RECORD_SIZE` (64 MiB).
    */
   maxRecordSize?: number;
 }

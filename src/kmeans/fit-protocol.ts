@@ -22,6 +22,8 @@ export interface FitRequest {
 
 /** What the worker answers. */
 export type FitResponse =
+  /** The worker's first message: its script loaded and it has the request. */
+  | { type: 'started' }
   | { type: 'iteration'; info: IterationInfo }
   | { type: 'done'; model: KMeansJSON }
   | { type: 'error'; name: string; message: string; parameter?: string };

@@ -6,6 +6,7 @@
 
 import { fileRowsFrom } from '../data/file-rows.js';
 import { prepareThreads } from '../kernels/wasm/runtime.js';
+import { availableCores } from '../parallel/pool.js';
 import { nodeBuiltin } from '../platform.js';
 import type { FitRequest, FitResponse } from './fit-protocol.js';
 import { KMeans } from './kmeans.js';
@@ -35,24 +36,50 @@ function run(request: FitRequest, port: Port): void {
   }
 }
 
+/**
+ * The port, with a warning added to the fitted model where the fit got fewer threads than it
+ * asked for: the page is not cross-origin isolated, or its Content-Security-Policy forbids the
+ * pool's blob: workers. The fit runs anyway, on the threads it got, and the model says so.
+ */
+function fewerThreadsNoted(port: Port, asked: number, got: number): Port {
+  if (got >= asked) return port;
+  const warning = `fitAsync ran on ${got} of the ${asked} threads asked for: worker threads need a cross-origin isolated page (SharedArrayBuffer) and a Content-Security-Policy that allows blob: in worker-src`;
+  return {
+    postMessage(message) {
+      port.postMessage(
+        message.type === 'done'
+          ? {
+              ...message,
+              model: { ...message.model, warnings: [...message.model.warnings, warning] },
+            }
+          : message,
+      );
+    },
+  };
+}
+
 const nodeThreads = nodeBuiltin<{
   parentPort?: Port & { once(event: 'message', listener: (message: FitRequest) => void): void };
 }>('node:worker_threads');
 
 if (nodeThreads?.parentPort) {
   const port = nodeThreads.parentPort;
-  port.once('message', (request) => run(request, port));
+  port.once('message', (request) => {
+    port.postMessage({ type: 'started' });
+    run(request, port);
+  });
 } else {
   const scope = globalThis as unknown as Port & {
     onmessage: ((event: { data: FitRequest }) => void) | null;
   };
   // A browser starts the pool's workers only while this one is idle: start them before the fit.
   scope.onmessage = (event) => {
+    scope.postMessage({ type: 'started' });
     const { threads, backend } = event.data.options;
     const prepared = backend === 'reference' ? Promise.resolve(1) : prepareThreads(threads);
     // A pool that fails to start is answered like a failed fit, so fitAsync rejects, never hangs.
     void prepared.then(
-      () => run(event.data, scope),
+      (got) => run(event.data, fewerThreadsNoted(scope, threads ?? availableCores(), got)),
       (error: unknown) => {
         const e = error as Error;
         scope.postMessage({

@@ -51,6 +51,13 @@ export interface FitOptions {
 export interface FitAsyncOptions extends FitOptions {
   /** Aborting ends the worker at once and rejects with the signal's reason (an AbortError by default). */
   signal?: AbortSignal;
+  /**
+   * The fit worker's script: the URL of lloyd's `lloyd/fit-worker` module where a bundler did not
+   * bring it along (esbuild, a Node bundle), as a URL or a string a Worker accepts. Default:
+   * `fit-worker.js` beside lloyd's own module, which Vite and webpack 5 bundle by themselves.
+   * A worker that cannot start rejects the fit with an error naming the URL it tried.
+   */
+  workerUrl?: string | URL;
 }
 
 /**
@@ -277,6 +284,12 @@ export class KMeans {
   }
 
   private async fitInWorker(X: FitInput, fitOptions: FitAsyncOptions): Promise<this> {
+    const { workerUrl } = fitOptions;
+    if (workerUrl !== undefined && typeof workerUrl !== 'string' && !(workerUrl instanceof URL))
+      throw new ValidationError(
+        'workerUrl',
+        `must be a URL or a string (the fit worker's URL or file path), got ${typeof workerUrl}`,
+      );
     const { init, backend, onIteration } = this.requested;
     if (typeof init === 'function')
       throw new ValidationError(
@@ -312,6 +325,7 @@ export class KMeans {
       },
       onIteration,
       fitOptions.signal,
+      fitOptions.workerUrl,
     );
     this.state = stateFromJSON(model);
     return this;

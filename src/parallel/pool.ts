@@ -232,7 +232,12 @@ type NodeWorkerConstructor = new (
   options: { eval: true; workerData: unknown },
 ) => PoolWorker & { unref(): void };
 
-type WebWorkerConstructor = new (url: string) => PoolWorker & { postMessage(m: unknown): void };
+type WebWorkerConstructor = new (
+  url: string,
+) => PoolWorker & {
+  postMessage(m: unknown): void;
+  addEventListener(type: 'error', listener: () => void, options: { once: true }): void;
+};
 
 /** Node worker threads from eval'd source, unref'd so they never keep the process alive. */
 function nodeSpawner(): SpawnWorker | undefined {
@@ -256,6 +261,11 @@ function webSpawner(): SpawnWorker | undefined {
   return (init) => {
     url ??= URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
     const worker = new Worker(url);
+    // A worker whose script cannot load (a Content-Security-Policy without blob: in worker-src)
+    // only fires an error: flag the pool failed at once, so startAsync need not wait it out.
+    worker.addEventListener('error', () => Atomics.store(new Int32Array(init.control), FAILED, 1), {
+      once: true,
+    });
     worker.postMessage(init);
     return worker;
   };
@@ -354,6 +364,10 @@ export class WorkerPool {
   /** Moves 'starting' on once every worker reported in. */
   private updateState(): void {
     if (this.state !== 'starting') return;
+    if (Atomics.load(this.control, FAILED) !== 0) {
+      this.state = 'failed';
+      return;
+    }
     if (Atomics.load(this.control, STARTED) < this.workers.length) return;
     this.state = Atomics.load(this.control, FAILED) === 0 ? 'ready' : 'failed';
   }
@@ -365,6 +379,7 @@ export class WorkerPool {
   async startAsync(): Promise<boolean> {
     const deadline = performance.now() + STARTUP_TIMEOUT_MS;
     while (Atomics.load(this.control, STARTED) < this.workers.length) {
+      if (Atomics.load(this.control, FAILED) !== 0) break;
       if (performance.now() > deadline) {
         this.state = 'failed';
         return false;

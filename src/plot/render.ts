@@ -1,5 +1,5 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './render-svg.js';
+import { importPlotPackage, type VegaLiteSpec } from './spec.js';
 
 /** Font files tried for PNG text, so labels render where no font is configured. */
 const FONT_FILES = [
@@ -9,14 +9,17 @@ const FONT_FILES = [
   'C:\\Windows\\Fonts\\arial.ttf',
 ];
 
-/** Renders a Vega-Lite spec to PNG bytes (Node): SVG by Vega, rasterised by resvg at `scale`. */
+/**
+ * Renders a Vega-Lite spec to PNG bytes (Node): SVG by Vega, rasterised by resvg at `scale`. Needs
+ * the optional peers vega, vega-lite and @resvg/resvg-js.
+ */
 export async function renderPng(
-  spec: TopLevelSpec,
+  spec: VegaLiteSpec,
   options: { scale?: number } = {},
 ): Promise<Uint8Array> {
   const svg = await renderSvg(spec);
   const [{ Resvg }, { existsSync }] = await Promise.all([
-    import('@resvg/resvg-js'),
+    importPlotPackage('@resvg/resvg-js', () => import('@resvg/resvg-js'), 'renderPng'),
     import('node:fs'),
   ]);
   const fontFiles = FONT_FILES.filter((f) => existsSync(f));
@@ -41,7 +44,7 @@ export function plotFormat(path: string): 'png' | 'svg' | undefined {
 /** A spec rendered as the file `path` names: SVG text or PNG bytes (Node). */
 export async function renderPlotFile(
   path: string,
-  spec: TopLevelSpec,
+  spec: VegaLiteSpec,
 ): Promise<string | Uint8Array> {
   const format = plotFormat(path);
   if (format === 'svg') return renderSvg(spec);
@@ -51,7 +54,7 @@ export async function renderPlotFile(
 }
 
 /** Writes a spec as .svg or .png by the path's extension (Node), atomically. */
-export async function writePlot(path: string, spec: TopLevelSpec): Promise<void> {
+export async function writePlot(path: string, spec: VegaLiteSpec): Promise<void> {
   const data = await renderPlotFile(path, spec);
   const { writeFileAtomic } = await import('../data/node/output.js');
   await writeFileAtomic(path, data, 'plot');

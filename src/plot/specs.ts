@@ -1,6 +1,6 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { type Matrix, type MatrixLike, toMatrix } from '../matrix.js';
 import { pca2 } from './pca.js';
+import type { VegaLiteSpec } from './spec.js';
 
 /** Shared look: a font that resvg finds on common systems, no border around the view. */
 const CONFIG = {
@@ -60,7 +60,7 @@ function coordinates(
 }
 
 /** Scatter of the rows coloured and shaped by cluster, centroids as large stars. */
-export function clusterScatterSpec(options: ClusterScatterOptions): TopLevelSpec {
+export function clusterScatterSpec(options: ClusterScatterOptions): VegaLiteSpec {
   const X = toMatrix(options.X, { name: 'X' });
   const { points, centers, axes } = coordinates(X, options);
   const values = points.map(([x, y], i) => ({ x, y, cluster: String(options.labels[i]) }));
@@ -118,7 +118,7 @@ export function elbowSpec(options: {
   inertias: number[];
   knee?: number | null;
   title?: string;
-}): TopLevelSpec {
+}): VegaLiteSpec {
   const values = options.ks.map((k, i) => ({ k, inertia: options.inertias[i] }));
   const knee = options.knee ?? null;
   return {
@@ -178,7 +178,7 @@ export function contingencySpec(options: {
   classes: (number | string)[];
   clusters: (number | string)[];
   title?: string;
-}): TopLevelSpec {
+}): VegaLiteSpec {
   const values = options.matrix.flatMap((row, i) =>
     row.map((count, j) => ({
       truth: String(options.classes[i]),
@@ -237,7 +237,7 @@ export function centroidImagesSpec(options: {
   titles?: string[];
   title?: string;
   pixel?: number;
-}): TopLevelSpec {
+}): VegaLiteSpec {
   const [h, w] = options.shape;
   const values = options.centroids.flatMap((c, j) =>
     c.map((v, p) => ({
@@ -276,7 +276,7 @@ export function silhouetteSpec(options: {
   samples: ArrayLike<number>;
   labels: ArrayLike<number>;
   title?: string;
-}): TopLevelSpec {
+}): VegaLiteSpec {
   const rows = Array.from(options.samples, (s, i) => ({ s, cluster: String(options.labels[i]) }));
   rows.sort((a, b) => Number(a.cluster) - Number(b.cluster) || b.s - a.s);
   const values = rows.map((r, i) => ({ ...r, index: i }));

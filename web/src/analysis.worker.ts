@@ -6,19 +6,21 @@
 import {
   adjustedRandScore,
   BisectingKMeans,
-  centroidImagesSpec,
-  clusterScatterSpec,
   contingencyMatrix,
-  contingencySpec,
-  elbowSpec,
   kneeIndex,
   type Matrix,
   MiniBatchKMeans,
   normalizedMutualInfoScore,
   purityScore,
   Random,
-  renderSvg,
 } from 'lloyd';
+import {
+  centroidImagesSpec,
+  clusterScatterSpec,
+  contingencySpec,
+  elbowSpec,
+  renderSvg,
+} from 'lloyd/plot';
 import type {
   AnalysisRequest,
   AnalysisResponse,

@@ -340,7 +340,7 @@ function chunksOf(data: OutputData): Iterable<string | Uint8Array> {
 }
 
 /**
- * Writes one file without losing data (see {@link OutputTarget}): atomically for a regular file
+ * Writes one file without losing data (see `OutputTarget`): atomically for a regular file
  * (symlinks followed, mode kept), straight into a device or FIFO, `-` to standard output.
  */
 export async function writeFileAtomic(

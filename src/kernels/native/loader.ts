@@ -31,9 +31,10 @@ let loaded: NativeKernels | null | undefined;
 let failure = '';
 
 /**
- * The native kernels where they load: Node on a platform with a build in build/native, unless
- * the environment sets LLOYD_NATIVE=0. Undefined elsewhere (browsers, other platforms, a bundle
- * that left the binary behind); nativeUnavailable() then says why.
+ * The native kernels where they load: Node on a platform with a build in build/native (or at the
+ * path LLOYD_NATIVE_PATH names), unless the environment sets LLOYD_NATIVE=0. Undefined elsewhere
+ * (browsers, other platforms, a bundle that left the binary behind); nativeUnavailable() then
+ * says why.
  */
 export function loadNativeKernels(): NativeKernels | undefined {
   if (loaded !== undefined) return loaded ?? undefined;
@@ -52,10 +53,15 @@ export function loadNativeKernels(): NativeKernels | undefined {
     failure = 'LLOYD_NATIVE=0 is set';
     return undefined;
   }
-  // build/native sits three folders up from both src/kernels/native and dist/kernels/native. A
-  // variable, not a literal: bundlers treat new URL('literal', import.meta.url) as an asset.
+  // LLOYD_NATIVE_PATH names the binary where a bundle left build/native behind. Otherwise
+  // build/native sits three folders up from src/, dist/ and dist-cjs/kernels/native. A variable,
+  // not a literal: bundlers treat new URL('literal', import.meta.url) as an asset.
+  const explicit = process.env?.LLOYD_NATIVE_PATH;
   const file = `../../../build/native/lloyd-${process.platform}-${process.arch}.node`;
-  const url = new URL(file, import.meta.url);
+  const url = explicit
+    ? (nodeBuiltin<{ pathToFileURL(path: string): URL }>('node:url')?.pathToFileURL(explicit) ??
+      new URL(`file://${explicit}`))
+    : new URL(file, import.meta.url);
   if (url.protocol !== 'file:') {
     failure = `native kernels load from files, not ${url.protocol} URLs`;
     return undefined;

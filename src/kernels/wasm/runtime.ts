@@ -15,8 +15,8 @@ import { FRAME_ADDRESS, type FrameArgs, writeFrame } from './frame.js';
 import {
   KERNELS_SHARED_RELAXED_WASM_BASE64,
   KERNELS_SHARED_WASM_BASE64,
-  KERNELS_WASM_BASE64,
 } from './kernels-binary.generated.js';
+import { withUnsharedMemory } from './unshared-build.js';
 
 /** A kernels instance with its memory; `run` spreads a kernel over rows on every thread it has. */
 export interface KernelRuntime {
@@ -69,16 +69,30 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+function compileBytes(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module {
+  if (!WebAssembly.validate(bytes))
+    throw new Error('WebAssembly SIMD128 is not supported by this engine');
+  return new WebAssembly.Module(bytes);
+}
+
 function compile(base64: string): WebAssembly.Module {
   let module = modules.get(base64);
   if (!module) {
-    const bytes = decodeBase64(base64);
-    if (!WebAssembly.validate(bytes))
-      throw new Error('WebAssembly SIMD128 is not supported by this engine');
-    module = new WebAssembly.Module(bytes);
+    module = compileBytes(decodeBase64(base64));
     modules.set(base64, module);
   }
   return module;
+}
+
+let plain: WebAssembly.Module | undefined;
+
+/**
+ * The kernels over ordinary memory, for engines or pages without shared memory: made from the
+ * shared build's bytes (unshared-build.ts), so the package carries two builds, not three.
+ */
+function plainModule(): WebAssembly.Module {
+  plain ??= compileBytes(withUnsharedMemory(decodeBase64(KERNELS_SHARED_WASM_BASE64)));
+  return plain;
 }
 
 /** The relaxed-SIMD build once compiled; null where the engine does not validate it. */
@@ -113,7 +127,7 @@ export function wasmKernelVariant(): 'relaxed-simd' | 'simd128' {
 /** Whether this engine runs the SIMD128 kernels (every current browser and Node >= 16 does). */
 export function wasmSimdSupported(): boolean {
   try {
-    compile(KERNELS_WASM_BASE64);
+    plainModule();
     return true;
   } catch {
     return false;
@@ -136,7 +150,7 @@ function ownMemory(): { memory: WebAssembly.Memory; module: WebAssembly.Module }
       module: sharedModule(),
     };
   } catch {
-    return { memory: new WebAssembly.Memory({ initial: 2 }), module: compile(KERNELS_WASM_BASE64) };
+    return { memory: new WebAssembly.Memory({ initial: 2 }), module: plainModule() };
   }
 }
 
