@@ -36,8 +36,8 @@ const MAX_METADATA_LINES = 5;
 /**
  * The layout of delimited text, from its first lines (`head`, possibly cut mid-line), as pandas'
  * `sep=None` does: the delimiter that splits the most lines into the same number (two or more)
- * of fields, ties going to the earlier of {@link SNIFFED_DELIMITERS}; when none does, the one the
- * file name implies. Unless `skipRows` is given, leading lines are taken for metadata and skipped
+ * of fields, ties going to the earlier of comma, tab, semicolon, pipe and runs of whitespace;
+ * when none does, the one the file name implies. Unless `skipRows` is given, leading lines are taken for metadata and skipped
  * when (a) their field count differs from the table's that follows them, (b) the first holds
  * numbers, the line after it is all names and the lines after that hold numbers (a "506,13,,,"
  * line above a header), or (c) the first mixes numbers and text where every line below holds a
