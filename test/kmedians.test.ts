@@ -86,6 +86,23 @@ const casesOf = (maxRows: number, maxCols: number, maxK: number) =>
 
 const caseArb = casesOf(60, 37, 7);
 
+/** Centres in pairs and rows near their midpoints: ties only exact distances can settle. */
+function nearTies(rows: number, d: number, k: number, seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
+  const data = new Float64Array(rows * d);
+  for (let i = 0; i < rows; i++) {
+    const a = centres[i % k];
+    const b = centres[(i + 1) % k];
+    const nudge = ((i % 5) - 2) * 1e-12;
+    for (let t = 0; t < d; t++) data[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
+  }
+  return { data, centres: Float64Array.from(centres.flat()), next };
+}
 describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () => {
   it.each([
     ['small clusters', casesOf(60, 37, 7), 1000],
@@ -242,25 +259,13 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
     const d = 37;
     const k = 6;
     const rows = 3000;
-    let seed = 7;
-    const next = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
-    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
-    const base = new Float64Array(rows * d);
-    for (let i = 0; i < rows; i++) {
-      const a = centres[i % k];
-      const b = centres[(i + 1) % k];
-      const nudge = ((i % 5) - 2) * 1e-12;
-      for (let t = 0; t < d; t++) base[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
-    }
+    const { data: base, centres } = nearTies(rows, d, k, 7);
     for (const dtype of ['float64', 'float32'] as const) {
       for (const scale of [1, 1e-36, 1e-40, 1e-43, 1e30, ...(dtype === 'float64' ? [1e300] : [])]) {
         const values = base.map((v) => v * scale);
         const data = dtype === 'float32' ? Float32Array.from(values) : values;
         const X: Matrix = { data, rows, cols: d };
-        const centers = Float64Array.from(centres.flat(), (v) => v * scale);
+        const centers = centres.map((v) => v * scale);
         const ref = referenceBackend.bind(X);
         const labels = new Int32Array(rows);
         const distances = new Float64Array(rows);
@@ -278,24 +283,6 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
 });
 
 describe.runIf(wasmSimdSupported())("k-medians with Hamerly's L1 bounds", () => {
-  /** Centres in pairs and rows near their midpoints: ties only exact distances can settle. */
-  function nearTies(rows: number, d: number, k: number, seed: number) {
-    let state = seed;
-    const next = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state / 2 ** 32;
-    };
-    const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => next() * 10));
-    const data = new Float64Array(rows * d);
-    for (let i = 0; i < rows; i++) {
-      const a = centres[i % k];
-      const b = centres[(i + 1) % k];
-      const nudge = ((i % 5) - 2) * 1e-12;
-      for (let t = 0; t < d; t++) data[i * d + t] = (a[t] + b[t]) / 2 + nudge * (b[t] - a[t]);
-    }
-    return { data, centres: Float64Array.from(centres.flat()), next };
-  }
-
   it('bounded passes give the reference labels pass after pass as centres move, stay and return (near ties, both dtypes, 1 and 2 threads)', () => {
     const d = 37;
     const k = 6;
