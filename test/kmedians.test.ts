@@ -11,8 +11,17 @@ function sortedMedian(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Each cluster's column medians by sorting; clusters without rows keep `start`'s rows. */
-function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
+/**
+ * `pick(values, t)` of each cluster's values in each column t (rows in order); clusters without
+ * rows keep `start`'s rows.
+ */
+function perClusterColumn(
+  X: Matrix,
+  labels: Int32Array,
+  k: number,
+  start: Float64Array,
+  pick: (values: number[], t: number) => number,
+) {
   const out = start.slice();
   for (let j = 0; j < k; j++) {
     const rows: number[] = [];
@@ -21,9 +30,17 @@ function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64A
     });
     if (rows.length === 0) continue;
     for (let t = 0; t < X.cols; t++)
-      out[j * X.cols + t] = sortedMedian(rows.map((i) => X.data[i * X.cols + t]));
+      out[j * X.cols + t] = pick(
+        rows.map((i) => X.data[i * X.cols + t]),
+        t,
+      );
   }
   return out;
+}
+
+/** Each cluster's column medians by sorting; clusters without rows keep `start`'s rows. */
+function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
+  return perClusterColumn(X, labels, k, start, sortedMedian);
 }
 
 /**
@@ -31,21 +48,12 @@ function sortedMedians(X: Matrix, labels: Int32Array, k: number, start: Float64A
  * above for odd ones); clusters without rows keep `start`'s rows.
  */
 function neighbourGuesses(X: Matrix, labels: Int32Array, k: number, start: Float64Array) {
-  const out = start.slice();
-  for (let j = 0; j < k; j++) {
-    const rows: number[] = [];
-    labels.forEach((l, i) => {
-      if (l === j) rows.push(i);
-    });
-    if (rows.length === 0) continue;
-    for (let t = 0; t < X.cols; t++) {
-      const sorted = Float64Array.from(rows.map((i) => X.data[i * X.cols + t])).sort();
-      const mid = sorted.length >> 1;
-      const rank = t % 2 === 0 ? Math.max(0, mid - 1) : Math.min(sorted.length - 1, mid + 1);
-      out[j * X.cols + t] = sorted[rank];
-    }
-  }
-  return out;
+  return perClusterColumn(X, labels, k, start, (values, t) => {
+    const sorted = Float64Array.from(values).sort();
+    const mid = sorted.length >> 1;
+    const rank = t % 2 === 0 ? Math.max(0, mid - 1) : Math.min(sorted.length - 1, mid + 1);
+    return sorted[rank];
+  });
 }
 
 /** Values with many ties and both zeros; continuous values beside them. */
