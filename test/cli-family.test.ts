@@ -1,8 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BisectingKMeans, loadDataset, MiniBatchKMeans } from '../src/index.js';
+import {
+  BisectingKMeans,
+  encodeNpy,
+  loadDataset,
+  MiniBatchKMeans,
+  makeBlobs,
+} from '../src/index.js';
 import { lloyd } from './helpers/lloyd.js';
 
 describe('lloyd fit --method', () => {
@@ -69,6 +75,25 @@ describe('lloyd fit --method', () => {
     expect(out.tree).toEqual(JSON.parse(JSON.stringify(expected.tree)));
     const predicted = await lloyd('predict', '--model', model, 'dataset:iris', '--json');
     expect(JSON.parse(predicted.stdout).labels).toEqual(Array.from(expected.predict(X)));
+  });
+
+  it('minibatch --stream reads the file batch by batch: the in-memory fit, bit for bit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lloyd-family-'));
+    const path = join(dir, 'blobs.npy');
+    const { X } = makeBlobs({ nSamples: 4000, nFeatures: 5, centers: 6, randomState: 2 });
+    writeFileSync(path, encodeNpy(X));
+    const fitMiniBatch = async (...more: string[]) => {
+      const args = ['-k', '6', '--method', 'minibatch', '--batch-size', '200', '--seed', '1'];
+      const run = await lloyd('fit', path, ...args, ...more, '--json');
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as { labels: number[]; centroids: number[][]; inertia: number };
+    };
+    const streamed = await fitMiniBatch('--stream');
+    const loaded = await fitMiniBatch();
+    expect(streamed).toEqual(loaded);
+    const expected = new MiniBatchKMeans({ nClusters: 6, batchSize: 200, randomState: 1 }).fit(X);
+    expect(streamed.inertia).toBe(expected.inertia);
   });
 
   it('refuses flags the method has no use for, before reading anything', async () => {

@@ -2,7 +2,8 @@ import { BisectingKMeans } from '../../kmeans/bisecting/bisecting-kmeans.js';
 import { BISECTING_STRATEGIES, type BisectingStrategy } from '../../kmeans/bisecting/options.js';
 import { MiniBatchKMeans } from '../../kmeans/minibatch/minibatch-kmeans.js';
 import type { KMeansOptions } from '../../kmeans/options.js';
-import type { Matrix } from '../../matrix.js';
+import { isMatrix, type Matrix } from '../../matrix.js';
+import type { RowSource } from '../../row-source.js';
 import { choiceFlag, type FlagTable, integerFlag } from '../args.js';
 import { UsageError } from '../errors.js';
 import { formatNumber } from '../progress.js';
@@ -75,7 +76,8 @@ export function checkMethodFlags(
   if (method === 'kmeans') return flags;
   const name = `--method ${method}`;
   refuse('algorithm', `does not apply to ${name} (its inner fits are plain Lloyd)`);
-  refuse('stream', `needs X in memory (${name} draws rows at random or splits them)`);
+  if (method === 'bisecting')
+    refuse('stream', `needs X in memory (${name} splits its rows); --method minibatch streams`);
   if (values.metric !== undefined && values.metric !== 'euclidean')
     throw new UsageError(`${name} clusters with --metric euclidean only`, usage);
   const init = values.init;
@@ -90,10 +92,13 @@ export interface MethodFlags {
   bisectingStrategy: BisectingStrategy | undefined;
 }
 
-/** Fits X by `method` with the flags given; errors are the estimators' own. */
+/**
+ * Fits X by `method` with the flags given; errors are the estimators' own. Mini-batch k-means
+ * also reads a file pass by pass (`--stream`); bisecting k-means splits rows held in memory.
+ */
 export function fitFamily(
   method: Exclude<FitMethod, 'kmeans'>,
-  X: Matrix,
+  X: Matrix | RowSource,
   options: KMeansOptions,
   flags: MethodFlags,
 ): FamilyFit {
@@ -122,6 +127,7 @@ export function fitFamily(
   }
   if (init !== undefined && init !== 'random' && init !== 'k-means++')
     throw new Error('unreachable: checkMethodFlags checked --init');
+  if (!isMatrix(X)) throw new Error('unreachable: bisecting k-means fits rows in memory');
   const model = new BisectingKMeans({
     nClusters,
     init,

@@ -135,8 +135,9 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
     threads: integerFlag(values.threads, '--threads', FIT_USAGE),
     algorithm: choiceFlag(values.algorithm, '--algorithm', ALGORITHMS, FIT_USAGE),
   };
-  // --plot draws the rows, and the family's fits draw or split them: they need X loaded.
-  const needsRows = targets.has('plot') || method !== 'kmeans';
+  // --plot draws the rows, and bisecting k-means splits them: they need X loaded. Mini-batch
+  // k-means reads its batches from a file as k-means reads its passes.
+  const needsRows = targets.has('plot') || method === 'bisecting';
   if (values.stream && needsRows)
     throw new UsageError('--stream never holds the rows, which --plot draws; drop one', FIT_USAGE);
   const notes = noteWriter(io, values.verbose === true);
@@ -169,9 +170,8 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
       featureNames: streamed?.rows.columnNames ?? columnsOf(X.cols),
     };
     if (method !== 'kmeans') {
-      if (!prepared) throw new Error('unreachable: the family fits X in memory');
       const started = performance.now();
-      const model = named(() => fitFamily(method, prepared.X, options, methodFlags), input);
+      const model = named(() => fitFamily(method, X, options, methodFlags), input);
       const elapsedMs = performance.now() - started;
       await writeFitOutputs(model, targets, values, prepared, modelInput, input, k, io);
       const report = writesToStdout(targets) ? io.stderr : io.stdout;
@@ -179,11 +179,11 @@ export async function fitCommand(args: string[], io: Streams): Promise<void> {
         const labels = targets.has('labels-out') ? undefined : Array.from(model.labels);
         const { centroids, inertia } = model;
         report.write(
-          `${JSON.stringify({ labels, centroids, ...originalUnits(prepared, centroids), inertia, ...model.json(), ...scores(prepared.data, model.labels) })}\n`,
+          `${JSON.stringify({ labels, centroids, ...originalUnits(prepared, centroids), inertia, ...model.json(), ...scores(prepared?.data, model.labels) })}\n`,
         );
       } else
         report.write(
-          `lloyd fit: ${input} (${prepared.X.rows} x ${prepared.X.cols}), k=${k}, ${model.describe()}   time ${elapsedMs.toFixed(0)} ms\n${scoreLine(prepared.data, model.labels)}`,
+          `lloyd fit: ${input} (${X.rows} x ${X.cols}${streamed ? ', read pass by pass' : ''}), k=${k}, ${model.describe()}   time ${elapsedMs.toFixed(0)} ms\n${scoreLine(prepared?.data, model.labels)}`,
         );
       return;
     }
