@@ -28,10 +28,10 @@ import { build } from 'esbuild';
 
 /**
  * The core install (lloyd and what npm brings with it), in bytes: no plotting stack. A guard
- * against growth, not the 5 MB target: 5.9 MB now (csv-parse 1.5 MB, the MNIST sample 1.6 MB, the
- * CommonJS mirror, the x64 and arm64 kernels).
+ * against growth, not the 5 MB target: 5.34 MB from a fresh clone now (csv-parse 1.5 MB, the
+ * MNIST sample 1.6 MB, the CommonJS mirror, the x64 and arm64 kernels).
  */
-const MAX_INSTALL_BYTES = 6_200_000;
+const MAX_INSTALL_BYTES = 5_800_000;
 const MAX_INSTALL_PACKAGES = 5;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
