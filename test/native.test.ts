@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { KMeans, type Matrix, makeBlobs, nativeKernelBuild } from '../src/index.js';
 import { loadNativeKernels } from '../src/kernels/native/loader.js';
 import { kmeansGolden } from './helpers/fixtures.js';
-import { seededUniform } from './helpers/seeded.js';
+import { expectSame } from './helpers/same-fit.js';
+import { randomMatrix, seededUniform } from './helpers/seeded.js';
 
 const native = loadNativeKernels();
 
@@ -44,16 +45,6 @@ const arm64 = (() => {
   return { ready: why === '', why, node };
 })();
 
-type Fitted = Pick<KMeans, 'labels' | 'centroids' | 'inertia' | 'nIter'>;
-
-/** The same labels, centroids, inertia and iterations, bit for bit. */
-function expectSame(actual: Fitted, expected: Fitted, what: string): void {
-  expect(Array.from(actual.labels), what).toEqual(Array.from(expected.labels));
-  expect(actual.centroids, what).toEqual(expected.centroids);
-  expect(actual.inertia, what).toBe(expected.inertia);
-  expect(actual.nIter, what).toBe(expected.nIter);
-}
-
 /** Rows near the midpoints of centre pairs, on a grid: ties every scan must settle exactly. */
 function tiedRows(rows: number, d: number, k: number, seed: number, dtype: 'float32' | 'float64') {
   const next = seededUniform(seed);
@@ -89,12 +80,7 @@ describe.runIf(native !== undefined)('the native backend', () => {
           fc.nat(),
           (rows, cols, k, grid, weighted, seed) => {
             fc.pre(rows >= k);
-            const next = seededUniform(seed + 1);
-            const data =
-              dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
-            for (let i = 0; i < data.length; i++)
-              data[i] = grid ? Math.floor(next() * 5) - 2 : (next() - 0.5) * 50;
-            const X: Matrix = { data, rows, cols };
+            const X = randomMatrix(rows, cols, grid, seed + 1, dtype);
             const sampleWeight = weighted
               ? Array.from({ length: rows }, (_, i) => 0.5 + (i % 4))
               : undefined;

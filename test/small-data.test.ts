@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KMeans, type Matrix, makeBlobs } from '../src/index.js';
+import { KMeans, makeBlobs } from '../src/index.js';
 import { referenceBackend } from '../src/kernels/reference/index.js';
 import { resolveBackend } from '../src/kernels/select.js';
 import {
@@ -10,32 +10,8 @@ import {
   smallEnough,
 } from '../src/kernels/small-data.js';
 import { wasmSimdSupported } from '../src/kernels/wasm/backend.js';
-import { seededUniform } from './helpers/seeded.js';
-
-/** rows x cols values: on a small grid (many exact ties) or spread out. */
-function randomMatrix(
-  rows: number,
-  cols: number,
-  grid: boolean,
-  seed: number,
-  dtype: 'float32' | 'float64',
-): Matrix {
-  const next = seededUniform(seed);
-  const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
-  for (let i = 0; i < data.length; i++)
-    data[i] = grid ? Math.floor(next() * 5) - 2 : (next() - 0.5) * 50;
-  return { data, rows, cols };
-}
-
-type Fitted = Pick<KMeans, 'labels' | 'centroids' | 'inertia' | 'nIter'>;
-
-/** The same labels, centroids, inertia and iterations, bit for bit. */
-function expectSame(actual: Fitted, expected: Fitted, what: string): void {
-  expect(Array.from(actual.labels), what).toEqual(Array.from(expected.labels));
-  expect(actual.centroids, what).toEqual(expected.centroids);
-  expect(actual.inertia, what).toBe(expected.inertia);
-  expect(actual.nIter, what).toBe(expected.nIter);
-}
+import { expectSame } from './helpers/same-fit.js';
+import { randomMatrix } from './helpers/seeded.js';
 
 describe('the small-data kernels', () => {
   for (const dtype of ['float64', 'float32'] as const) {
