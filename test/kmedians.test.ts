@@ -56,6 +56,14 @@ function neighbourGuesses(X: Matrix, labels: Int32Array, k: number, start: Float
   });
 }
 
+/** No weights, whole-number weights, or tenths (which sum inexactly), for `rows` rows. */
+function weightsOf(weighting: 'none' | 'integers' | 'tenths', rows: number) {
+  if (weighting === 'none') return undefined;
+  return Array.from({ length: rows }, (_, i) =>
+    weighting === 'integers' ? 1 + (i % 3) : 0.1 * (1 + (i % 4)),
+  );
+}
+
 /** Values with many ties and both zeros; continuous values beside them. */
 const valueArb = fc.oneof(
   fc.constantFrom(0, -0, 1, -1, 2.5, 3),
@@ -238,12 +246,7 @@ describe.runIf(wasmSimdSupported())('k-medians in the WebAssembly kernels', () =
         fc.nat(),
         ({ X, k, dtype }, weighting, seed) => {
           fc.pre(X.rows >= k);
-          const sampleWeight =
-            weighting === 'none'
-              ? undefined
-              : Array.from({ length: X.rows }, (_, i) =>
-                  weighting === 'integers' ? 1 + (i % 3) : 0.1 * (1 + (i % 4)),
-                );
+          const sampleWeight = weightsOf(weighting, X.rows);
           const options = { nClusters: k, metric: 'manhattan', randomState: seed, dtype } as const;
           const a = new KMeans({ ...options, backend: 'reference' }).fit(X, { sampleWeight });
           const b = new KMeans({ ...options, backend: 'wasm' }).fit(X, { sampleWeight });
@@ -361,12 +364,7 @@ describe.runIf(wasmSimdSupported())("k-medians with Hamerly's L1 bounds", () => 
         fc.nat(),
         ({ X, k, dtype }, weighting, threads, seed) => {
           fc.pre(X.rows >= k);
-          const sampleWeight =
-            weighting === 'none'
-              ? undefined
-              : Array.from({ length: X.rows }, (_, i) =>
-                  weighting === 'integers' ? 1 + (i % 3) : 0.1 * (1 + (i % 4)),
-                );
+          const sampleWeight = weightsOf(weighting, X.rows);
           const options = {
             nClusters: k,
             metric: 'manhattan',
